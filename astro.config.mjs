@@ -1,0 +1,16 @@
+// @ts-check
+import mdx from "@astrojs/mdx";
+import { defineConfig } from "astro/config";
+
+// The site must work under a sub-path (for example a GitHub Pages project site), so the
+// base comes from the environment and every link goes through `import.meta.env.BASE_URL`.
+const base = process.env.SITE_BASE ?? "/";
+
+export default defineConfig({
+  output: "static",
+  site: process.env.SITE_URL ?? "http://127.0.0.1:4321",
+  base,
+  trailingSlash: "ignore",
+  integrations: [mdx()],
+  server: { host: "127.0.0.1", port: 4321 },
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "e2e/**", "dist/**"],
+    environment: "node",
+    // Property tests run thousands of seeds; keep one slow case from being mistaken for a hang.
+    testTimeout: 60_000,
+  },
+});
