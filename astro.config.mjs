@@ -1,4 +1,6 @@
 // @ts-check
+
+import { fileURLToPath } from "node:url";
 import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
 
@@ -12,5 +14,10 @@ export default defineConfig({
   base,
   trailingSlash: "ignore",
   integrations: [mdx()],
+  vite: {
+    resolve: {
+      alias: { "@runtime": fileURLToPath(new URL("./src/runtime/index.ts", import.meta.url)) },
+    },
+  },
   server: { host: "127.0.0.1", port: 4321 },
 });

@@ -1,6 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    alias: { "@runtime": fileURLToPath(new URL("./src/runtime/index.ts", import.meta.url)) },
+  },
   test: {
     include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**", "dist/**"],
