@@ -1,0 +1,78 @@
+import { beforeAll, expect, it } from "vitest";
+import type { V3Results } from "../results";
+import { runChecks } from "./core";
+
+const check = (body: string) => ({
+  "checks/a.test.ts": `import { describe, expect, it } from "vitest";\nimport { add } from "@lab/math";\n${body}`,
+});
+
+const cases: Record<string, { files: Record<string, string>; checks: Record<string, string> }> = {
+  syntax: {
+    files: { "math.ts": "export function add(a: number, b: number) {\n  return a +;\n}\n" },
+    checks: check(
+      `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
+    ),
+  },
+  missingExport: {
+    files: { "math.ts": "export function plus(a: number, b: number) { return a + b; }\n" },
+    checks: check(
+      `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
+    ),
+  },
+  forbiddenImport: {
+    files: {
+      "math.ts":
+        'import { readFileSync } from "fs";\nexport const add = (a: number, b: number) => a + b;\n',
+    },
+    checks: check(
+      `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
+    ),
+  },
+  console: {
+    files: {
+      "math.ts":
+        'import { log } from "./log";\nexport function add(a: number, b: number) { log("adding", a, b); return a + b; }\n',
+      "log.ts": "export const log = (...args: unknown[]) => console.log(...args);\n",
+    },
+    checks: check(
+      `describe("1. add", () => {\n  it("adds", () => { expect(add(1, 2)).toBe(3); });\n  it("adds wrongly", () => { expect(add(2, 2)).toBe(5); });\n});\ndescribe("helpers", () => { it("counts", () => { expect.assertions(2); expect(1).toBe(1); }); });`,
+    ),
+  },
+};
+
+const results: Record<string, V3Results> = {};
+// A nested @vitest/runner run must start outside a test.
+beforeAll(async () => {
+  for (const [name, input] of Object.entries(cases))
+    results[name] = (await runChecks(input)).results;
+});
+
+it("reports a syntax error like a compiler, with file:line:col", () => {
+  expect(results.syntax?.status).toBe("error");
+  expect(results.syntax?.message).toMatch(/^math\.ts:2:\d+: Unexpected token/);
+});
+
+it("names a missing export and who imported it", () => {
+  expect(results.missingExport?.status).toBe("error");
+  expect(results.missingExport?.message).toContain('math.ts does not export "add"');
+  expect(results.missingExport?.message).toContain("checks/a.test.ts:2");
+});
+
+it("refuses imports a lab file may not make, naming the line", () => {
+  expect(results.forbiddenImport?.message).toMatch(/math\.ts:1: cannot import "fs"/);
+});
+
+it("captures console output per test, maps tasks and reports failures with a diff", () => {
+  const r = results.console;
+  expect(r?.status).toBe("fail");
+  expect(r?.tests.map((t) => [t.name, t.status, t.task_id])).toEqual([
+    ["1. add > adds", "pass", 1],
+    ["1. add > adds wrongly", "fail", 1],
+    ["helpers > counts", "fail", undefined],
+  ]);
+  expect(r?.tests[0]?.output).toBe("adding 1 2");
+  expect(r?.tests[1]?.output).toBe("adding 2 2");
+  expect(r?.tests[1]?.message).toMatch(/expected 4 to be 5[\s\S]*- Expected[\s\S]*\+ Received/);
+  expect(r?.tests[2]?.message).toContain("expected number of assertions to be 2, but got 1");
+  expect(r?.tests[1]?.test_code).toBe("expect(add(2, 2)).toBe(5);");
+});
