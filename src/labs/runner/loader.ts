@@ -113,6 +113,7 @@ export class ModuleLoader {
     // One line of wrapper, on the same line as the code, keeps line numbers in stack traces.
     const wrapped = `(function (require, module, exports) {${code}\n})\n//# sourceURL=lab:///${path}`;
     // Indirect eval: the module sees only globals, not this loader's scope.
+    // biome-ignore lint/security/noGlobalEval: running the learner's transpiled code is the job
     const indirectEval = globalThis.eval;
     const factory = indirectEval(wrapped) as (r: typeof require, m: Module, e: unknown) => void;
     factory(require, module, module.exports);
