@@ -30,7 +30,7 @@ function commands(seed: number, count: number): Command[] {
 
 /** Full replay: every event in the journal, from the empty account. */
 function replayAll(stores: ReturnType<typeof newStores>, id: string): Account {
-  return stores.journal.read(id).reduce((s, e) => eventHandler(s, e.event), emptyAccount);
+  return stores.journal.read(id).reduce((s: Account, e) => eventHandler(s, e.event), emptyAccount);
 }
 
 const SEEDS = Array.from({ length: 200 }, (_, i) => i + 1);

@@ -52,7 +52,8 @@ export function createExpect(test?: Test): ExpectStatic {
     expect,
   );
   expect.assert = chai.assert as ExpectStatic["assert"];
-  expect.extend = (matchers) => chai.expect.extend(expect, matchers);
+  expect.extend = (matchers) =>
+    (chai.expect as unknown as { extend(e: unknown, m: unknown): void }).extend(expect, matchers);
   expect.soft = ((...args: [unknown, string?]) =>
     (expect(...args) as unknown as { withContext(c: object): unknown }).withContext({
       soft: true,

@@ -1,0 +1,5 @@
+// monaco-editor's export map serves `monaco-editor/<path>.js` from esm/vs/<path>.js, but ships
+// types only for its root entry; the full editor entry has the same API.
+declare module "monaco-editor/editor/editor.main.js" {
+  export * from "monaco-editor";
+}

@@ -1,0 +1,72 @@
+import { taskIdOf, type V3Results, type V3TestResult } from "../results";
+
+/**
+ * Draws v3 results grouped by task. Built with DOM nodes and textContent only: messages and
+ * output come from the learner's code and must never be parsed as HTML.
+ */
+export function renderResults(target: HTMLElement, results: V3Results, note?: string): void {
+  const doc = target.ownerDocument;
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
+    const node = doc.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  const passed = results.tests.filter((t) => t.status === "pass").length;
+  const heading =
+    results.status === "pass"
+      ? `All ${passed} checks pass.`
+      : results.status === "error"
+        ? "The checks could not run to the end."
+        : `${passed} of ${results.tests.length} checks pass.`;
+  const parts: HTMLElement[] = [el("p", `summary ${results.status}`, heading)];
+  if (results.message) parts.push(el("pre", "run-message", results.message));
+  if (note) parts.push(el("p", "label", note));
+
+  for (const group of groupByTask(results.tests)) {
+    const ok = group.tests.filter((t) => t.status === "pass").length;
+    const box = el("details", "task");
+    box.dataset.task = group.id === undefined ? "other" : String(group.id);
+    box.dataset.status = ok === group.tests.length ? "pass" : "fail";
+    box.open = ok !== group.tests.length;
+    box.append(el("summary", undefined, `${group.title} — ${ok}/${group.tests.length} passed`));
+    const list = el("ul");
+    for (const test of group.tests) {
+      const item = el("li");
+      item.dataset.status = test.status;
+      const short = test.name.split(" > ").slice(1).join(" > ") || test.name;
+      item.append(el("span", `status ${test.status}`, test.status), el("span", undefined, short));
+      if (test.message) item.append(el("pre", "message", test.message));
+      if (test.output) {
+        item.append(el("div", "label", "Console output"), el("pre", "output", test.output));
+      }
+      list.append(item);
+    }
+    box.append(list);
+    parts.push(box);
+  }
+  target.replaceChildren(...parts);
+}
+
+interface TaskGroup {
+  id: number | undefined;
+  title: string;
+  tests: V3TestResult[];
+}
+
+function groupByTask(tests: readonly V3TestResult[]): TaskGroup[] {
+  const groups = new Map<string, TaskGroup>();
+  for (const test of tests) {
+    const top = test.name.split(" > ")[0] ?? "";
+    const id = test.task_id ?? taskIdOf(top);
+    const key = id === undefined ? "other" : String(id);
+    let group = groups.get(key);
+    if (!group) {
+      group = { id, title: id === undefined ? "Other checks" : `Task ${top}`, tests: [] };
+      groups.set(key, group);
+    }
+    group.tests.push(test);
+  }
+  return [...groups.values()].sort((a, b) => (a.id ?? 1e9) - (b.id ?? 1e9));
+}

@@ -1,0 +1,98 @@
+import { errorResults, taskIdOf, type V3Results } from "../results";
+import type { CheckRunTimings } from "../runner/core";
+import type { RunRequest, WorkerEvent } from "../worker/protocol";
+
+export interface BrowserRunOptions {
+  files: Record<string, string>;
+  checks: Record<string, string>;
+  /** Hard stop for the whole run: the worker is terminated, whatever it is doing. */
+  timeoutMs: number;
+  onTestStart?: (name: string) => void;
+  onTestEnd?: (name: string, state: string) => void;
+}
+
+export interface BrowserRunOutcome {
+  results: V3Results;
+  /** Absent when the run was stopped. */
+  timings?: CheckRunTimings;
+  wallMs: number;
+  timedOut: boolean;
+}
+
+/**
+ * Runs the checks in a fresh dedicated worker. A synchronous infinite loop cannot be interrupted
+ * from inside, so on timeout the page terminates the worker and reports the test that was running.
+ */
+export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRunOutcome> {
+  const started = performance.now();
+  const worker = new Worker(new URL("../worker/check-worker.ts", import.meta.url), {
+    type: "module",
+    name: "lab-checks",
+  });
+  return new Promise((resolve) => {
+    let running: string | undefined;
+    let settled = false;
+    const finish = (outcome: Omit<BrowserRunOutcome, "wallMs">) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.terminate();
+      resolve({ ...outcome, wallMs: performance.now() - started });
+    };
+    const timer = setTimeout(() => {
+      finish({ results: timeoutResults(options.timeoutMs, running), timedOut: true });
+    }, options.timeoutMs);
+
+    worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
+      const event = message.data;
+      if (event.type === "test-start") {
+        running = event.name;
+        options.onTestStart?.(event.name);
+      } else if (event.type === "test-end") {
+        running = undefined;
+        options.onTestEnd?.(event.name, event.state);
+      } else if (event.type === "done") {
+        finish({ results: event.results, timings: event.timings, timedOut: false });
+      } else if (event.type === "crash") {
+        finish({ results: errorResults(event.message), timedOut: false });
+      }
+    };
+    worker.onerror = (error) => {
+      error.preventDefault();
+      finish({
+        results: errorResults(
+          `The check worker failed to start: ${error.message || "unknown error"}`,
+        ),
+        timedOut: false,
+      });
+    };
+    const request: RunRequest = {
+      type: "run",
+      files: options.files,
+      checks: options.checks,
+      testTimeoutMs: options.timeoutMs,
+    };
+    worker.postMessage(request);
+  });
+}
+
+/** The v3 verdict for a run that was stopped: an error naming the test that never finished. */
+export function timeoutResults(timeoutMs: number, runningTest: string | undefined): V3Results {
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  if (runningTest === undefined) {
+    return errorResults(
+      `Timed out after ${seconds} s before any check finished loading. Look for a loop that never ends at the top level of your files.`,
+    );
+  }
+  const message = `Timed out after ${seconds} s while running "${runningTest}". The run was stopped; look for a loop that never ends.`;
+  const taskId = taskIdOf(runningTest.split(" > ")[0] ?? "");
+  return errorResults(message, [
+    {
+      name: runningTest,
+      test_code: "",
+      status: "error",
+      message,
+      ...(taskId === undefined ? {} : { task_id: taskId }),
+    },
+  ]);
+}

@@ -1,0 +1,47 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { expect, it } from "vitest";
+import { LABS_DIR } from "./lab-files.node";
+
+/**
+ * Check files import `@lab/<file>`, which means a different folder per run, so the site's
+ * tsconfig leaves them out. Type-check them here against each lab's solution and its starter:
+ * a check that does not compile against the starter would fail learners for the wrong reason.
+ */
+const labs = readdirSync(LABS_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+function diagnostics(slug: string, fileSet: "solution" | "starter"): string[] {
+  const dir = join(LABS_DIR, slug);
+  const checks = readdirSync(join(dir, "checks")).filter((f) => f.endsWith(".ts"));
+  const program = ts.createProgram(
+    checks.map((f) => join(dir, "checks", f)),
+    {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+      paths: { "@lab/*": [join(dir, fileSet, "*")] },
+    },
+  );
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file
+      ? `${d.file.fileName.slice(LABS_DIR.length)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : "";
+    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+  });
+}
+
+it.each(labs.flatMap((slug) => [[slug, "solution"] as const, [slug, "starter"] as const]))(
+  "the checks of %s type-check against its %s",
+  (slug, fileSet) => {
+    expect(diagnostics(slug, fileSet)).toEqual([]);
+  },
+  60_000,
+);

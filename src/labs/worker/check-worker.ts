@@ -1,0 +1,42 @@
+/// <reference lib="webworker" />
+import { runChecks } from "../runner/core";
+import type { RunRequest, WorkerEvent } from "./protocol";
+
+/**
+ * The dedicated worker a lab page starts for each run of the checks. It only adapts messages:
+ * the work is `runChecks`, which Node tests exercise directly.
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+// The runtime joins the bundle when src/runtime/index.ts exists; labs that import `@runtime`
+// get a clear "cannot import" error until then.
+const runtimeModules = import.meta.glob("../../runtime/index.ts");
+
+function post(event: WorkerEvent): void {
+  self.postMessage(event);
+}
+
+self.onmessage = async (message: MessageEvent<RunRequest>) => {
+  const request = message.data;
+  if (request?.type !== "run") return;
+  try {
+    const loadRuntime = Object.values(runtimeModules)[0];
+    const runtime = loadRuntime ? await loadRuntime() : undefined;
+    const { results, timings } = await runChecks(
+      {
+        files: request.files,
+        checks: request.checks,
+        runtime,
+        testTimeoutMs: request.testTimeoutMs,
+      },
+      {
+        onTestStart: (t) => post({ type: "test-start", id: t.id, name: t.name }),
+        onTestEnd: (t) => post({ type: "test-end", id: t.id, name: t.name, state: t.state }),
+      },
+    );
+    post({ type: "done", results, timings });
+  } catch (e) {
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    post({ type: "crash", message: `The check runner failed: ${text}` });
+  }
+};
