@@ -43,6 +43,27 @@ test("Monaco is not loaded on the home page", async ({ page }) => {
   );
 });
 
+test("JS weight of a lab page: the page itself, then Monaco after first paint", async ({
+  page,
+}) => {
+  const sizes = new Map<string, number>();
+  page.on("response", async (res) => {
+    if (!/\.js(\?|$)/.test(res.url())) return;
+    const body = await res.body().catch(() => Buffer.alloc(0));
+    sizes.set(res.url(), body.length);
+  });
+  await page.goto(LAB);
+  await page.waitForLoadState("load");
+  const initial = [...sizes.entries()].filter(([u]) => !/editor|monaco|worker/.test(u));
+  await openLab(page);
+  await page.waitForLoadState("networkidle");
+  const kb = (n: number) => Math.round(n / 1024);
+  const pageKb = kb(initial.reduce((n, [, b]) => n + b, 0));
+  const totalKb = kb([...sizes.values()].reduce((n, b) => n + b, 0));
+  console.log(`labs.page_js_kb=${pageKb} labs.page_js_with_editor_kb=${totalKb}`);
+  expect(pageKb).toBeLessThan(100);
+});
+
 test("a wrong change fails, grouped by task; the solution passes; runs are timed", async ({
   page,
 }) => {

@@ -3,7 +3,7 @@ import type { V3Results } from "../results";
 import type { LabEditor } from "./editor";
 import { type LabProgress, ProgressStore } from "./progress";
 import { renderResults } from "./render-results";
-import { runChecksInWorker } from "./run-checks";
+import { prepareNextRun, runChecksInWorker } from "./run-checks";
 import { zip } from "./zip";
 
 /**
@@ -49,7 +49,10 @@ class LabPage {
     this.selectTab(this.open, false);
     if (this.results) renderResults(byId("results"), this.results, "Results of your last run.");
     // Monaco is heavy: let the page paint and become usable first.
-    const mount = () => void this.mountEditor();
+    const mount = () => {
+      prepareNextRun();
+      void this.mountEditor();
+    };
     if ("requestIdleCallback" in window) requestIdleCallback(mount, { timeout: 500 });
     else setTimeout(mount, 50);
   }
@@ -219,6 +222,7 @@ class LabPage {
       target.dataset.runs = String(Number(target.dataset.runs ?? 0) + 1);
       await this.save();
     } finally {
+      prepareNextRun();
       this.running = false;
       button.disabled = false;
       target.removeAttribute("aria-busy");

@@ -19,16 +19,37 @@ export interface BrowserRunOutcome {
   timedOut: boolean;
 }
 
+const failedToLoad = new WeakSet<Worker>();
+
+function newWorker(): Worker {
+  const worker = new Worker(new URL("../worker/check-worker.ts", import.meta.url), {
+    type: "module",
+    name: "lab-checks",
+  });
+  // A spare that fails to load before its run must not be used: remember it.
+  worker.addEventListener("error", () => failedToLoad.add(worker));
+  return worker;
+}
+
+/** A worker started ahead of time, so a run does not wait for the runner bundle to load. */
+let spare: Worker | undefined;
+
+/**
+ * Starts the worker for the next run now. Each run still gets a fresh worker that nothing
+ * has run in; this only moves loading and parsing the runner out of the learner's wait.
+ */
+export function prepareNextRun(): void {
+  spare ??= newWorker();
+}
+
 /**
  * Runs the checks in a fresh dedicated worker. A synchronous infinite loop cannot be interrupted
  * from inside, so on timeout the page terminates the worker and reports the test that was running.
  */
 export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRunOutcome> {
   const started = performance.now();
-  const worker = new Worker(new URL("../worker/check-worker.ts", import.meta.url), {
-    type: "module",
-    name: "lab-checks",
-  });
+  const worker = spare && !failedToLoad.has(spare) ? spare : newWorker();
+  spare = undefined;
   return new Promise((resolve) => {
     let running: string | undefined;
     let settled = false;
