@@ -1,8 +1,10 @@
 // @ts-check
 
 import { fileURLToPath } from "node:url";
+import { satteri } from "@astrojs/markdown-satteri";
 import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
+import { katexMath } from "./src/markdown/katex-math.mjs";
 
 // The site must work under a sub-path (for example a GitHub Pages project site), so the
 // base comes from the environment and every link goes through `import.meta.env.BASE_URL`.
@@ -13,6 +15,8 @@ export default defineConfig({
   site: process.env.SITE_URL ?? "http://127.0.0.1:4321",
   base,
   trailingSlash: "ignore",
+  // Math in decks (talk 4's equations): Sätteri parses `$…$`/`$$…$$`, katexMath renders it.
+  markdown: { processor: satteri({ features: { math: true }, hastPlugins: [katexMath] }) },
   integrations: [mdx()],
   vite: {
     resolve: {
