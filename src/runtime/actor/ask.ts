@@ -1,0 +1,46 @@
+import { ActorCell } from "./cell";
+import { ActorRef } from "./ref";
+import { type ActorSystem, AskTimeoutError } from "./system";
+
+/**
+ * Sends a request that carries a reply-to reference and waits for the first reply. Rejects with
+ * {@link AskTimeoutError} when none arrives within `timeout` ms of the system's clock; a late
+ * reply then goes to dead letters.
+ *
+ * @example
+ * const balance = await ask(account, (replyTo) => ({ type: "get-balance", replyTo }), { timeout: 3_000 });
+ */
+export function ask<Req, Res>(
+  target: ActorRef<Req>,
+  makeRequest: (replyTo: ActorRef<Res>) => Req,
+  options: { timeout: number; system?: ActorSystem<unknown> },
+): Promise<Res> {
+  const system = options.system ?? systemOf(target);
+  return new Promise<Res>((resolve, reject) => {
+    let done = false;
+    const path = `${target.path}/$ask`;
+    const replyTo = new ActorRef<Res>(path, {
+      enqueue(message) {
+        if (done) {
+          system.deadLetter(message, path);
+          return;
+        }
+        done = true;
+        timer.cancel();
+        resolve(message as Res);
+      },
+    });
+    const timer = system.scheduler.schedule(options.timeout, () => {
+      if (done) return;
+      done = true;
+      reject(new AskTimeoutError(target.path, options.timeout));
+    });
+    target.tell(makeRequest(replyTo));
+  });
+}
+
+function systemOf(ref: ActorRef<unknown>): ActorSystem<unknown> {
+  const recipient = ref.recipient;
+  if (recipient instanceof ActorCell) return recipient.system;
+  throw new Error(`ask: cannot find the system of ${ref.path}; pass { system } in the options`);
+}

@@ -1,0 +1,34 @@
+/** Where a reference delivers: an actor's mailbox, or a function for ask and adapters. */
+export interface Recipient {
+  enqueue(message: unknown): void;
+}
+
+/**
+ * The only way to reach an actor: an address you can `tell`. Holding a reference never gives
+ * access to the actor's state.
+ *
+ * @example
+ * const counter: ActorRef<CounterMsg> = ctx.spawn(counterBehavior, "counter");
+ * counter.tell({ type: "increment" });
+ */
+export class ActorRef<T> {
+  /** @internal */
+  readonly recipient: Recipient;
+  /** A readable, unique path such as `shop/user/orders/order-42`. */
+  readonly path: string;
+
+  /** @internal References are created by the system and contexts, not by user code. */
+  constructor(path: string, recipient: Recipient) {
+    this.path = path;
+    this.recipient = recipient;
+  }
+
+  /** Sends a message without waiting (fire and forget). Delivery is at most once. */
+  tell(message: T): void {
+    this.recipient.enqueue(message);
+  }
+
+  toString(): string {
+    return `ActorRef(${this.path})`;
+  }
+}

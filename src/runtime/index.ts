@@ -1,0 +1,36 @@
+/**
+ * The workshop runtime's public API: actors after Akka Typed, event-sourced persistence, and a
+ * simulated cluster. The same code runs in Node (tests, grading, benchmarks) and in Web Workers
+ * (demos, labs). Import it as `@runtime`.
+ *
+ * @packageDocumentation
+ */
+
+export { ask } from "./actor/ask";
+export { Behavior, Behaviors } from "./actor/behavior";
+export type { ActorContext, Logger, Outcome } from "./actor/context";
+export type { DeadLetter, DeadLetters } from "./actor/dead-letters";
+export { ActorRef } from "./actor/ref";
+export {
+  type ChildFailed,
+  DeathPactError,
+  PostStop,
+  PreRestart,
+  type Signal,
+  type Terminated,
+} from "./actor/signals";
+export { type StashBuffer, StashOverflowError } from "./actor/stash";
+export { type BackoffOptions, backoffDelay, SupervisorStrategy } from "./actor/supervision";
+export {
+  ActorSystem,
+  type ActorSystemOptions,
+  AskTimeoutError,
+  type LogLevel,
+  type SystemEvent,
+} from "./actor/system";
+export type { TimerScheduler } from "./actor/timers";
+export { type Random, SeededRandom } from "./sim/random";
+export { RealScheduler } from "./sim/real-scheduler";
+export type { Cancellable, Scheduler } from "./sim/scheduler";
+export { VirtualScheduler } from "./sim/virtual-scheduler";
+export { TestProbe } from "./testkit/probe";
