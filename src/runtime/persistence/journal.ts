@@ -1,0 +1,93 @@
+/**
+ * One stored event: the payload plus what the journal knows about it. Sequence numbers start at
+ * 1 per persistence id and have no gaps.
+ */
+export interface PersistentRepr<E = unknown> {
+  readonly persistenceId: string;
+  readonly sequenceNr: number;
+  readonly event: E;
+  /** When the event was written, on the writer's scheduler clock (replay sees this, not now). */
+  readonly timestamp: number;
+  readonly tags: readonly string[];
+  /** Identifies the writing incarnation, so two writers can be told apart in a trace. */
+  readonly writerUuid: string;
+  /** Schema name/version of the payload, for event adapters. */
+  readonly manifest: string;
+}
+
+/** An event on its way into the journal; the journal assigns nothing the writer did not. */
+export type AtomicWrite<E = unknown> = readonly PersistentRepr<E>[];
+
+/**
+ * The append-only event log. Implementations: in-memory (tests, simulation) and IndexedDB
+ * (browser). Every method is asynchronous so both share one contract.
+ */
+export interface Journal {
+  /**
+   * Appends `events` atomically: all or nothing. `events[0].sequenceNr` must be exactly the
+   * highest stored sequence number + 1 and the batch must be consecutive; otherwise the promise
+   * rejects with `SequenceConflict` and nothing is written — that is how a second writer for the
+   * same persistence id is caught. A payload the journal cannot store rejects with
+   * `PersistRejected` (nothing written, the writer may go on); any other rejection is a storage
+   * failure.
+   */
+  append(events: AtomicWrite): Promise<void>;
+  /** Events with from ≤ sequenceNr ≤ to, in order, at most `max`. */
+  read(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max?: number,
+  ): Promise<PersistentRepr[]>;
+  /** The highest sequence number ever written (kept even after deletion); 0 if none. */
+  highestSequenceNr(persistenceId: string): Promise<number>;
+  /** Deletes events up to and including `toSequenceNr`; numbering continues after them. */
+  deleteTo(persistenceId: string, toSequenceNr: number): Promise<void>;
+}
+
+/** Thrown when an append's first sequence number is not the next free one. */
+export class SequenceConflict extends Error {
+  constructor(
+    readonly persistenceId: string,
+    readonly expected: number,
+    readonly attempted: number,
+  ) {
+    super(
+      `sequence conflict for "${persistenceId}": next free sequence number is ${expected}, the write started at ${attempted} (is a second writer running?)`,
+    );
+    this.name = "SequenceConflict";
+  }
+}
+
+/** Thrown when the journal refuses an event (it cannot be stored); nothing was written. */
+export class PersistRejected extends Error {
+  constructor(
+    readonly persistenceId: string,
+    readonly sequenceNr: number,
+    reason: string,
+  ) {
+    super(`journal rejected event ${sequenceNr} of "${persistenceId}": ${reason}`);
+    this.name = "PersistRejected";
+  }
+}
+
+/** A stored snapshot's identity. */
+export interface SnapshotMetadata {
+  readonly persistenceId: string;
+  readonly sequenceNr: number;
+  readonly timestamp: number;
+}
+
+export interface SelectedSnapshot<S = unknown> {
+  readonly metadata: SnapshotMetadata;
+  readonly snapshot: S;
+}
+
+/** Stores state snapshots so recovery can skip most of the journal. */
+export interface SnapshotStore {
+  save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void>;
+  /** The newest snapshot with sequenceNr ≤ `maxSequenceNr` (default: any). */
+  loadLatest(persistenceId: string, maxSequenceNr?: number): Promise<SelectedSnapshot | undefined>;
+  /** Deletes snapshots with sequenceNr ≤ `maxSequenceNr` (retention). */
+  deleteTo(persistenceId: string, maxSequenceNr: number): Promise<void>;
+}
