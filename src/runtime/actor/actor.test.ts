@@ -82,7 +82,9 @@ describe("behaviours and messaging", () => {
   });
 
   it("reports unhandled messages without stopping", async () => {
-    const { sim, system, events } = testSystem(Behaviors.receiveMessage<string>(() => Behaviors.unhandled));
+    const { sim, system, events } = testSystem(
+      Behaviors.receiveMessage<string>(() => Behaviors.unhandled),
+    );
     system.tell("what");
     await sim.runUntilIdle();
     expect(events).toContainEqual({ type: "unhandled", path: "test/user", message: "what" });
@@ -147,13 +149,18 @@ describe("children, stopping and watching", () => {
     system.tell("stop");
     await sim.runUntilIdle();
     expect(order).toEqual(["grandchild", "child-a", "child-b", "parent"]);
-    expect(events.filter((e) => e.type === "stopped").map((e) => e.path)).toContain("test/user/a/g");
+    expect(events.filter((e) => e.type === "stopped").map((e) => e.path)).toContain(
+      "test/user/a/g",
+    );
   });
 
   it("watch delivers exactly one Terminated, also for an already-dead actor", async () => {
     const signals: Signal[] = [];
     const watcher = Behaviors.setup<string>((ctx) => {
-      const child = ctx.spawn(Behaviors.receiveMessage<string>(() => Behaviors.stopped), "child");
+      const child = ctx.spawn(
+        Behaviors.receiveMessage<string>(() => Behaviors.stopped),
+        "child",
+      );
       ctx.watch(child);
       ctx.watch(child); // watching twice must not double the signal
       return Behaviors.receive<string>(
@@ -201,10 +208,38 @@ describe("children, stopping and watching", () => {
     expect(signals).toEqual([]);
   });
 
+  it("unwatch drops a Terminated that is already in the mailbox", async () => {
+    const signals: Signal[] = [];
+    const { sim, system } = testSystem(
+      Behaviors.setup<string>((ctx) => {
+        const child = ctx.spawn(Behaviors.ignore as Behavior<string>, "child");
+        ctx.watch(child);
+        return Behaviors.receive<string>(
+          (c) => {
+            c.stop(child); // Terminated is enqueued now…
+            c.unwatch(child); // …and must not be delivered after this
+            return Behaviors.same;
+          },
+          (_c, s) => {
+            signals.push(s);
+            return Behaviors.same;
+          },
+        );
+      }),
+    );
+    system.tell("go");
+    await sim.runUntilIdle();
+    expect(signals).toEqual([]);
+    expect(system.isTerminated).toBe(false);
+  });
+
   it("an unhandled Terminated fails the watcher (death pact)", async () => {
     const { sim, system } = testSystem(
       Behaviors.setup<string>((ctx) => {
-        const child = ctx.spawn(Behaviors.receiveMessage<string>(() => Behaviors.stopped), "child");
+        const child = ctx.spawn(
+          Behaviors.receiveMessage<string>(() => Behaviors.stopped),
+          "child",
+        );
         ctx.watch(child);
         child.tell("stop");
         return Behaviors.receiveMessage<string>(() => Behaviors.same);
@@ -218,7 +253,10 @@ describe("children, stopping and watching", () => {
     const probe = new TestProbe<string>();
     const { sim } = testSystem(
       Behaviors.setup<string>((ctx) => {
-        const child = ctx.spawn(Behaviors.receiveMessage<string>(() => Behaviors.stopped), "child");
+        const child = ctx.spawn(
+          Behaviors.receiveMessage<string>(() => Behaviors.stopped),
+          "child",
+        );
         ctx.watchWith(child, "child is gone");
         child.tell("stop");
         return Behaviors.receiveMessage((m) => {
@@ -235,7 +273,9 @@ describe("children, stopping and watching", () => {
     const { sim } = testSystem(
       Behaviors.setup<string>((ctx) => {
         const a = ctx.spawn(Behaviors.ignore as Behavior<string>, "a");
-        expect(() => ctx.spawn(Behaviors.ignore as Behavior<string>, "a")).toThrow(/already has a child/);
+        expect(() => ctx.spawn(Behaviors.ignore as Behavior<string>, "a")).toThrow(
+          /already has a child/,
+        );
         const grandchild = ctx.spawn(
           Behaviors.setup<string>((c) => {
             c.spawn(Behaviors.ignore as Behavior<string>, "inner");
@@ -301,13 +341,17 @@ describe("supervision", () => {
 
   it("resume keeps the state, restart throws it away after PreRestart", async () => {
     const resumeLog: string[] = [];
-    const r = testSystem(Behaviors.supervise(flaky(resumeLog)).onFailure(SupervisorStrategy.resume));
+    const r = testSystem(
+      Behaviors.supervise(flaky(resumeLog)).onFailure(SupervisorStrategy.resume),
+    );
     for (const m of ["a", "boom", "b"]) r.system.tell(m);
     await r.sim.runUntilIdle();
     expect(resumeLog).toEqual(["started", "count=1", "count=2"]);
 
     const restartLog: string[] = [];
-    const s = testSystem(Behaviors.supervise(flaky(restartLog)).onFailure(SupervisorStrategy.restart));
+    const s = testSystem(
+      Behaviors.supervise(flaky(restartLog)).onFailure(SupervisorStrategy.restart),
+    );
     for (const m of ["a", "boom", "b"]) s.system.tell(m);
     await s.sim.runUntilIdle();
     expect(restartLog).toEqual(["started", "count=1", "PreRestart", "started", "count=1"]);
@@ -337,7 +381,9 @@ describe("supervision", () => {
       });
     });
     const { sim, system } = testSystem(
-      Behaviors.supervise(b).onFailure(Transient, SupervisorStrategy.resume).onFailure(SupervisorStrategy.stop),
+      Behaviors.supervise(b)
+        .onFailure(Transient, SupervisorStrategy.resume)
+        .onFailure(SupervisorStrategy.stop),
     );
     for (const m of ["x", "transient", "y", "fatal", "z"]) system.tell(m);
     await sim.runUntilIdle();
@@ -386,7 +432,11 @@ describe("supervision", () => {
     );
     const { sim, system } = testSystem(
       Behaviors.supervise(b).onFailure(
-        SupervisorStrategy.restartWithBackoff({ minBackoff: 1_000, maxBackoff: 8_000, randomFactor: 0.5 }),
+        SupervisorStrategy.restartWithBackoff({
+          minBackoff: 1_000,
+          maxBackoff: 8_000,
+          randomFactor: 0.5,
+        }),
       ),
     );
     system.tell("boom");
@@ -444,13 +494,15 @@ describe("stash and timers", () => {
   it("restarting a timer key drops the old message even if it was already due", async () => {
     const probe = new TestProbe<string>();
     const { sim, system } = testSystem(
-      Behaviors.withTimers<string>((timers) =>
-        Behaviors.receiveMessage((m) => {
-          if (m === "arm") timers.startSingleTimer("k", "first", 100);
-          else if (m === "rearm") timers.startSingleTimer("k", "second", 100);
-          else probe.ref.tell(m);
-          return Behaviors.same;
-        }),
+      Behaviors.setup<string>((ctx) =>
+        Behaviors.withTimers<string>((timers) =>
+          Behaviors.receiveMessage((m) => {
+            if (m === "arm") timers.startSingleTimer("k", "first", 100);
+            else if (m === "rearm") timers.startSingleTimer("k", "second", 100);
+            else probe.ref.tell(`${m}@${ctx.now()}`);
+            return Behaviors.same;
+          }),
+        ),
       ),
     );
     // At t=100 "rearm" reaches the mailbox just before the timer's envelope for "first" does,
@@ -458,7 +510,7 @@ describe("stash and timers", () => {
     sim.schedule(100, () => system.tell("rearm"));
     system.tell("arm");
     await sim.advanceBy(500);
-    expect(probe.receiveAll()).toEqual(["second"]);
+    expect(probe.receiveAll()).toEqual(["second@200"]);
   });
 
   it("fixed-delay timers repeat until cancelled", async () => {
