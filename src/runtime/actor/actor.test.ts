@@ -294,7 +294,7 @@ describe("children, stopping and watching", () => {
 
 describe("supervision", () => {
   const flaky = (log: string[]): Behavior<string> =>
-    Behaviors.setup((ctx) => {
+    Behaviors.setup(() => {
       log.push("started");
       let count = 0;
       return Behaviors.receive<string>(
@@ -309,7 +309,6 @@ describe("supervision", () => {
           return Behaviors.same;
         },
       );
-      void ctx;
     });
 
   it("stops by default, and watchers see ChildFailed", async () => {

@@ -153,10 +153,9 @@ describe("actor properties", () => {
           );
           await sim.runUntilIdle();
           // Watches and unwatches (repeated ones included) all happen before the target stops.
-          actions.forEach((a, order) => {
+          for (const a of actions) {
             sim.schedule(a.at, () => (refs[a.watcher % watchers] as ActorRef<W>).tell(a.act));
-            void order;
-          });
+          }
           sim.schedule(100, () => target.tell("stop"));
           await sim.runUntilIdle();
           for (let i = 0; i < watchers; i++) {
@@ -182,7 +181,7 @@ describe("actor properties", () => {
           type Msg = { from: number; seq: number };
           const received: Msg[] = [];
           const plan = new Map<number, number[]>();
-          sends.forEach((s) => plan.set(s.sender, [...(plan.get(s.sender) ?? []), s.delay]));
+          for (const s of sends) plan.set(s.sender, [...(plan.get(s.sender) ?? []), s.delay]);
           const { sim } = boot(
             Behaviors.setup<never>((ctx) => {
               const receiver = ctx.spawn(
