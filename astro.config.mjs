@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { satteri } from "@astrojs/markdown-satteri";
 import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
+import { runtimeDeclarations } from "./src/labs/runtime-dts.mjs";
 import { katexMath } from "./src/markdown/katex-math.mjs";
 
 // The site must work under a sub-path (for example a GitHub Pages project site), so the
@@ -19,6 +20,8 @@ export default defineConfig({
   markdown: { processor: satteri({ features: { math: true }, hastPlugins: [katexMath] }) },
   integrations: [mdx()],
   vite: {
+    // The lab editor shows the runtime's types and TSDoc in Monaco (virtual:runtime-dts).
+    plugins: [runtimeDeclarations()],
     resolve: {
       alias: { "@runtime": fileURLToPath(new URL("./src/runtime/index.ts", import.meta.url)) },
     },

@@ -221,3 +221,24 @@ test("Download submission writes the editable files in the grader's layout", asy
   expect(text).toContain("bank-account-submission/recovery.ts");
   expect(text).not.toContain("bank-account-submission/entity.ts");
 });
+
+test("the editor knows the runtime's types: a wrong use of @runtime is flagged, a right one is not", async ({
+  page,
+}) => {
+  await openLab(page);
+  const squiggles = page.locator("#editor .squiggly-error");
+  await replaceFile(
+    page,
+    "account.ts",
+    'import { Behaviors, type Behavior } from "@runtime";\nexport const ok: Behavior<string> = Behaviors.receiveMessage((m) => (m.length > 0 ? Behaviors.same : Behaviors.stopped));\n',
+  );
+  // Give the TypeScript worker time to report; a correct file must stay clean.
+  await page.waitForTimeout(3_000);
+  await expect(squiggles).toHaveCount(0);
+  await replaceFile(
+    page,
+    "account.ts",
+    'import { Behaviors } from "@runtime";\nexport const wrong: number = Behaviors.same;\n',
+  );
+  await expect(squiggles.first()).toBeVisible({ timeout: 20_000 });
+});

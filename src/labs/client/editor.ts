@@ -61,6 +61,11 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
     allowNonTsExtensions: true,
     lib: ["es2022", "dom"],
   });
+  // The runtime's declarations, TSDoc included, so `@runtime` has IntelliSense and hover docs.
+  const { default: runtimeDts } = await import("virtual:runtime-dts");
+  for (const [path, text] of Object.entries(runtimeDts)) {
+    ts.typescriptDefaults.addExtraLib(text, `file:///${path}`);
+  }
   ts.typescriptDefaults.setDiagnosticsOptions({
     noSemanticValidation: false,
     noSyntaxValidation: false,

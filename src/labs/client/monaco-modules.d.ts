@@ -3,3 +3,9 @@
 declare module "monaco-editor/editor/editor.main.js" {
   export * from "monaco-editor";
 }
+
+declare module "virtual:runtime-dts" {
+  /** `runtime/<path>.d.ts` and `node_modules/@runtime/index.d.ts` → declaration text. */
+  const files: Record<string, string>;
+  export default files;
+}

@@ -24,15 +24,16 @@ export enum Tag {
 export abstract class Behavior<T> {
   /** @internal */
   abstract readonly tag: Tag;
-  /** @internal phantom: keeps Behavior<A> and Behavior<B> apart in the type system. */
+  /** Type-level only (never set): ties the behaviour to the messages it accepts. */
   declare readonly __message?: T;
 }
 
 type MessageHandler<T> = (ctx: ActorContext<T>, message: T) => Behavior<T>;
 type SignalHandler<T> = (ctx: ActorContext<T>, signal: Signal) => Behavior<T>;
 
-/** @internal */
+/** A behaviour built by `Behaviors.receive`; add a signal handler with {@link receiveSignal}. */
 export class ReceiveBehavior<T> extends Behavior<T> {
+  /** @internal */
   readonly tag = Tag.Receive;
   constructor(
     readonly onMessage: MessageHandler<T>,
@@ -52,6 +53,7 @@ export class ReceiveBehavior<T> extends Behavior<T> {
 
 /** @internal */
 export class SetupBehavior<T> extends Behavior<T> {
+  /** @internal */
   readonly tag = Tag.Setup;
   constructor(readonly factory: (ctx: ActorContext<T>) => Behavior<T>) {
     super();
@@ -60,6 +62,7 @@ export class SetupBehavior<T> extends Behavior<T> {
 
 /** @internal */
 export class StoppedBehavior<T> extends Behavior<T> {
+  /** @internal */
   readonly tag = Tag.Stopped;
   constructor(readonly postStop?: () => void) {
     super();
@@ -75,8 +78,9 @@ export class MarkerBehavior extends Behavior<never> {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** @internal A behaviour wrapped with failure handling; see {@link Behaviors.supervise}. */
+/** A behaviour wrapped with failure handling; see {@link Behaviors.supervise}. */
 export class SuperviseBehavior<T> extends Behavior<T> {
+  /** @internal */
   readonly tag = Tag.Supervise;
   constructor(
     readonly inner: Behavior<T>,
