@@ -6,6 +6,8 @@ import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
 import { runtimeDeclarations } from "./src/labs/runtime-dts.mjs";
 import { katexMath } from "./src/markdown/katex-math.mjs";
+import { highlightStepsTransformer } from "./src/slides/shiki-steps.ts";
+import { slideBreaks } from "./src/slides/slide-breaks.ts";
 
 // The site must work under a sub-path (for example a GitHub Pages project site), so the
 // base comes from the environment and every link goes through `import.meta.env.BASE_URL`.
@@ -17,7 +19,12 @@ export default defineConfig({
   base,
   trailingSlash: "ignore",
   // Math in decks (talk 4's equations): Sätteri parses `$…$`/`$$…$$`, katexMath renders it.
-  markdown: { processor: satteri({ features: { math: true }, hastPlugins: [katexMath] }) },
+  // Decks: slideBreaks marks each top-level `---`, the Shiki transformer carries ```ts {1|3-4}
+  // line-highlight steps into the HTML (src/slides).
+  markdown: {
+    processor: satteri({ features: { math: true }, hastPlugins: [katexMath, slideBreaks] }),
+    shikiConfig: { transformers: [highlightStepsTransformer] },
+  },
   integrations: [mdx()],
   vite: {
     // The lab editor shows the runtime's types and TSDoc in Monaco (virtual:runtime-dts).

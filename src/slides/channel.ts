@@ -1,0 +1,94 @@
+import type { Position } from "./navigation";
+
+/**
+ * The messages the audience and presenter windows of one deck exchange over a BroadcastChannel
+ * named `deck:<slug>`. Each carries the sending window's id, because every BroadcastChannel
+ * object with the same name hears every other, including ones in the same window.
+ *
+ * - `hello`: a window has opened and asks for the current position; whoever knows it answers
+ *   with `goto`.
+ * - `goto`: show this slide and step.
+ * - `blackout`: the audience screen is (or is no longer) blacked out.
+ * - `demo`: one command of a live demo's log. The runtime is deterministic, so the other window
+ *   replays the same commands in order and reaches the same state.
+ */
+export type DeckMessage =
+  | { type: "hello"; from: string }
+  | { type: "goto"; from: string; slide: number; step: number }
+  | { type: "blackout"; from: string; on: boolean }
+  | { type: "demo"; from: string; id: string; command: unknown };
+
+/** A message before the channel stamps it with the sender. */
+export type DeckMessageBody = DeckMessage extends infer M
+  ? M extends DeckMessage
+    ? Omit<M, "from">
+    : never
+  : never;
+
+export interface DeckChannel {
+  send(message: DeckMessageBody): void;
+  close(): void;
+}
+
+/** Checks an incoming message's shape; a malformed one is dropped rather than trusted. */
+export function isDeckMessage(data: unknown): data is DeckMessage {
+  if (typeof data !== "object" || data === null) return false;
+  const m = data as Record<string, unknown>;
+  if (typeof m.from !== "string") return false;
+  switch (m.type) {
+    case "hello":
+      return true;
+    case "goto":
+      return Number.isInteger(m.slide) && Number.isInteger(m.step);
+    case "blackout":
+      return typeof m.on === "boolean";
+    case "demo":
+      return typeof m.id === "string" && "command" in m;
+    default:
+      return false;
+  }
+}
+
+export const gotoMessage = ({ slide, step }: Position): DeckMessageBody => ({
+  type: "goto",
+  slide,
+  step,
+});
+
+/**
+ * Opens the deck's channel. Messages from this window are ignored; `demo` messages are also
+ * re-dispatched as a `deck:demo` CustomEvent on `document`, so a demo component can listen
+ * without holding the channel.
+ */
+export function openDeckChannel(
+  slug: string,
+  onMessage: (message: DeckMessage) => void,
+): DeckChannel {
+  const self = Math.random().toString(36).slice(2);
+  if (typeof BroadcastChannel === "undefined") return { send() {}, close() {} };
+  const channel = new BroadcastChannel(`deck:${slug}`);
+  channel.onmessage = (event: MessageEvent<unknown>) => {
+    const message = event.data;
+    if (!isDeckMessage(message) || message.from === self) return;
+    if (message.type === "demo") {
+      document.dispatchEvent(
+        new CustomEvent("deck:demo", { detail: { id: message.id, command: message.command } }),
+      );
+    }
+    onMessage(message);
+  };
+  // A demo in this window sends its commands by dispatching `deck:demo-send` on document.
+  const relay = (event: Event) => {
+    const detail = (event as CustomEvent<{ id: string; command: unknown }>).detail;
+    if (detail && typeof detail.id === "string")
+      channel.postMessage({ type: "demo", from: self, ...detail });
+  };
+  document.addEventListener("deck:demo-send", relay);
+  return {
+    send: (message) => channel.postMessage({ ...message, from: self }),
+    close() {
+      document.removeEventListener("deck:demo-send", relay);
+      channel.close();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { gotoMessage, openDeckChannel } from "./channel";
+import { formatSlideHash, parseSlideHash } from "./deep-link";
+import { containScale, fitSlide, slideSteps, watchScale } from "./dom";
+import { keyAction } from "./keys";
+import {
+  clampPosition,
+  nextPosition,
+  type Position,
+  previousPosition,
+  samePosition,
+} from "./navigation";
+import { describePacing, formatDuration, pacingDelta } from "./pacing";
+
+/**
+ * The presenter window: the current slide at its current step, what comes next, the notes, the
+ * elapsed time against the talk's length, and the clock. It follows the audience window and
+ * drives it over the deck's BroadcastChannel; either side may navigate.
+ */
+export function startPresenter(root: HTMLElement): void {
+  const template = root.querySelector<HTMLTemplateElement>(
+    "template[data-deck-slides]",
+  ) as HTMLTemplateElement;
+  const sources = [...template.content.querySelectorAll<HTMLElement>(".deck-slide")];
+  const counts = sources.map((s) => slideSteps(s).total);
+  const minutes = Number(root.dataset.minutes) || 30;
+  const slug = root.dataset.slug ?? "";
+  const panes = {
+    current: root.querySelector<HTMLElement>("[data-pane=current]") as HTMLElement,
+    next: root.querySelector<HTMLElement>("[data-pane=next]") as HTMLElement,
+  };
+  const notes = root.querySelector<HTMLElement>("[data-presenter-notes]") as HTMLElement;
+  const where = root.querySelector<HTMLElement>("[data-presenter-position]") as HTMLElement;
+  const nextLabel = root.querySelector<HTMLElement>("[data-presenter-next-label]") as HTMLElement;
+  const elapsedOut = root.querySelector<HTMLElement>("[data-presenter-elapsed]") as HTMLElement;
+  const pacingOut = root.querySelector<HTMLElement>("[data-presenter-pacing]") as HTMLElement;
+  const clockOut = root.querySelector<HTMLElement>("[data-presenter-clock]") as HTMLElement;
+  const pauseButton = root.querySelector<HTMLButtonElement>("[data-presenter-pause]");
+  const blackoutOut = root.querySelector<HTMLElement>("[data-presenter-blackout]");
+  let position: Position = { slide: -1, step: 0 };
+  let blackout = false;
+
+  for (const pane of Object.values(panes)) watchScale(pane, containScale);
+
+  const channel = openDeckChannel(slug, (message) => {
+    if (message.type === "goto") render(message, false);
+    else if (message.type === "hello") channel.send(gotoMessage(position));
+    else if (message.type === "blackout") setBlackout(message.on, false);
+  });
+
+  /** A copy of slide `index` as it looks after `step` steps, placed in `pane`. */
+  function place(pane: HTMLElement, index: number, step: number): void {
+    const source = sources[index];
+    pane.replaceChildren();
+    if (!source) return;
+    const copy = source.cloneNode(true) as HTMLElement;
+    copy.querySelector(".slide-notes")?.remove();
+    copy.querySelector(".slide-pick")?.remove();
+    copy.inert = true;
+    pane.append(copy);
+    slideSteps(copy).apply(step);
+    const canvas = copy.querySelector<HTMLElement>(".slide");
+    if (canvas) fitSlide(canvas);
+  }
+
+  function render(target: Position, broadcast: boolean): void {
+    const next = clampPosition(target, counts);
+    if (samePosition(next, position)) return;
+    position = next;
+    place(panes.current, next.slide, next.step);
+    const upcoming = nextPosition(next, counts);
+    if (samePosition(upcoming, next)) {
+      panes.next.replaceChildren();
+      nextLabel.textContent = "End of the deck";
+    } else {
+      place(panes.next, upcoming.slide, upcoming.step);
+      nextLabel.textContent =
+        upcoming.slide === next.slide
+          ? `Next: step ${upcoming.step} of ${counts[next.slide]}`
+          : `Next: slide ${upcoming.slide + 1}`;
+    }
+    const source = sources[next.slide];
+    const noteHtml = source?.querySelector(".slide-notes")?.innerHTML.trim();
+    notes.innerHTML = noteHtml || "<p><em>No notes for this slide.</em></p>";
+    const stepText = counts[next.slide] ? ` · step ${next.step} of ${counts[next.slide]}` : "";
+    where.textContent = `Slide ${next.slide + 1} of ${sources.length}${stepText}: ${source?.dataset.title ?? ""}`;
+    history.replaceState(null, "", formatSlideHash(next));
+    tick();
+    if (broadcast) channel.send(gotoMessage(next));
+  }
+
+  function setBlackout(on: boolean, broadcast: boolean): void {
+    blackout = on;
+    if (blackoutOut) blackoutOut.hidden = !on;
+    if (broadcast) channel.send({ type: "blackout", on });
+  }
+
+  // Timer: runs from when the window opens; pause holds it, reset starts it over.
+  let startedAt = Date.now();
+  let pausedAt: number | undefined;
+  function tick(): void {
+    const now = Date.now();
+    const elapsed = (pausedAt ?? now) - startedAt;
+    elapsedOut.textContent = formatDuration(elapsed);
+    const delta = pacingDelta(elapsed, Math.max(0, position.slide), sources.length, minutes);
+    pacingOut.textContent = describePacing(delta);
+    pacingOut.dataset.pace = Math.abs(delta) < 30_000 ? "on" : delta > 0 ? "behind" : "ahead";
+    clockOut.textContent = new Date(now).toLocaleTimeString([], {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  }
+  setInterval(tick, 1000);
+
+  root.addEventListener("click", (event) => {
+    const button =
+      event.target instanceof Element ? event.target.closest<HTMLElement>("[data-action]") : null;
+    switch (button?.dataset.action) {
+      case "previous":
+        return render(previousPosition(position, counts), true);
+      case "next":
+        return render(nextPosition(position, counts), true);
+      case "pause":
+        if (pausedAt === undefined) pausedAt = Date.now();
+        else {
+          startedAt += Date.now() - pausedAt;
+          pausedAt = undefined;
+        }
+        if (pauseButton) pauseButton.textContent = pausedAt === undefined ? "Pause" : "Resume";
+        return tick();
+      case "reset":
+        startedAt = Date.now();
+        if (pausedAt !== undefined) pausedAt = startedAt;
+        return tick();
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return;
+    const action = keyAction(event, event.target instanceof Element ? event.target : null);
+    const moves: Partial<Record<string, () => Position>> = {
+      next: () => nextPosition(position, counts),
+      previous: () => previousPosition(position, counts),
+      first: () => ({ slide: 0, step: 0 }),
+      last: () => ({ slide: sources.length - 1, step: counts[sources.length - 1] ?? 0 }),
+    };
+    const move = action ? moves[action] : undefined;
+    if (move) {
+      event.preventDefault();
+      render(move(), true);
+    } else if (action === "blackout") {
+      event.preventDefault();
+      setBlackout(!blackout, true);
+    }
+  });
+
+  render(parseSlideHash(location.hash) ?? { slide: 0, step: 0 }, false);
+  channel.send({ type: "hello" });
+}
