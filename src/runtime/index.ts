@@ -10,7 +10,7 @@ export { ask } from "./actor/ask";
 export { Behavior, Behaviors } from "./actor/behavior";
 export type { ActorContext, Logger, Outcome } from "./actor/context";
 export type { DeadLetter, DeadLetters } from "./actor/dead-letters";
-export { ActorRef } from "./actor/ref";
+export { ActorRef, ReplaySideEffectError } from "./actor/ref";
 export {
   type ChildFailed,
   DeathPactError,
@@ -29,8 +29,10 @@ export {
   type SystemEvent,
 } from "./actor/system";
 export type { TimerScheduler } from "./actor/timers";
+export * from "./persistence/index";
 export { type Random, SeededRandom } from "./sim/random";
 export { RealScheduler } from "./sim/real-scheduler";
 export type { Cancellable, Scheduler } from "./sim/scheduler";
 export { VirtualScheduler } from "./sim/virtual-scheduler";
+export { type CommandResult, EventSourcedBehaviorTestKit } from "./testkit/event-sourced-testkit";
 export { TestProbe } from "./testkit/probe";

@@ -51,7 +51,7 @@ export class ReceiveBehavior<T> extends Behavior<T> {
   }
 }
 
-/** @internal */
+/** A behaviour built when the actor starts; see {@link Behaviors.setup}. */
 export class SetupBehavior<T> extends Behavior<T> {
   /** @internal */
   readonly tag = Tag.Setup;

@@ -1,3 +1,17 @@
+/**
+ * Thrown when code sends a message while an event handler runs. Event handlers rebuild state
+ * during replay; a send there would repeat an old side effect on every recovery (talk 2's rule).
+ */
+export class ReplaySideEffectError extends Error {
+  constructor(target: string, reason: string) {
+    super(`cannot send to ${target} while ${reason}: event handlers must not have side effects`);
+    this.name = "ReplaySideEffectError";
+  }
+}
+
+/** @internal Set while an event handler runs; `tell` refuses to send meanwhile. */
+export const sendGuard: { reason: string | null } = { reason: null };
+
 /** Where a reference delivers: an actor's mailbox, or a function for ask and adapters. */
 export interface Recipient {
   enqueue(message: unknown): void;
@@ -25,6 +39,7 @@ export class ActorRef<T> {
 
   /** Sends a message without waiting (fire and forget). Delivery is at most once. */
   tell(message: T): void {
+    if (sendGuard.reason !== null) throw new ReplaySideEffectError(this.path, sendGuard.reason);
     this.recipient.enqueue(message);
   }
 

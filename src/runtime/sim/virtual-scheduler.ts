@@ -53,12 +53,13 @@ export class VirtualScheduler implements Scheduler {
   }
 
   track<T>(io: Promise<T>): Promise<T> {
-    this.pending.add(io);
+    // The scheduler waits for the I/O to settle; success or failure is the caller's business.
+    const settled: Promise<unknown> = io.then(
+      () => this.pending.delete(settled),
+      () => this.pending.delete(settled),
+    );
+    this.pending.add(settled);
     this.ioSinceHop = true;
-    const done = () => {
-      this.pending.delete(io);
-    };
-    io.then(done, done);
     return io;
   }
 

@@ -1,0 +1,86 @@
+import type { ActorRef } from "../actor/ref";
+
+/** Something that happens after the events are stored: a reply, a callback, or a stop. */
+export type SideEffect<S> =
+  | { readonly kind: "reply"; readonly to: ActorRef<never>; readonly make: (state: S) => unknown }
+  | { readonly kind: "run"; readonly run: (state: S) => void }
+  | { readonly kind: "stop" };
+
+/**
+ * What a command handler decides. Build one with {@link Effect}, then chain what should happen
+ * after the events are safely stored: `thenReply`, `thenRun`, `thenStop`.
+ */
+export class EffectBuilder<E, S> {
+  /** @internal */
+  constructor(
+    readonly kind: "persist" | "none" | "unhandled" | "stop",
+    readonly events: readonly E[],
+    readonly sideEffects: readonly SideEffect<S>[],
+  ) {}
+
+  /** Replies to `replyTo` with a message built from the state after the events were applied. */
+  // S2 lets the state type flow in from the command handler's declared return type, so
+  // `Effect.persist(e).thenReply(to, (s) => s.balance)` knows what `s` is; `const R` keeps
+  // literal replies such as `{ ok: true }` from widening to `boolean` while S2 is inferred.
+  thenReply<const R, S2 extends S = S>(
+    replyTo: ActorRef<R>,
+    reply: (state: S2) => R,
+  ): EffectBuilder<E, S2> {
+    return this.andThen<S2>({
+      kind: "reply",
+      to: replyTo as ActorRef<never>,
+      make: reply as (state: S2) => unknown,
+    });
+  }
+
+  /** Runs `callback` with the new state, after the events are stored and applied. */
+  thenRun<S2 extends S = S>(callback: (state: S2) => void): EffectBuilder<E, S2> {
+    return this.andThen<S2>({ kind: "run", run: callback });
+  }
+
+  /** Stops the actor after the events are stored and the other side effects ran. */
+  thenStop<S2 extends S = S>(): EffectBuilder<E, S2> {
+    return this.andThen<S2>({ kind: "stop" });
+  }
+
+  private andThen<S2>(effect: SideEffect<S2>): EffectBuilder<E, S2> {
+    return new EffectBuilder<E, S2>(this.kind, this.events, [
+      ...(this.sideEffects as unknown as readonly SideEffect<S2>[]),
+      effect,
+    ]);
+  }
+}
+
+/**
+ * Effects a command handler returns, after Akka Persistence Typed.
+ *
+ * @example
+ * commandHandler: (state, cmd) => {
+ *   if (cmd.amount > state.balance) return Effect.reply(cmd.replyTo, { ok: false, error: "insufficient funds" });
+ *   return Effect.persist({ type: "withdrew", amount: cmd.amount })
+ *     .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }));
+ * }
+ */
+export const Effect = {
+  /** Stores one event, or several atomically (all or none), then applies them to the state. */
+  persist<const E, S = unknown>(events: E | readonly E[]): EffectBuilder<E, S> {
+    const list = Array.isArray(events) ? (events as readonly E[]) : [events as E];
+    return new EffectBuilder<E, S>("persist", list, []);
+  },
+  /** Accepts the command without storing anything. */
+  none<E = never, S = unknown>(): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("none", [], []);
+  },
+  /** This behaviour does not understand the command; it is reported as unhandled. */
+  unhandled<E = never, S = unknown>(): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("unhandled", [], []);
+  },
+  /** Stops the actor without storing anything. */
+  stop<E = never, S = unknown>(): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("stop", [], []);
+  },
+  /** Stores nothing and replies with `message` (for queries and rejections). */
+  reply<const R, E = never, S = unknown>(replyTo: ActorRef<R>, message: R): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("none", [], []).thenReply(replyTo, () => message);
+  },
+} as const;

@@ -1,0 +1,420 @@
+import { type Behavior, Behaviors, SetupBehavior } from "../actor/behavior";
+import type { ActorContext } from "../actor/context";
+import { sendGuard } from "../actor/ref";
+import type { SupervisorStrategy } from "../actor/supervision";
+import { SeededRandom } from "../sim/random";
+import type { EffectBuilder, SideEffect } from "./effect";
+import { type Journal, type PersistentRepr, PersistRejected, type SnapshotStore } from "./journal";
+import { Persistence } from "./persistence-plugin";
+
+/** Time and randomness for handlers, safe to use during replay. */
+export interface HandlerContext {
+  readonly persistenceId: string;
+  /** Sequence number of the event being applied, or of the last stored event for a command. */
+  readonly sequenceNr: number;
+  /** True while recovering from the journal. */
+  readonly recovering: boolean;
+  /**
+   * For a command: the scheduler's time (stored with the events). For an event: the time the
+   * event was recorded — during replay too, so rebuilt state never depends on when you replay.
+   */
+  now(): number;
+  /**
+   * A float in [0, 1). In an event handler it is seeded by persistence id and sequence number,
+   * so replay draws the same numbers; in a command handler it comes from the actor's stream.
+   */
+  random(): number;
+}
+
+/** Signals an event-sourced behaviour can react to with `receiveSignal`. */
+export type EventSourcedSignal<S> =
+  | { readonly type: "RecoveryCompleted"; readonly state: S; readonly sequenceNr: number }
+  | { readonly type: "RecoveryFailed"; readonly error: unknown }
+  | { readonly type: "SnapshotCompleted"; readonly sequenceNr: number }
+  | { readonly type: "SnapshotFailed"; readonly sequenceNr: number; readonly error: unknown }
+  | { readonly type: "PersistRejected"; readonly error: PersistRejected };
+
+/** Settings for {@link EventSourcedBehavior.create}. */
+export interface EventSourcedSettings<C, E, S> {
+  /** Whose journal this is: unique per entity, e.g. `account-42`. */
+  persistenceId: string;
+  /** The state before any event. */
+  emptyState: S;
+  /** Decides what a command means: persist events, reply, do nothing, or stop. */
+  commandHandler: (state: S, command: C, ctx: HandlerContext) => EffectBuilder<E, S>;
+  /** Applies one stored event. Must be pure: it runs again on every recovery. */
+  eventHandler: (state: S, event: E, ctx: HandlerContext) => S;
+}
+
+interface Options<S, E> {
+  journal?: Journal;
+  snapshotStore?: SnapshotStore;
+  snapshotEvery?: { every: number; keep: number };
+  snapshotWhen?: (state: S, event: E, sequenceNr: number) => boolean;
+  tagger?: (event: E) => readonly string[];
+  onSignal?: (state: S, signal: EventSourcedSignal<S>) => void;
+  persistFailure?: SupervisorStrategy;
+  stashCapacity: number;
+  recoveryBatch: number;
+}
+
+class Internal {
+  constructor(
+    readonly kind: "recovered" | "recoveryFailed" | "persisted" | "persistFailed" | "inspect",
+    readonly payload: unknown,
+  ) {}
+}
+
+/** Thrown (and so handed to supervision) when storing events failed. */
+export class PersistFailure extends Error {
+  constructor(
+    readonly persistenceId: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `persisting events for "${persistenceId}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = "PersistFailure";
+  }
+}
+
+/** Thrown when recovery could not read the snapshot or journal, or an event handler threw. */
+export class RecoveryFailure extends Error {
+  constructor(
+    readonly persistenceId: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `recovery of "${persistenceId}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = "RecoveryFailure";
+  }
+}
+
+/**
+ * An actor whose state is the fold of its stored events, after Akka's `EventSourcedBehavior`.
+ * Commands go to `commandHandler`, which returns an {@link Effect}; persisted events go through
+ * `eventHandler` only after the journal stored them. Commands that arrive while events are being
+ * stored, or during recovery, wait in a stash and are handled in order.
+ *
+ * @example
+ * type Cmd = { type: "deposit"; amount: number; replyTo: ActorRef<number> };
+ * type Evt = { type: "deposited"; amount: number };
+ * const account = (id: string) =>
+ *   EventSourcedBehavior.create<Cmd, Evt, { balance: number }>({
+ *     persistenceId: `account-${id}`,
+ *     emptyState: { balance: 0 },
+ *     commandHandler: (state, cmd) =>
+ *       Effect.persist({ type: "deposited", amount: cmd.amount }).thenReply(cmd.replyTo, (s) => s.balance),
+ *     eventHandler: (state, evt) => ({ balance: state.balance + evt.amount }),
+ *   }).withRetention({ snapshotEvery: 100, keep: 2 });
+ */
+export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
+  private constructor(
+    readonly settings: EventSourcedSettings<C, E, S>,
+    private readonly options: Options<S, E>,
+  ) {
+    super((ctx) => run(ctx, settings, options));
+    if (!settings.persistenceId)
+      throw new Error("EventSourcedBehavior: persistenceId must not be empty");
+  }
+
+  /** Builds an event-sourced behaviour; spawn it like any other behaviour. */
+  static create<C, E, S>(settings: EventSourcedSettings<C, E, S>): EventSourcedBehavior<C, E, S> {
+    return new EventSourcedBehavior(settings, { stashCapacity: 4_096, recoveryBatch: 10_000 });
+  }
+
+  private with(options: Partial<Options<S, E>>): EventSourcedBehavior<C, E, S> {
+    return new EventSourcedBehavior(this.settings, { ...this.options, ...options });
+  }
+
+  /** Stores events in this journal instead of the system's (see `Persistence.register`). */
+  withJournal(journal: Journal): EventSourcedBehavior<C, E, S> {
+    return this.with({ journal });
+  }
+
+  withSnapshotStore(snapshotStore: SnapshotStore): EventSourcedBehavior<C, E, S> {
+    return this.with({ snapshotStore });
+  }
+
+  /** Snapshot every `snapshotEvery` events and keep the newest `keep` snapshots. */
+  withRetention(retention: { snapshotEvery: number; keep: number }): EventSourcedBehavior<C, E, S> {
+    const { snapshotEvery, keep } = retention;
+    if (
+      !Number.isInteger(snapshotEvery) ||
+      snapshotEvery < 1 ||
+      !Number.isInteger(keep) ||
+      keep < 1
+    ) {
+      throw new RangeError(
+        `withRetention: snapshotEvery and keep must be positive integers, got ${snapshotEvery} and ${keep}`,
+      );
+    }
+    return this.with({ snapshotEvery: { every: snapshotEvery, keep } });
+  }
+
+  /** Snapshot after an event for which `predicate` is true. */
+  snapshotWhen(
+    predicate: (state: S, event: E, sequenceNr: number) => boolean,
+  ): EventSourcedBehavior<C, E, S> {
+    return this.with({ snapshotWhen: predicate });
+  }
+
+  /** Tags each event, for `eventsByTag` queries and projections. */
+  withTagger(tagger: (event: E) => readonly string[]): EventSourcedBehavior<C, E, S> {
+    return this.with({ tagger });
+  }
+
+  /** Reacts to recovery, snapshot and rejection signals (for logging or metrics). */
+  receiveSignal(
+    handler: (state: S, signal: EventSourcedSignal<S>) => void,
+  ): EventSourcedBehavior<C, E, S> {
+    return this.with({ onSignal: handler });
+  }
+
+  /**
+   * What happens when the journal fails a write (call it last: it returns a plain behaviour). The default stops the actor; pass
+   * `SupervisorStrategy.restartWithBackoff(...)` to recover and retry later. It never goes on as
+   * if the write had succeeded.
+   */
+  onPersistFailure(strategy: SupervisorStrategy): Behavior<C> {
+    return Behaviors.supervise<C>(this.with({ persistFailure: strategy })).onFailure(
+      PersistFailure,
+      strategy,
+    );
+  }
+
+  /** How many commands may wait during recovery or a write (default 4,096). */
+  withStashCapacity(capacity: number): EventSourcedBehavior<C, E, S> {
+    return this.with({ stashCapacity: capacity });
+  }
+}
+
+function eventContext(
+  persistenceId: string,
+  repr: PersistentRepr,
+  recovering: boolean,
+): HandlerContext {
+  let random: SeededRandom | undefined;
+  return {
+    persistenceId,
+    sequenceNr: repr.sequenceNr,
+    recovering,
+    now: () => repr.timestamp,
+    random: () => {
+      random ??= new SeededRandom(hash(`${persistenceId}#${repr.sequenceNr}`));
+      return random.next();
+    },
+  };
+}
+
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function applyGuarded<S, E>(
+  handler: EventSourcedSettings<unknown, E, S>["eventHandler"],
+  state: S,
+  repr: PersistentRepr,
+  ctx: HandlerContext,
+): S {
+  const previous = sendGuard.reason;
+  sendGuard.reason = ctx.recovering ? "replaying events" : "applying an event";
+  try {
+    return handler(state, repr.event as E, ctx);
+  } finally {
+    sendGuard.reason = previous;
+  }
+}
+
+function run<C, E, S>(
+  ctx: ActorContext<C>,
+  settings: EventSourcedSettings<C, E, S>,
+  options: Options<S, E>,
+): Behavior<C> {
+  const { persistenceId, eventHandler, commandHandler } = settings;
+  const stores = Persistence.of(ctx.system);
+  const journal = options.journal ?? stores.journal;
+  const snapshots = options.snapshotStore ?? stores.snapshotStore;
+  const writerUuid = Math.floor(ctx.random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, "0");
+  const stash = ctx.createStash(options.stashCapacity);
+  const signal = (state: S, s: EventSourcedSignal<S>) => options.onSignal?.(state, s);
+
+  let state = settings.emptyState;
+  let sequenceNr = 0;
+  let lastSnapshotSeq = 0;
+
+  // ---- recovery: latest snapshot, then the events after it, in pages ----
+  const recover = async (): Promise<{ state: S; sequenceNr: number }> => {
+    const snapshot = await snapshots.loadLatest(persistenceId);
+    let s = snapshot ? (snapshot.snapshot as S) : settings.emptyState;
+    let seq = snapshot ? snapshot.metadata.sequenceNr : 0;
+    lastSnapshotSeq = seq;
+    const highest = await journal.highestSequenceNr(persistenceId);
+    while (seq < highest) {
+      const page = await journal.read(persistenceId, seq + 1, highest, options.recoveryBatch);
+      if (page.length === 0) break;
+      for (const repr of page) {
+        if (repr.sequenceNr !== seq + 1) {
+          throw new Error(`journal gap: expected event ${seq + 1}, read ${repr.sequenceNr}`);
+        }
+        s = applyGuarded(eventHandler, s, repr, eventContext(persistenceId, repr, true));
+        seq = repr.sequenceNr;
+      }
+    }
+    return { state: s, sequenceNr: Math.max(seq, highest) };
+  };
+  ctx.pipeToSelf(
+    recover(),
+    (outcome) =>
+      (outcome.ok
+        ? new Internal("recovered", outcome.value)
+        : new Internal("recoveryFailed", outcome.error)) as unknown as C,
+  );
+
+  const waiting = (onInternal: (m: Internal) => Behavior<C>): Behavior<C> =>
+    Behaviors.receiveMessage<C>((message) => {
+      if (message instanceof Internal) return onInternal(message);
+      stash.stash(message);
+      return Behaviors.same;
+    });
+
+  const recovering = waiting((m) => {
+    if (m.kind === "recoveryFailed") {
+      signal(state, { type: "RecoveryFailed", error: m.payload });
+      throw new RecoveryFailure(persistenceId, m.payload);
+    }
+    if (m.kind === "recovered") {
+      const result = m.payload as { state: S; sequenceNr: number };
+      state = result.state;
+      sequenceNr = result.sequenceNr;
+      signal(state, { type: "RecoveryCompleted", state, sequenceNr });
+      return stash.unstashAll(running);
+    }
+    if (m.kind === "inspect") stash.stash(m as unknown as C);
+    return Behaviors.same;
+  });
+
+  const runSideEffects = (effects: readonly SideEffect<S>[]): Behavior<C> => {
+    let stop = false;
+    for (const effect of effects) {
+      if (effect.kind === "reply")
+        (effect.to as unknown as { tell(m: unknown): void }).tell(effect.make(state));
+      else if (effect.kind === "run") effect.run(state);
+      else stop = true;
+    }
+    return stop ? Behaviors.stopped : Behaviors.same;
+  };
+
+  const maybeSnapshot = (applied: readonly PersistentRepr[]) => {
+    let take = false;
+    const every = options.snapshotEvery;
+    for (const repr of applied) {
+      if (every && repr.sequenceNr % every.every === 0) take = true;
+      if (options.snapshotWhen?.(state, repr.event as E, repr.sequenceNr)) take = true;
+    }
+    if (!take || sequenceNr === lastSnapshotSeq) return;
+    const at = sequenceNr;
+    lastSnapshotSeq = at;
+    const snapshotState = state;
+    const saving = snapshots
+      .save({ persistenceId, sequenceNr: at, timestamp: ctx.now() }, snapshotState)
+      .then(async () => {
+        if (every) await snapshots.deleteTo(persistenceId, at - every.every * every.keep);
+        signal(state, { type: "SnapshotCompleted", sequenceNr: at });
+      })
+      .catch((error: unknown) => signal(state, { type: "SnapshotFailed", sequenceNr: at, error }));
+    ctx.system.scheduler.track(saving);
+  };
+
+  const persisting = (effect: EffectBuilder<E, S>, reprs: PersistentRepr[]): Behavior<C> =>
+    waiting((m) => {
+      if (m.kind === "inspect") {
+        stash.stash(m as unknown as C);
+        return Behaviors.same;
+      }
+      if (m.kind === "persistFailed") {
+        const error = m.payload;
+        if (error instanceof PersistRejected) {
+          signal(state, { type: "PersistRejected", error });
+          ctx.log.warn(error.message);
+          return stash.unstashAll(running);
+        }
+        // Commands that waited for this write go back to the mailbox: a backoff restart handles
+        // them after recovery (as Akka does); a stop sends them to dead letters.
+        stash.unstashAll(Behaviors.same);
+        throw new PersistFailure(persistenceId, error);
+      }
+      for (const repr of reprs) {
+        state = applyGuarded(eventHandler, state, repr, eventContext(persistenceId, repr, false));
+      }
+      sequenceNr += reprs.length;
+      maybeSnapshot(reprs);
+      const next = runSideEffects(effect.sideEffects);
+      return next === Behaviors.same ? stash.unstashAll(running) : next;
+    });
+
+  const commandContext: HandlerContext = {
+    persistenceId,
+    get sequenceNr() {
+      return sequenceNr;
+    },
+    recovering: false,
+    now: () => ctx.now(),
+    random: () => ctx.random(),
+  };
+
+  const running: Behavior<C> = Behaviors.receiveMessage<C>((message) => {
+    if (message instanceof Internal) {
+      if (message.kind === "inspect")
+        (message.payload as (s: S, seq: number) => void)(state, sequenceNr);
+      return Behaviors.same;
+    }
+    const effect = commandHandler(state, message, commandContext);
+    switch (effect.kind) {
+      case "persist": {
+        if (effect.events.length === 0) return runSideEffects(effect.sideEffects);
+        const now = ctx.now();
+        const reprs = effect.events.map(
+          (event, i): PersistentRepr => ({
+            persistenceId,
+            sequenceNr: sequenceNr + 1 + i,
+            event,
+            timestamp: now,
+            tags: options.tagger?.(event) ?? [],
+            writerUuid,
+            manifest: "",
+          }),
+        );
+        ctx.pipeToSelf(
+          journal.append(reprs),
+          (outcome) =>
+            (outcome.ok
+              ? new Internal("persisted", undefined)
+              : new Internal("persistFailed", outcome.error)) as unknown as C,
+        );
+        return persisting(effect, reprs);
+      }
+      case "unhandled":
+        return Behaviors.unhandled;
+      case "stop":
+        return Behaviors.stopped;
+      default:
+        return runSideEffects(effect.sideEffects);
+    }
+  });
+
+  return recovering;
+}
+
+/** @internal Asks a running event-sourced actor for its state (used by the test kit). */
+export function inspectState<S>(
+  ref: { tell(message: never): void },
+  callback: (state: S, sequenceNr: number) => void,
+): void {
+  (ref as unknown as { tell(m: Internal): void }).tell(new Internal("inspect", callback));
+}

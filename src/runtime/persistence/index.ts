@@ -1,0 +1,22 @@
+export { Effect, EffectBuilder } from "./effect";
+export {
+  EventSourcedBehavior,
+  type EventSourcedSettings,
+  type EventSourcedSignal,
+  type HandlerContext,
+  PersistFailure,
+  RecoveryFailure,
+} from "./event-sourced-behavior";
+export {
+  type AtomicWrite,
+  type Journal,
+  type PersistentRepr,
+  PersistRejected,
+  type SelectedSnapshot,
+  SequenceConflict,
+  type SnapshotMetadata,
+  type SnapshotStore,
+} from "./journal";
+export { InMemoryJournal } from "./memory-journal";
+export { InMemorySnapshotStore } from "./memory-snapshot-store";
+export { Persistence } from "./persistence-plugin";

@@ -1,0 +1,32 @@
+import type { ActorSystem } from "../actor/system";
+import type { Journal, SnapshotStore } from "./journal";
+import { InMemoryJournal } from "./memory-journal";
+import { InMemorySnapshotStore } from "./memory-snapshot-store";
+
+interface Stores {
+  journal: Journal;
+  snapshotStore: SnapshotStore;
+}
+
+const registry = new WeakMap<ActorSystem<unknown>, Stores>();
+
+/**
+ * Which journal and snapshot store an actor system's event-sourced behaviours use, unless a
+ * behaviour names its own with `withJournal` / `withSnapshotStore`. Defaults to in-memory stores.
+ *
+ * @example
+ * Persistence.register(system, { journal: new IndexedDBJournal(indexedDB, "workshop") });
+ */
+export const Persistence = {
+  register(system: ActorSystem<unknown>, stores: Partial<Stores>): void {
+    registry.set(system, { ...Persistence.of(system), ...stores });
+  },
+  of(system: ActorSystem<unknown>): Stores {
+    let stores = registry.get(system);
+    if (!stores) {
+      stores = { journal: new InMemoryJournal(), snapshotStore: new InMemorySnapshotStore() };
+      registry.set(system, stores);
+    }
+    return stores;
+  },
+} as const;

@@ -1,0 +1,137 @@
+import { type Behavior, Behaviors } from "../actor/behavior";
+import { ActorRef } from "../actor/ref";
+import { ActorSystem } from "../actor/system";
+import { type EventSourcedBehavior, inspectState } from "../persistence/event-sourced-behavior";
+import type { PersistentRepr } from "../persistence/journal";
+import { InMemoryJournal } from "../persistence/memory-journal";
+import { InMemorySnapshotStore } from "../persistence/memory-snapshot-store";
+import { Persistence } from "../persistence/persistence-plugin";
+import { VirtualScheduler } from "../sim/virtual-scheduler";
+
+/** What one command did: the events it stored, the state after, and the reply if any. */
+export interface CommandResult<E, S, R> {
+  readonly events: readonly E[];
+  /** The state after the command, or the last known state if the actor stopped. */
+  readonly state: S;
+  readonly reply: R | undefined;
+  /** True when the actor is no longer running after this command. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Runs one event-sourced behaviour on a virtual clock with an in-memory journal, one command at
+ * a time, after Akka's `EventSourcedBehaviorTestKit`.
+ *
+ * @example
+ * const kit = EventSourcedBehaviorTestKit.create(account("42"));
+ * const r = await kit.runCommand<number>((replyTo) => ({ type: "deposit", amount: 100, replyTo }));
+ * r.events; // [{ type: "deposited", amount: 100 }]
+ * r.state.balance; // 100
+ * await kit.restart(); // recovers from the journal
+ */
+export class EventSourcedBehaviorTestKit<C, E, S> {
+  readonly scheduler = new VirtualScheduler();
+  readonly journal = new InMemoryJournal();
+  readonly snapshotStore = new InMemorySnapshotStore();
+  readonly system: ActorSystem<never>;
+  private ref!: ActorRef<C>;
+  private incarnation = 0;
+  private lastState: S | undefined;
+
+  private constructor(
+    private readonly behavior: EventSourcedBehavior<C, E, S> | Behavior<C>,
+    private readonly persistenceId: string,
+    seed: number,
+  ) {
+    this.system = ActorSystem.create(Behaviors.ignore as Behavior<never>, "testkit", {
+      scheduler: this.scheduler,
+      seed,
+    });
+    Persistence.register(this.system as ActorSystem<unknown>, {
+      journal: this.journal,
+      snapshotStore: this.snapshotStore,
+    });
+  }
+
+  /** Starts `behavior` (recovering from an empty journal). */
+  static async create<C, E, S>(
+    behavior: EventSourcedBehavior<C, E, S>,
+    options: { seed?: number } = {},
+  ): Promise<EventSourcedBehaviorTestKit<C, E, S>> {
+    const kit = new EventSourcedBehaviorTestKit(
+      behavior,
+      behavior.settings.persistenceId,
+      options.seed ?? 1,
+    );
+    await kit.spawn();
+    return kit;
+  }
+
+  /** Sends a command and runs until everything it caused has happened. */
+  async runCommand<R = never>(
+    command: C | ((replyTo: ActorRef<R>) => C),
+  ): Promise<CommandResult<E, S, R>> {
+    const before = await this.journal.highestSequenceNr(this.persistenceId);
+    const replies: R[] = [];
+    const replyTo = new ActorRef<R>("testkit/reply", { enqueue: (m) => replies.push(m as R) });
+    const message =
+      typeof command === "function" ? (command as (r: ActorRef<R>) => C)(replyTo) : command;
+    this.ref.tell(message);
+    await this.scheduler.runUntilIdle();
+    const after = await this.journal.highestSequenceNr(this.persistenceId);
+    const stored: PersistentRepr[] =
+      after > before ? await this.journal.read(this.persistenceId, before + 1, after) : [];
+    let state = this.lastState;
+    let stopped = false;
+    try {
+      state = await this.getState();
+    } catch {
+      stopped = true;
+    }
+    return {
+      events: stored.map((r) => r.event as E),
+      state: state as S,
+      reply: replies[0],
+      stopped,
+    };
+  }
+
+  /** The actor's current state (throws if it has stopped). */
+  async getState(): Promise<S> {
+    let result: { state: S } | undefined;
+    inspectState<S>(this.ref, (state) => {
+      result = { state };
+      this.lastState = state;
+    });
+    await this.scheduler.runUntilIdle();
+    if (!result) throw new Error(`${this.ref.path} did not answer: it has stopped`);
+    return result.state;
+  }
+
+  /** Stops the actor and starts a new incarnation that recovers from the journal. */
+  async restart(): Promise<S> {
+    await this.spawn();
+    return this.getState();
+  }
+
+  /** Every event stored so far, oldest first. */
+  async persistedEvents(): Promise<E[]> {
+    const highest = await this.journal.highestSequenceNr(this.persistenceId);
+    return (await this.journal.read(this.persistenceId, 1, highest)).map((r) => r.event as E);
+  }
+
+  /** The actor's reference (for sending commands that are not request/response). */
+  get actor(): ActorRef<C> {
+    return this.ref;
+  }
+
+  private async spawn(): Promise<void> {
+    if (this.ref) {
+      // The old incarnation stops before the new one starts: one writer at a time.
+      (this.ref.recipient as unknown as { stopSelf(): void }).stopSelf();
+      await this.scheduler.runUntilIdle();
+    }
+    this.ref = this.system.systemActorOf(this.behavior, `entity-${this.incarnation++}`);
+    await this.scheduler.runUntilIdle();
+  }
+}
