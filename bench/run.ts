@@ -4,11 +4,12 @@
  * `{ quick, node, date, metrics }`.
  */
 import { writeFileSync } from "node:fs";
+import { persistenceSection } from "./persistence";
 import { tellSection } from "./tell";
 import type { BenchContext, Metrics, Section } from "./types";
 
 const quick = process.argv.includes("--quick");
-const sections: Section[] = [tellSection];
+const sections: Section[] = [tellSection, persistenceSection];
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const metrics: Metrics = {};

@@ -1,4 +1,5 @@
 import type { Behavior } from "./behavior";
+import { RingBuffer } from "./mailbox";
 
 /** Thrown when a message is stashed into a full {@link StashBuffer}. */
 export class StashOverflowError extends Error {
@@ -30,13 +31,18 @@ export interface StashBuffer<T> {
   stash(message: T): void;
   /** Moves every stashed message in front of the mailbox and continues with `behavior`. */
   unstashAll(behavior: Behavior<T>): Behavior<T>;
+  /**
+   * Moves the oldest `count` stashed messages in front of the mailbox. Unstashing one at a time
+   * keeps long stashes linear: the rest stay stashed, ahead of anything stashed later.
+   */
+  unstash(behavior: Behavior<T>, count: number): Behavior<T>;
   /** Drops everything stashed. */
   clear(): void;
 }
 
 /** @internal */
 export class BoundedStash<T> implements StashBuffer<T> {
-  private items: T[] = [];
+  private items = new RingBuffer<T>();
 
   constructor(
     readonly capacity: number,
@@ -48,15 +54,15 @@ export class BoundedStash<T> implements StashBuffer<T> {
   }
 
   get size(): number {
-    return this.items.length;
+    return this.items.size;
   }
 
   isEmpty(): boolean {
-    return this.items.length === 0;
+    return this.items.size === 0;
   }
 
   isFull(): boolean {
-    return this.items.length >= this.capacity;
+    return this.items.size >= this.capacity;
   }
 
   stash(message: T): void {
@@ -65,13 +71,20 @@ export class BoundedStash<T> implements StashBuffer<T> {
   }
 
   unstashAll(behavior: Behavior<T>): Behavior<T> {
-    const items = this.items;
-    this.items = [];
-    if (items.length > 0) this.prepend(items);
+    return this.unstash(behavior, this.items.size);
+  }
+
+  unstash(behavior: Behavior<T>, count: number): Behavior<T> {
+    const n = Math.min(count, this.items.size);
+    if (n > 0) {
+      const moved: T[] = new Array(n);
+      for (let i = 0; i < n; i++) moved[i] = this.items.shift() as T;
+      this.prepend(moved);
+    }
     return behavior;
   }
 
   clear(): void {
-    this.items = [];
+    this.items = new RingBuffer<T>();
   }
 }

@@ -58,6 +58,8 @@ interface Options<S, E> {
   recoveryBatch: number;
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 class Internal {
   constructor(
     readonly kind: "recovered" | "recoveryFailed" | "persisted" | "persistFailed" | "inspect",
@@ -190,22 +192,38 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
   }
 }
 
-function eventContext(
-  persistenceId: string,
-  repr: PersistentRepr,
-  recovering: boolean,
-): HandlerContext {
-  let random: SeededRandom | undefined;
-  return {
-    persistenceId,
-    sequenceNr: repr.sequenceNr,
-    recovering,
-    now: () => repr.timestamp,
-    random: () => {
-      random ??= new SeededRandom(hash(`${persistenceId}#${repr.sequenceNr}`));
-      return random.next();
-    },
-  };
+/**
+ * The context event handlers see. One instance per actor is re-pointed at each event, so a
+ * replay of millions of events allocates nothing per event.
+ */
+class EventContext implements HandlerContext {
+  private repr!: PersistentRepr;
+  private stream: SeededRandom | undefined;
+
+  constructor(
+    readonly persistenceId: string,
+    public recovering: boolean,
+  ) {}
+
+  at(repr: PersistentRepr, recovering: boolean): this {
+    this.repr = repr;
+    this.recovering = recovering;
+    this.stream = undefined;
+    return this;
+  }
+
+  get sequenceNr(): number {
+    return this.repr.sequenceNr;
+  }
+
+  now(): number {
+    return this.repr.timestamp;
+  }
+
+  random(): number {
+    this.stream ??= new SeededRandom(hash(`${this.persistenceId}#${this.repr.sequenceNr}`));
+    return this.stream.next();
+  }
 }
 
 function hash(text: string): number {
@@ -244,6 +262,7 @@ function run<C, E, S>(
   const stash = ctx.createStash(options.stashCapacity);
   const signal = (state: S, s: EventSourcedSignal<S>) => options.onSignal?.(state, s);
 
+  const eventCtx = new EventContext(persistenceId, true);
   let state = settings.emptyState;
   let sequenceNr = 0;
   let lastSnapshotSeq = 0;
@@ -262,7 +281,7 @@ function run<C, E, S>(
         if (repr.sequenceNr !== seq + 1) {
           throw new Error(`journal gap: expected event ${seq + 1}, read ${repr.sequenceNr}`);
         }
-        s = applyGuarded(eventHandler, s, repr, eventContext(persistenceId, repr, true));
+        s = applyGuarded(eventHandler, s, repr, eventCtx.at(repr, true));
         seq = repr.sequenceNr;
       }
     }
@@ -293,7 +312,7 @@ function run<C, E, S>(
       state = result.state;
       sequenceNr = result.sequenceNr;
       signal(state, { type: "RecoveryCompleted", state, sequenceNr });
-      return stash.unstashAll(running);
+      return resume();
     }
     if (m.kind === "inspect") stash.stash(m as unknown as C);
     return Behaviors.same;
@@ -331,32 +350,47 @@ function run<C, E, S>(
     ctx.system.scheduler.track(saving);
   };
 
-  const persisting = (effect: EffectBuilder<E, S>, reprs: PersistentRepr[]): Behavior<C> =>
-    waiting((m) => {
-      if (m.kind === "inspect") {
-        stash.stash(m as unknown as C);
-        return Behaviors.same;
+  // One write at a time: the command that caused it and the events it carries.
+  let pendingEffect: EffectBuilder<E, S> | undefined;
+  let pendingReprs: PersistentRepr[] = [];
+
+  // Stashed commands go back one at a time, ahead of newer mail, so a long queue of commands
+  // costs linear time rather than being re-stashed on every write.
+  const resume = (): Behavior<C> => (stash.isEmpty() ? running : stash.unstash(running, 1));
+
+  const persisting: Behavior<C> = waiting((m) => {
+    if (m.kind === "inspect") {
+      stash.stash(m as unknown as C);
+      return Behaviors.same;
+    }
+    const effect = pendingEffect as EffectBuilder<E, S>;
+    const reprs = pendingReprs;
+    pendingEffect = undefined;
+    pendingReprs = [];
+    if (m.kind === "persistFailed") {
+      const error = m.payload;
+      if (error instanceof PersistRejected) {
+        signal(state, { type: "PersistRejected", error });
+        ctx.log.warn(error.message);
+        return resume();
       }
-      if (m.kind === "persistFailed") {
-        const error = m.payload;
-        if (error instanceof PersistRejected) {
-          signal(state, { type: "PersistRejected", error });
-          ctx.log.warn(error.message);
-          return stash.unstashAll(running);
-        }
-        // Commands that waited for this write go back to the mailbox: a backoff restart handles
-        // them after recovery (as Akka does); a stop sends them to dead letters.
-        stash.unstashAll(Behaviors.same);
-        throw new PersistFailure(persistenceId, error);
-      }
-      for (const repr of reprs) {
-        state = applyGuarded(eventHandler, state, repr, eventContext(persistenceId, repr, false));
-      }
-      sequenceNr += reprs.length;
-      maybeSnapshot(reprs);
-      const next = runSideEffects(effect.sideEffects);
-      return next === Behaviors.same ? stash.unstashAll(running) : next;
-    });
+      // Commands that waited for this write go back to the mailbox: a backoff restart handles
+      // them after recovery (as Akka does); a stop sends them to dead letters.
+      stash.unstashAll(Behaviors.same);
+      throw new PersistFailure(persistenceId, error);
+    }
+    for (const repr of reprs) {
+      state = applyGuarded(eventHandler, state, repr, eventCtx.at(repr, false));
+    }
+    sequenceNr += reprs.length;
+    maybeSnapshot(reprs);
+    const next = runSideEffects(effect.sideEffects);
+    return next === Behaviors.same ? resume() : next;
+  });
+
+  const written = new Internal("persisted", undefined) as unknown as C;
+  const onWritten = (outcome: { ok: boolean; error?: unknown }): C =>
+    outcome.ok ? written : (new Internal("persistFailed", outcome.error) as unknown as C);
 
   const commandContext: HandlerContext = {
     persistenceId,
@@ -377,7 +411,11 @@ function run<C, E, S>(
     const effect = commandHandler(state, message, commandContext);
     switch (effect.kind) {
       case "persist": {
-        if (effect.events.length === 0) return runSideEffects(effect.sideEffects);
+        if (effect.events.length === 0) {
+          const next = runSideEffects(effect.sideEffects);
+          if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
+          return next;
+        }
         const now = ctx.now();
         const reprs = effect.events.map(
           (event, i): PersistentRepr => ({
@@ -385,26 +423,26 @@ function run<C, E, S>(
             sequenceNr: sequenceNr + 1 + i,
             event,
             timestamp: now,
-            tags: options.tagger?.(event) ?? [],
+            tags: options.tagger?.(event) ?? NO_TAGS,
             writerUuid,
             manifest: "",
           }),
         );
-        ctx.pipeToSelf(
-          journal.append(reprs),
-          (outcome) =>
-            (outcome.ok
-              ? new Internal("persisted", undefined)
-              : new Internal("persistFailed", outcome.error)) as unknown as C,
-        );
-        return persisting(effect, reprs);
+        pendingEffect = effect;
+        pendingReprs = reprs;
+        ctx.pipeToSelf(journal.append(reprs), onWritten);
+        return persisting;
       }
       case "unhandled":
+        if (!stash.isEmpty()) stash.unstash(Behaviors.same, 1);
         return Behaviors.unhandled;
       case "stop":
         return Behaviors.stopped;
-      default:
-        return runSideEffects(effect.sideEffects);
+      default: {
+        const next = runSideEffects(effect.sideEffects);
+        if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
+        return next;
+      }
     }
   });
 

@@ -1,0 +1,151 @@
+import {
+  type ActorRef,
+  ActorSystem,
+  type Behavior,
+  Behaviors,
+  Effect,
+  EventSourcedBehavior,
+  InMemoryJournal,
+  InMemorySnapshotStore,
+  Persistence,
+  type PersistentRepr,
+  RealScheduler,
+} from "@runtime";
+import type { Section } from "./types";
+
+type Cmd = { type: "add"; n: number; replyTo: ActorRef<number> };
+type Evt = { type: "added"; n: number };
+
+function counter(id: number, eventsPerCommand: number, onRecovered?: () => void) {
+  return EventSourcedBehavior.create<Cmd, Evt, { total: number }>({
+    persistenceId: `counter-${id}`,
+    emptyState: { total: 0 },
+    commandHandler: (_state, cmd) => {
+      const events: Evt[] = [];
+      for (let i = 0; i < eventsPerCommand; i++) events.push({ type: "added", n: cmd.n });
+      return Effect.persist(events).thenReply(cmd.replyTo, (s) => s.total);
+    },
+    eventHandler: (state, evt) => ({ total: state.total + evt.n }),
+  }).receiveSignal((_s, signal) => {
+    if (signal.type === "RecoveryCompleted") onRecovered?.();
+  });
+}
+
+/** 1,000 entities each handle `commands` commands; returns events stored per second. */
+async function persistRate(
+  entities: number,
+  commands: number,
+  eventsPerCommand: number,
+): Promise<number> {
+  const journal = new InMemoryJournal();
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  let replies = 0;
+  const total = entities * commands;
+  const system = ActorSystem.create(Behaviors.ignore as Behavior<never>, "persist", {
+    scheduler: new RealScheduler(),
+  });
+  Persistence.register(system as ActorSystem<unknown>, {
+    journal,
+    snapshotStore: new InMemorySnapshotStore(),
+  });
+  const replyTo = {
+    tell() {
+      if (++replies === total) done();
+    },
+  } as unknown as ActorRef<number>;
+  const refs = Array.from({ length: entities }, (_, i) =>
+    system.systemActorOf(counter(i, eventsPerCommand), `c${i}`),
+  );
+  await new Promise((r) => setTimeout(r, 10)); // let every entity finish its (empty) recovery
+  const start = performance.now();
+  // Every command is sent at once: each entity stashes while its write is in flight.
+  for (let c = 0; c < commands; c++)
+    for (const ref of refs) ref.tell({ type: "add", n: 1, replyTo });
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  await system.terminate();
+  if ((await journal.highestSequenceNr("counter-0")) !== commands * eventsPerCommand)
+    throw new Error("lost events");
+  return (total * eventsPerCommand) / seconds;
+}
+
+/** Talk 2's workload: `actors` actors recover `total` events in all from the in-memory journal. */
+async function recoveryRate(
+  actors: number,
+  total: number,
+): Promise<{ rate: number; seconds: number }> {
+  const journal = new InMemoryJournal();
+  const perActor = Math.floor(total / actors);
+  for (let a = 0; a < actors; a++) {
+    const batch: PersistentRepr[] = [];
+    for (let s = 1; s <= perActor; s++) {
+      batch.push({
+        persistenceId: `counter-${a}`,
+        sequenceNr: s,
+        event: { type: "added", n: 1 },
+        timestamp: s,
+        tags: [],
+        writerUuid: "bench",
+        manifest: "",
+      });
+    }
+    await journal.append(batch);
+  }
+  let recovered = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const system = ActorSystem.create(Behaviors.ignore as Behavior<never>, "recover", {
+    scheduler: new RealScheduler(),
+  });
+  Persistence.register(system as ActorSystem<unknown>, {
+    journal,
+    snapshotStore: new InMemorySnapshotStore(),
+  });
+  const start = performance.now();
+  for (let a = 0; a < actors; a++) {
+    system.systemActorOf(
+      counter(a, 1, () => {
+        if (++recovered === actors) done();
+      }),
+      `c${a}`,
+    );
+  }
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  await system.terminate();
+  return { rate: (perActor * actors) / seconds, seconds };
+}
+
+export const persistenceSection: Section = {
+  name: "persistence",
+  async run({ quick, metrics, log }) {
+    const commands = quick ? 100 : 500;
+    let single = 0;
+    let batched = 0;
+    for (let i = 0; i < (quick ? 2 : 3); i++) {
+      single = Math.max(single, await persistRate(1_000, commands, 1));
+      batched = Math.max(batched, await persistRate(1_000, commands / 5, 10));
+    }
+    metrics["persist.memory_events_per_s"] = Math.round(single);
+    metrics["persist.memory_batched10_events_per_s"] = Math.round(batched);
+    log(
+      `persist: ${(single / 1e6).toFixed(2)} M events/s one event per command; ${(batched / 1e6).toFixed(2)} M/s in atomic batches of 10 (target ≥ 1 M/s)`,
+    );
+
+    const total = quick ? 500_000 : 5_000_000;
+    const recovery = await recoveryRate(1_000, total);
+    metrics["recovery.memory_events_per_s"] = Math.round(recovery.rate);
+    if (!quick) metrics["recovery.memory_5m_s"] = recovery.seconds;
+    log(
+      `recovery: ${total.toLocaleString()} events by 1,000 actors in ${recovery.seconds.toFixed(2)} s = ${(recovery.rate / 1e6).toFixed(2)} M events/s` +
+        (quick
+          ? ""
+          : ` (target ≤ 5 s; talk 2 took 90 s → ${(90 / recovery.seconds).toFixed(0)}× faster)`),
+    );
+  },
+};
