@@ -7,6 +7,7 @@ export {
   PersistFailure,
   RecoveryFailure,
 } from "./event-sourced-behavior";
+export { IndexedDBJournal, IndexedDBSnapshotStore } from "./indexeddb";
 export {
   type AtomicWrite,
   type Journal,

@@ -1,0 +1,186 @@
+import { IDBFactory } from "fake-indexeddb";
+import "fake-indexeddb/auto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { IndexedDBJournal, IndexedDBSnapshotStore } from "./indexeddb";
+import {
+  type Journal,
+  type PersistentRepr,
+  PersistRejected,
+  SequenceConflict,
+  type SnapshotStore,
+} from "./journal";
+import { InMemoryJournal } from "./memory-journal";
+import { InMemorySnapshotStore } from "./memory-snapshot-store";
+
+const evt = (
+  pid: string,
+  sequenceNr: number,
+  event: unknown = { n: sequenceNr },
+): PersistentRepr => ({
+  persistenceId: pid,
+  sequenceNr,
+  event,
+  timestamp: sequenceNr * 10,
+  tags: [],
+  writerUuid: "w",
+  manifest: "",
+});
+const batch = (pid: string, from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => evt(pid, from + i));
+
+/** A store that can be "reopened": a new instance over the same underlying data. */
+interface Backend {
+  name: string;
+  journal(): Journal;
+  reopen(): Journal;
+  snapshots(): SnapshotStore;
+}
+
+let dbCounter = 0;
+const backends: Array<() => Backend> = [
+  () => {
+    const journal = new InMemoryJournal();
+    return {
+      name: "in-memory",
+      journal: () => journal,
+      reopen: () => journal,
+      snapshots: () => new InMemorySnapshotStore(),
+    };
+  },
+  () => {
+    const factory = new IDBFactory();
+    const name = `db-${dbCounter++}`;
+    return {
+      name: "IndexedDB (fake-indexeddb)",
+      journal: () => new IndexedDBJournal(factory, name),
+      reopen: () => new IndexedDBJournal(factory, name),
+      snapshots: () => new IndexedDBSnapshotStore(factory, name),
+    };
+  },
+];
+
+for (const make of backends) {
+  describe(`journal contract: ${make().name}`, () => {
+    it("numbers events 1..N and reads ranges", async () => {
+      const journal = make().journal();
+      await journal.append(batch("a", 1, 3));
+      await journal.append(batch("a", 4, 2));
+      expect(await journal.highestSequenceNr("a")).toBe(5);
+      expect((await journal.read("a", 2, 4)).map((e) => e.sequenceNr)).toEqual([2, 3, 4]);
+      expect((await journal.read("a", 1, 100, 2)).map((e) => e.sequenceNr)).toEqual([1, 2]);
+      expect(await journal.read("missing", 1, 10)).toEqual([]);
+    });
+
+    it("rejects a write that does not start at the next sequence number, writing nothing", async () => {
+      const journal = make().journal();
+      await journal.append(batch("a", 1, 2));
+      await expect(journal.append(batch("a", 2, 2))).rejects.toBeInstanceOf(SequenceConflict);
+      await expect(journal.append(batch("a", 4, 1))).rejects.toBeInstanceOf(SequenceConflict);
+      expect(await journal.highestSequenceNr("a")).toBe(2);
+    });
+
+    it("rejects a payload it cannot store, writing nothing of the batch", async () => {
+      const journal = make().journal();
+      const bad = [evt("a", 1), evt("a", 2, () => "a function")];
+      await expect(journal.append(bad)).rejects.toBeInstanceOf(PersistRejected);
+      expect(await journal.highestSequenceNr("a")).toBe(0);
+    });
+
+    it("keeps numbering after deleteTo", async () => {
+      const journal = make().journal();
+      await journal.append(batch("a", 1, 5));
+      await journal.deleteTo("a", 3);
+      expect((await journal.read("a", 1, 10)).map((e) => e.sequenceNr)).toEqual([4, 5]);
+      expect(await journal.highestSequenceNr("a")).toBe(5);
+      await journal.append(batch("a", 6, 1));
+      expect(await journal.highestSequenceNr("a")).toBe(6);
+    });
+
+    it("of two writers with the same expected number, exactly one wins", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 5 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 4 }),
+          async (pre, n1, n2) => {
+            const journal = make().journal();
+            if (pre > 0) await journal.append(batch("a", 1, pre));
+            const results = await Promise.allSettled([
+              journal.append(batch("a", pre + 1, n1)),
+              journal.append(batch("a", pre + 1, n2)),
+            ]);
+            expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+            const loser = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+            expect(loser.reason).toBeInstanceOf(SequenceConflict);
+            const winner = results[0]?.status === "fulfilled" ? n1 : n2;
+            expect(await journal.highestSequenceNr("a")).toBe(pre + winner);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it("acknowledged writes survive reopening, numbered 1..N without gaps, batches atomic", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              pid: fc.constantFrom("a", "b", "c"),
+              size: fc.integer({ min: 1, max: 5 }),
+              bad: fc.boolean(),
+            }),
+            { maxLength: 15 },
+          ),
+          async (writes) => {
+            const backend = make();
+            const journal = backend.journal();
+            const acked = new Map<string, number>();
+            // Issued together, so the IndexedDB journal groups them into shared transactions.
+            const next = new Map<string, number>();
+            const promises = writes.map((w) => {
+              const from = (next.get(w.pid) ?? 0) + 1;
+              const events = batch(w.pid, from, w.size);
+              if (w.bad) events[w.size - 1] = evt(w.pid, from + w.size - 1, () => 0);
+              else next.set(w.pid, from + w.size - 1);
+              return journal.append(events).then(() => acked.set(w.pid, from + w.size - 1));
+            });
+            await Promise.allSettled(promises);
+            const reopened = backend.reopen();
+            for (const pid of ["a", "b", "c"]) {
+              const stored = await reopened.read(pid, 1, 1_000);
+              expect(stored.map((e) => e.sequenceNr)).toEqual(
+                Array.from({ length: acked.get(pid) ?? 0 }, (_, i) => i + 1),
+              );
+              expect(stored.every((e) => typeof e.event !== "function")).toBe(true);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+  });
+
+  describe(`snapshot store contract: ${make().name}`, () => {
+    it("loads the newest snapshot at or below a sequence number, and deletes by range", async () => {
+      const store = make().snapshots();
+      for (const seq of [3, 6, 9])
+        await store.save({ persistenceId: "a", sequenceNr: seq, timestamp: seq }, { at: seq });
+      expect((await store.loadLatest("a"))?.snapshot).toEqual({ at: 9 });
+      expect((await store.loadLatest("a", 7))?.metadata.sequenceNr).toBe(6);
+      await store.deleteTo("a", 6);
+      expect(await store.loadLatest("a", 7)).toBeUndefined();
+      expect((await store.loadLatest("a"))?.snapshot).toEqual({ at: 9 });
+      expect(await store.loadLatest("other")).toBeUndefined();
+    });
+  });
+}
+
+describe("IndexedDB group commit", () => {
+  it("appends issued in one tick share a transaction", async () => {
+    const journal = new IndexedDBJournal(new IDBFactory(), "group");
+    await Promise.all(Array.from({ length: 20 }, (_, i) => journal.append(batch(`p${i}`, 1, 2))));
+    expect(journal.commits).toBe(1);
+    for (let i = 0; i < 20; i++) expect(await journal.highestSequenceNr(`p${i}`)).toBe(2);
+  });
+});
