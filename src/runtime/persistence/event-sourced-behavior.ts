@@ -3,6 +3,7 @@ import type { ActorContext } from "../actor/context";
 import { sendGuard } from "../actor/ref";
 import type { SupervisorStrategy } from "../actor/supervision";
 import { SeededRandom } from "../sim/random";
+import type { EventAdapter } from "./adapter";
 import type { EffectBuilder, SideEffect } from "./effect";
 import { type Journal, type PersistentRepr, PersistRejected, type SnapshotStore } from "./journal";
 import { Persistence } from "./persistence-plugin";
@@ -56,6 +57,7 @@ interface Options<S, E> {
   persistFailure?: SupervisorStrategy;
   stashCapacity: number;
   recoveryBatch: number;
+  adapter?: EventAdapter<E>;
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -186,6 +188,11 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
     );
   }
 
+  /** Stores events through `adapter` and upcasts them with it on recovery. */
+  withEventAdapter(adapter: EventAdapter<E>): EventSourcedBehavior<C, E, S> {
+    return this.with({ adapter });
+  }
+
   /** How many commands may wait during recovery or a write (default 4,096). */
   withStashCapacity(capacity: number): EventSourcedBehavior<C, E, S> {
     return this.with({ stashCapacity: capacity });
@@ -235,13 +242,13 @@ function hash(text: string): number {
 function applyGuarded<S, E>(
   handler: EventSourcedSettings<unknown, E, S>["eventHandler"],
   state: S,
-  repr: PersistentRepr,
+  event: E,
   ctx: HandlerContext,
 ): S {
   const previous = sendGuard.reason;
   sendGuard.reason = ctx.recovering ? "replaying events" : "applying an event";
   try {
-    return handler(state, repr.event as E, ctx);
+    return handler(state, event, ctx);
   } finally {
     sendGuard.reason = previous;
   }
@@ -263,6 +270,7 @@ function run<C, E, S>(
   const signal = (state: S, s: EventSourcedSignal<S>) => options.onSignal?.(state, s);
 
   const eventCtx = new EventContext(persistenceId, true);
+  const adapter = options.adapter;
   let state = settings.emptyState;
   let sequenceNr = 0;
   let lastSnapshotSeq = 0;
@@ -281,7 +289,8 @@ function run<C, E, S>(
         if (repr.sequenceNr !== seq + 1) {
           throw new Error(`journal gap: expected event ${seq + 1}, read ${repr.sequenceNr}`);
         }
-        s = applyGuarded(eventHandler, s, repr, eventCtx.at(repr, true));
+        const event = adapter ? adapter.fromJournal(repr.event, repr.manifest) : (repr.event as E);
+        s = applyGuarded(eventHandler, s, event, eventCtx.at(repr, true));
         seq = repr.sequenceNr;
       }
     }
@@ -329,13 +338,13 @@ function run<C, E, S>(
     return stop ? Behaviors.stopped : Behaviors.same;
   };
 
-  const maybeSnapshot = (applied: readonly PersistentRepr[]) => {
+  const maybeSnapshot = (applied: readonly PersistentRepr[], events: readonly E[]) => {
     let take = false;
     const every = options.snapshotEvery;
-    for (const repr of applied) {
+    applied.forEach((repr, i) => {
       if (every && repr.sequenceNr % every.every === 0) take = true;
-      if (options.snapshotWhen?.(state, repr.event as E, repr.sequenceNr)) take = true;
-    }
+      if (options.snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
+    });
     if (!take || sequenceNr === lastSnapshotSeq) return;
     const at = sequenceNr;
     lastSnapshotSeq = at;
@@ -379,11 +388,12 @@ function run<C, E, S>(
       stash.unstashAll(Behaviors.same);
       throw new PersistFailure(persistenceId, error);
     }
-    for (const repr of reprs) {
-      state = applyGuarded(eventHandler, state, repr, eventCtx.at(repr, false));
+    for (let i = 0; i < reprs.length; i++) {
+      const repr = reprs[i] as PersistentRepr;
+      state = applyGuarded(eventHandler, state, effect.events[i] as E, eventCtx.at(repr, false));
     }
     sequenceNr += reprs.length;
-    maybeSnapshot(reprs);
+    maybeSnapshot(reprs, effect.events);
     const next = runSideEffects(effect.sideEffects);
     return next === Behaviors.same ? resume() : next;
   });
@@ -421,11 +431,11 @@ function run<C, E, S>(
           (event, i): PersistentRepr => ({
             persistenceId,
             sequenceNr: sequenceNr + 1 + i,
-            event,
+            event: adapter ? adapter.toJournal(event) : event,
             timestamp: now,
             tags: options.tagger?.(event) ?? NO_TAGS,
             writerUuid,
-            manifest: "",
+            manifest: adapter ? adapter.manifest(event) : "",
           }),
         );
         pendingEffect = effect;

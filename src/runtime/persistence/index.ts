@@ -1,3 +1,4 @@
+export type { EventAdapter } from "./adapter";
 export { Effect, EffectBuilder } from "./effect";
 export {
   EventSourcedBehavior,
@@ -21,3 +22,21 @@ export {
 export { InMemoryJournal } from "./memory-journal";
 export { InMemorySnapshotStore } from "./memory-snapshot-store";
 export { Persistence } from "./persistence-plugin";
+export {
+  type AtLeastOnceOptions,
+  type ExactlyOnceOptions,
+  InMemoryOffsetStore,
+  InMemoryReadModelStore,
+  type OffsetStore,
+  Projection,
+  type ReadModelStore,
+} from "./projection";
+export {
+  currentEventsByPersistenceId,
+  currentEventsByTag,
+  type EventEnvelope,
+  eventsByPersistenceId,
+  eventsByTag,
+  type LiveStream,
+  type TaggedJournal,
+} from "./query";

@@ -1,10 +1,10 @@
 import {
   type AtomicWrite,
-  type Journal,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
 } from "./journal";
+import type { EventEnvelope, TaggedJournal } from "./query";
 
 interface Stream {
   /** Stored events, oldest first; `events[i].sequenceNr === firstSeq + i`. */
@@ -25,7 +25,7 @@ const DONE: Promise<void> = Promise.resolve();
  * await journal.append([{ persistenceId: "a-1", sequenceNr: 1, event: { type: "opened" }, timestamp: 0, tags: [], writerUuid: "w", manifest: "" }]);
  * await journal.highestSequenceNr("a-1"); // 1
  */
-export class InMemoryJournal implements Journal {
+export class InMemoryJournal implements TaggedJournal {
   private readonly streams = new Map<string, Stream>();
   private readonly listeners = new Set<(events: readonly PersistentRepr[]) => void>();
   private nextAppendFailure: Error | undefined;
@@ -33,6 +33,7 @@ export class InMemoryJournal implements Journal {
   private nextReadFailure: Error | undefined;
   /** Every event ever appended, in append order (the global offset is index + 1). */
   private readonly log: PersistentRepr[] = [];
+  private readonly tagged = new Map<string, EventEnvelope[]>();
 
   append(events: AtomicWrite): Promise<void> {
     const first = events[0];
@@ -83,6 +84,7 @@ export class InMemoryJournal implements Journal {
       const e = events[i] as PersistentRepr;
       stored.push(e);
       log.push(e);
+      if (e.tags.length > 0) this.index(e, log.length);
     }
     stream.highest += events.length;
     if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
@@ -120,6 +122,41 @@ export class InMemoryJournal implements Journal {
       stream.firstSeq = upTo + 1;
     }
     return DONE;
+  }
+
+  readByTag(
+    tag: string,
+    afterOffset: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): Promise<EventEnvelope[]> {
+    const list = this.tagged.get(tag) ?? [];
+    // Offsets only grow, so binary-search the first one after `afterOffset`.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as EventEnvelope).offset <= afterOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    return Promise.resolve(list.slice(lo, lo + max));
+  }
+
+  private index(e: PersistentRepr, offset: number): void {
+    const envelope: EventEnvelope = {
+      offset,
+      persistenceId: e.persistenceId,
+      sequenceNr: e.sequenceNr,
+      timestamp: e.timestamp,
+      event: e.event,
+    };
+    for (const tag of e.tags) {
+      let list = this.tagged.get(tag);
+      if (!list) {
+        list = [];
+        this.tagged.set(tag, list);
+      }
+      list.push(envelope);
+    }
   }
 
   /** Persistence ids that have events, in first-write order. */
