@@ -165,7 +165,7 @@ export function startDeck(root: HTMLElement): void {
         else void document.documentElement.requestFullscreen?.().catch(() => {});
         return;
       case "blackout":
-        setBlackout(blackout.hidden, true);
+        setBlackout(Boolean(blackout.hidden), true);
         return;
       case "presenter": {
         const url = new URL(root.dataset.presenter ?? "presenter/", location.href);

@@ -56,14 +56,19 @@ export const containScale = (box: HTMLElement): number =>
   Math.min(box.clientWidth / CANVAS_WIDTH, box.clientHeight / CANVAS_HEIGHT);
 
 /**
- * Shrinks a slide's type until its content fits the canvas, so a long slide never spills off
- * screen or onto a second printed page. The slide must be rendered (not display:none).
+ * Shrinks a slide's type until its content fits the canvas (and every code line fits its block),
+ * so a long slide never spills off screen or onto a second printed page. The slide must be
+ * rendered (not display:none).
  */
 export function fitSlide(slide: HTMLElement): void {
   if (slide.dataset.fitted) return;
   let fit = 1;
   slide.style.removeProperty("--fit");
-  while (slide.scrollHeight > slide.clientHeight + 2 && fit > 0.55) {
+  const blocks = [...slide.querySelectorAll("pre")];
+  const overflows = () =>
+    slide.scrollHeight > slide.clientHeight + 2 ||
+    blocks.some((pre) => pre.scrollWidth > pre.clientWidth + 2);
+  while (overflows() && fit > 0.55) {
     fit = Math.round((fit - 0.06) * 100) / 100;
     slide.style.setProperty("--fit", String(fit));
   }
