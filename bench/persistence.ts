@@ -16,7 +16,7 @@ import type { Section } from "./types";
 type Cmd = { type: "add"; n: number; replyTo: ActorRef<number> };
 type Evt = { type: "added"; n: number };
 
-function counter(id: number, eventsPerCommand: number, onRecovered?: () => void) {
+function counter(id: number, eventsPerCommand: number, onRecovered?: (total: number) => void) {
   return EventSourcedBehavior.create<Cmd, Evt, { total: number }>({
     persistenceId: `counter-${id}`,
     emptyState: { total: 0 },
@@ -27,7 +27,7 @@ function counter(id: number, eventsPerCommand: number, onRecovered?: () => void)
     },
     eventHandler: (state, evt) => ({ total: state.total + evt.n }),
   }).receiveSignal((_s, signal) => {
-    if (signal.type === "RecoveryCompleted") onRecovered?.();
+    if (signal.type === "RecoveryCompleted") onRecovered?.(signal.state.total);
   });
 }
 
@@ -95,6 +95,7 @@ async function recoveryRate(
     await journal.append(batch);
   }
   let recovered = 0;
+  let sum = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => {
     done = resolve;
@@ -109,7 +110,8 @@ async function recoveryRate(
   const start = performance.now();
   for (let a = 0; a < actors; a++) {
     system.systemActorOf(
-      counter(a, 1, () => {
+      counter(a, 1, (total) => {
+        sum += total;
         if (++recovered === actors) done();
       }),
       `c${a}`,
@@ -118,6 +120,8 @@ async function recoveryRate(
   await finished;
   const seconds = (performance.now() - start) / 1000;
   await system.terminate();
+  // Every event must really have been replayed into the state.
+  if (sum !== perActor * actors) throw new Error(`recovered ${sum} of ${perActor * actors} events`);
   return { rate: (perActor * actors) / seconds, seconds };
 }
 
