@@ -6,7 +6,10 @@ import { expect, test } from "./fixtures";
 let bundle = "";
 test.beforeAll(async () => {
   const out = await build({
-    entryPoints: ["src/runtime/persistence/indexeddb.ts"],
+    stdin: {
+      contents: `export * from "./indexeddb-journal"; export * from "./indexeddb-snapshot-store";`,
+      resolveDir: "src/runtime/persistence",
+    },
     bundle: true,
     format: "iife",
     globalName: "Persist",
@@ -17,7 +20,8 @@ test.beforeAll(async () => {
 });
 
 type Win = typeof window & {
-  Persist: typeof import("../src/runtime/persistence/indexeddb");
+  Persist: typeof import("../src/runtime/persistence/indexeddb-journal") &
+    typeof import("../src/runtime/persistence/indexeddb-snapshot-store");
 };
 
 test("events survive a reload, and a second writer is refused", async ({ page }) => {

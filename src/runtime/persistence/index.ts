@@ -1,4 +1,4 @@
-export type { EventAdapter } from "./adapter";
+export { AdaptedJournal, type EventAdapter } from "./adapter";
 export { Effect, EffectBuilder } from "./effect";
 export {
   EventSourcedBehavior,
@@ -8,7 +8,8 @@ export {
   PersistFailure,
   RecoveryFailure,
 } from "./event-sourced-behavior";
-export { IndexedDBJournal, IndexedDBSnapshotStore } from "./indexeddb";
+export { IndexedDBJournal } from "./indexeddb-journal";
+export { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 export {
   type AtomicWrite,
   type Journal,
@@ -21,15 +22,19 @@ export {
 } from "./journal";
 export { InMemoryJournal } from "./memory-journal";
 export { InMemorySnapshotStore } from "./memory-snapshot-store";
+export {
+  InMemoryOffsetStore,
+  InMemoryReadModel,
+  type OffsetStore,
+  type TransactionalOffsetStore,
+} from "./offset-store";
 export { Persistence } from "./persistence-plugin";
 export {
-  type AtLeastOnceOptions,
-  type ExactlyOnceOptions,
-  InMemoryOffsetStore,
-  InMemoryReadModelStore,
-  type OffsetStore,
-  Projection,
-  type ReadModelStore,
+  type AtLeastOnceProjection,
+  type ExactlyOnceProjection,
+  type ProjectionHandle,
+  type ProjectionSource,
+  runProjection,
 } from "./projection";
 export {
   currentEventsByPersistenceId,

@@ -2,7 +2,8 @@ import { IDBFactory } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IndexedDBJournal, IndexedDBSnapshotStore } from "./indexeddb";
+import { IndexedDBJournal } from "./indexeddb-journal";
+import { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 import {
   type Journal,
   type PersistentRepr,
@@ -12,6 +13,7 @@ import {
 } from "./journal";
 import { InMemoryJournal } from "./memory-journal";
 import { InMemorySnapshotStore } from "./memory-snapshot-store";
+import type { TaggedJournal } from "./query";
 
 const evt = (
   pid: string,
@@ -32,8 +34,8 @@ const batch = (pid: string, from: number, n: number) =>
 /** A store that can be "reopened": a new instance over the same underlying data. */
 interface Backend {
   name: string;
-  journal(): Journal;
-  reopen(): Journal;
+  journal(): TaggedJournal;
+  reopen(): TaggedJournal;
   snapshots(): SnapshotStore;
 }
 
@@ -159,6 +161,53 @@ for (const make of backends) {
         { numRuns: 200 },
       );
     });
+    it("tag queries give each tagged event once, in write order, with increasing offsets", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              pid: fc.constantFrom("a", "b"),
+              tags: fc.subarray(["red", "blue"]),
+              size: fc.integer({ min: 1, max: 3 }),
+            }),
+            { maxLength: 12 },
+          ),
+          fc.integer({ min: 1, max: 4 }),
+          async (writes, page) => {
+            const backend = make();
+            const journal = backend.journal();
+            const next = new Map<string, number>();
+            const written: Array<{ pid: string; seq: number; tags: string[] }> = [];
+            for (const w of writes) {
+              const from = (next.get(w.pid) ?? 0) + 1;
+              next.set(w.pid, from + w.size - 1);
+              const events = batch(w.pid, from, w.size).map((e) => ({ ...e, tags: w.tags }));
+              await journal.append(events);
+              for (const e of events)
+                written.push({ pid: e.persistenceId, seq: e.sequenceNr, tags: w.tags });
+            }
+            await journal.deleteTo("a", 2); // tag streams keep deleted events: offsets are final
+            const reopened = backend.reopen();
+            for (const tag of ["red", "blue"]) {
+              const all = [];
+              for (let after = 0; ; ) {
+                const got = await reopened.readByTag(tag, after, page);
+                if (got.length === 0) break;
+                expect(got.length).toBeLessThanOrEqual(page);
+                all.push(...got);
+                after = got.at(-1)?.offset ?? after;
+              }
+              expect(all.map((e) => `${e.persistenceId}#${e.sequenceNr}`)).toEqual(
+                written.filter((w) => w.tags.includes(tag)).map((w) => `${w.pid}#${w.seq}`),
+              );
+              for (let i = 1; i < all.length; i++)
+                expect(all[i]?.offset).toBeGreaterThan(all[i - 1]?.offset ?? 0);
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
   });
 
   describe(`snapshot store contract: ${make().name}`, () => {
@@ -182,5 +231,32 @@ describe("IndexedDB group commit", () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => journal.append(batch(`p${i}`, 1, 2))));
     expect(journal.commits).toBe(1);
     for (let i = 0; i < 20; i++) expect(await journal.highestSequenceNr(`p${i}`)).toBe(2);
+  });
+});
+
+describe("IndexedDB schema upgrade", () => {
+  it("moves version 1's one-record-per-event store into chunks, keeping every event", async () => {
+    const factory = new IDBFactory();
+    await new Promise<void>((resolve, reject) => {
+      const req = factory.open("legacy", 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        const events = db.createObjectStore("events", { keyPath: ["persistenceId", "sequenceNr"] });
+        db.createObjectStore("meta", { keyPath: "persistenceId" });
+        for (const e of batch("a", 1, 3)) events.put(e);
+        req.transaction?.objectStore("meta").put({ persistenceId: "a", highest: 3 });
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const journal = new IndexedDBJournal(factory, "legacy");
+    expect((await journal.read("a", 1, 10)).map((e) => e.sequenceNr)).toEqual([1, 2, 3]);
+    await journal.append(batch("a", 4, 1).map((e) => ({ ...e, tags: ["t"] })));
+    expect(await journal.highestSequenceNr("a")).toBe(4);
+    // Upgraded events took offsets 1..3, so the first new one is 4.
+    expect((await journal.readByTag("t", 0)).map((e) => e.offset)).toEqual([4]);
   });
 });

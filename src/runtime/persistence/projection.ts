@@ -1,149 +1,148 @@
-import type { EventEnvelope, TaggedJournal } from "./query";
+import type { OffsetStore, TransactionalOffsetStore } from "./offset-store";
+import type { EventEnvelope } from "./query";
 
-/** Where a projection remembers how far it got. */
-export interface OffsetStore {
-  load(projectionId: string): Promise<number>;
-  save(projectionId: string, offset: number): Promise<void>;
-}
+/**
+ * Where a projection's events come from, given the offset to resume after: a live query
+ * (`eventsByTag(journal, tag, after)`, runs until stopped) or a current one
+ * (`currentEventsByTag(journal, tag, after)`, ends when caught up).
+ */
+export type ProjectionSource = (
+  afterOffset: number,
+) =>
+  | AsyncIterable<EventEnvelope>
+  | Iterable<EventEnvelope>
+  | Promise<AsyncIterable<EventEnvelope> | Iterable<EventEnvelope>>;
 
-/** An {@link OffsetStore} in memory. */
-export class InMemoryOffsetStore implements OffsetStore {
-  private readonly offsets = new Map<string, number>();
-  load(projectionId: string): Promise<number> {
-    return Promise.resolve(this.offsets.get(projectionId) ?? 0);
-  }
-  save(projectionId: string, offset: number): Promise<void> {
-    this.offsets.set(projectionId, offset);
-    return Promise.resolve();
-  }
+interface Common {
+  /** Names the projection's row in its offset store. */
+  projectionId: string;
+  source: ProjectionSource;
 }
 
 /**
- * A read model whose state and offset are committed together, which is what makes a projection
- * exactly-once: after a crash it resumes from a state that already contains every event up to
- * its offset, and none after.
+ * At-least-once: the handler runs, then the offset is saved. A crash between the two replays
+ * that event on restart, so the handler must tolerate seeing an event twice.
  */
-export interface ReadModelStore<R> {
-  load(projectionId: string): Promise<{ offset: number; model: R } | undefined>;
-  commit(projectionId: string, offset: number, model: R): Promise<void>;
-}
-
-/** A {@link ReadModelStore} in memory. */
-export class InMemoryReadModelStore<R> implements ReadModelStore<R> {
-  private readonly rows = new Map<string, { offset: number; model: R }>();
-  load(projectionId: string): Promise<{ offset: number; model: R } | undefined> {
-    return Promise.resolve(this.rows.get(projectionId));
-  }
-  commit(projectionId: string, offset: number, model: R): Promise<void> {
-    this.rows.set(projectionId, { offset, model });
-    return Promise.resolve();
-  }
-}
-
-interface Common {
-  projectionId: string;
-  journal: TaggedJournal;
-  tag: string;
-}
-
-/** At-least-once: run `handler`, then store the offset. A crash in between replays the event. */
-export interface AtLeastOnceOptions extends Common {
+export interface AtLeastOnceProjection extends Common {
   mode: "at-least-once";
   offsetStore: OffsetStore;
   handler: (envelope: EventEnvelope) => void | Promise<void>;
 }
 
-/** Exactly-once: fold each event into a read model committed atomically with its offset. */
-export interface ExactlyOnceOptions<R> extends Common {
+/**
+ * Exactly-once: the handler only computes an update; the store applies it together with the
+ * offset in one atomic commit, so after a crash an event is neither lost nor applied twice.
+ */
+export interface ExactlyOnceProjection<U> extends Common {
   mode: "exactly-once";
-  store: ReadModelStore<R>;
-  initial: R;
-  apply: (model: R, envelope: EventEnvelope) => R;
+  offsetStore: TransactionalOffsetStore<U>;
+  handler: (envelope: EventEnvelope) => U | Promise<U>;
+}
+
+/** A running projection. */
+export interface ProjectionHandle {
+  /** Offset of the last event fully processed (committed). */
+  readonly offset: number;
+  /**
+   * Settles when the projection ends: resolves when the source ran out or `stop()` was called,
+   * rejects with the error that stopped it (a crash: run it again to resume).
+   */
+  readonly done: Promise<void>;
+  /** Stops after the event in progress; resolves when stopped. */
+  stop(): Promise<void>;
+  /** Resolves once every event up to `offset` is processed; rejects if the projection ends first. */
+  reached(offset: number): Promise<void>;
 }
 
 /**
- * Keeps a read model up to date from tagged events (the Q in CQRS). `catchUp()` processes
- * everything stored so far; `start()` also follows new events until `stop()`. Both resume from
- * the stored offset, so a crashed projection is simply started again.
+ * Keeps a read model up to date from a query (the Q in CQRS). It resumes after the offset in
+ * its offset store, so restarting a crashed projection is simply calling this again.
  *
  * @example
- * const members = new Projection({
- *   projectionId: "thread-members", journal, tag: "thread", mode: "exactly-once",
- *   store: new InMemoryReadModelStore<Record<string, string[]>>(), initial: {},
- *   apply: (model, e) => addMember(model, e),
+ * // Messages per thread, exactly once:
+ * const counts = new InMemoryReadModel<Record<string, number>>({});
+ * const projection = runProjection({
+ *   projectionId: "message-counts",
+ *   mode: "exactly-once",
+ *   source: (after) => eventsByTag(journal, "chat", after),
+ *   offsetStore: counts,
+ *   handler: (e) => (m) => ({ ...m, [e.persistenceId]: (m[e.persistenceId] ?? 0) + 1 }),
  * });
- * await members.catchUp();
+ * await projection.reached(10);
+ * counts.model; // { "thread-1": 10 }
+ * await projection.stop();
  */
-export class Projection<R = unknown> {
-  private running = false;
-  private unsubscribe: (() => void) | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  /** The last error a live run stopped on, if any. */
-  failure: unknown;
-
-  constructor(private readonly options: AtLeastOnceOptions | ExactlyOnceOptions<R>) {}
-
-  /** Processes every stored event after the saved offset; resolves with how many it handled. */
-  async catchUp(): Promise<number> {
-    const o = this.options;
-    let handled = 0;
-    if (o.mode === "at-least-once") {
-      let offset = await o.offsetStore.load(o.projectionId);
-      for (;;) {
-        const batch = await o.journal.readByTag(o.tag, offset, 1_000);
-        if (batch.length === 0) return handled;
-        for (const envelope of batch) {
-          await o.handler(envelope);
-          await o.offsetStore.save(o.projectionId, envelope.offset);
-          offset = envelope.offset;
-          handled++;
-        }
+export function runProjection<U>(
+  options: AtLeastOnceProjection | ExactlyOnceProjection<U>,
+): ProjectionHandle {
+  let offset = 0;
+  let stopped = false;
+  let finished = false;
+  let cancelSource: (() => void) | undefined;
+  const waiters: Array<{ offset: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const progressed = () => {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i] as (typeof waiters)[number];
+      if (w.offset <= offset) {
+        waiters.splice(i, 1);
+        w.resolve();
       }
     }
-    const saved = await o.store.load(o.projectionId);
-    let offset = saved?.offset ?? 0;
-    let model = saved ? saved.model : o.initial;
-    for (;;) {
-      const batch = await o.journal.readByTag(o.tag, offset, 1_000);
-      if (batch.length === 0) return handled;
-      for (const envelope of batch) {
-        model = o.apply(model, envelope);
-        offset = envelope.offset;
-        await o.store.commit(o.projectionId, offset, model);
-        handled++;
-      }
-    }
-  }
+  };
 
-  /** Catches up, then follows new events as they are written. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    const run = () => {
-      this.chain = this.chain
-        .then(() => (this.running ? this.catchUp() : 0))
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            this.failure = error;
-            this.stop();
-          },
+  const run = async () => {
+    offset = await options.offsetStore.load(options.projectionId);
+    progressed();
+    if (stopped) return;
+    const source = await options.source(offset);
+    cancelSource = (source as { cancel?: () => void }).cancel?.bind(source);
+    if (stopped) cancelSource?.();
+    for await (const envelope of source) {
+      if (stopped) break;
+      if (envelope.offset <= offset) continue; // a source that re-delivers: already done
+      if (options.mode === "at-least-once") {
+        await options.handler(envelope);
+        await options.offsetStore.save(options.projectionId, envelope.offset);
+      } else {
+        const update = await options.handler(envelope);
+        await options.offsetStore.commit(options.projectionId, envelope.offset, update);
+      }
+      offset = envelope.offset;
+      progressed();
+    }
+  };
+
+  const done = run().finally(() => {
+    finished = true;
+    cancelSource?.();
+    for (const w of waiters.splice(0))
+      w.reject(
+        new Error(
+          `projection "${options.projectionId}" ended at offset ${offset} before reaching ${w.offset}`,
+        ),
+      );
+  });
+  done.catch(() => {}); // a crash is reported through `done`; never an unhandled rejection
+
+  return {
+    get offset() {
+      return offset;
+    },
+    done,
+    async stop() {
+      stopped = true;
+      cancelSource?.();
+      await done.catch(() => {});
+    },
+    reached(target: number) {
+      if (offset >= target) return Promise.resolve();
+      if (finished)
+        return Promise.reject(
+          new Error(`projection "${options.projectionId}" ended at offset ${offset}`),
         );
-    };
-    this.unsubscribe = this.options.journal.subscribe(run);
-    run();
-  }
-
-  /** Stops following; resolves once the current batch is done. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    await this.chain;
-  }
-
-  /** Resolves when every event written so far has been processed (for tests and demos). */
-  idle(): Promise<void> {
-    return this.chain;
-  }
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ offset: target, resolve, reject });
+      });
+    },
+  };
 }

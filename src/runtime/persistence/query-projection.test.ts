@@ -1,3 +1,5 @@
+import { IDBFactory } from "fake-indexeddb";
+import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -6,16 +8,15 @@ import {
   EventSourcedBehavior,
   EventSourcedBehaviorTestKit,
 } from "../index";
+import { VirtualScheduler } from "../sim/virtual-scheduler";
+import { IndexedDBJournal } from "./indexeddb-journal";
 import type { PersistentRepr } from "./journal";
 import { InMemoryJournal } from "./memory-journal";
-import {
-  InMemoryOffsetStore,
-  InMemoryReadModelStore,
-  Projection,
-  type ReadModelStore,
-} from "./projection";
+import { InMemoryOffsetStore, InMemoryReadModel } from "./offset-store";
+import { runProjection } from "./projection";
 import {
   currentEventsByPersistenceId,
+  currentEventsByTag,
   type EventEnvelope,
   eventsByPersistenceId,
   eventsByTag,
@@ -162,11 +163,10 @@ describe("projections", () => {
           const offsets = new InMemoryOffsetStore();
           const handled = new Map<number, number>();
           let step = 0;
-          const projection = () =>
-            new Projection({
+          const run = () =>
+            runProjection({
               projectionId: "p",
-              journal,
-              tag: "t",
+              source: (after) => currentEventsByTag(journal, "t", after),
               mode: "at-least-once",
               offsetStore: offsets,
               handler: (e) => {
@@ -174,15 +174,15 @@ describe("projections", () => {
                 // A crash after handling, before the offset is stored.
                 if (crashes[step++ % crashes.length]) throw new Error("crash");
               },
-            });
-          for (let attempt = 0; attempt < 200; attempt++) {
-            try {
-              await projection().catchUp();
-              break;
-            } catch {
-              // restart from the stored offset
-            }
+            }).done;
+          let finished = false;
+          for (let attempt = 0; attempt < 200 && !finished; attempt++) {
+            finished = await run().then(
+              () => true,
+              () => false, // restart from the stored offset
+            );
           }
+          expect(finished).toBe(true);
           for (let offset = 1; offset <= n; offset++)
             expect(handled.get(offset) ?? 0).toBeGreaterThanOrEqual(1);
           expect(await offsets.load("p")).toBe(n);
@@ -200,64 +200,85 @@ describe("projections", () => {
         async (n, failures) => {
           const journal = new InMemoryJournal();
           await fillExact(journal, n);
-          const inner = new InMemoryReadModelStore<number[]>();
+          const readModel = new InMemoryReadModel<number[]>([]);
           let step = 0;
-          const flaky: ReadModelStore<number[]> = {
-            load: (id) => inner.load(id),
-            commit: (id, offset, model) =>
-              failures[step++ % failures.length]
-                ? Promise.reject(new Error("commit failed"))
-                : inner.commit(id, offset, model),
-          };
-          const projection = () =>
-            new Projection<number[]>({
+          const run = () => {
+            if (failures[step++ % failures.length]) readModel.failNextCommit();
+            return runProjection({
               projectionId: "p",
-              journal,
-              tag: "t",
+              source: (after) => currentEventsByTag(journal, "t", after),
               mode: "exactly-once",
-              store: flaky,
-              initial: [],
-              apply: (model, e) => [...model, (e.event as { n: number }).n],
-            });
-          for (let attempt = 0; attempt < 500; attempt++) {
-            try {
-              await projection().catchUp();
-              break;
-            } catch {
-              // restart from the committed state
-            }
+              offsetStore: readModel,
+              handler: (e) => (model: number[]) => [...model, (e.event as { n: number }).n],
+            }).done;
+          };
+          let finished = false;
+          for (let attempt = 0; attempt < 500 && !finished; attempt++) {
+            finished = await run().then(
+              () => true,
+              () => false, // restart from the committed state
+            );
           }
-          expect((await inner.load("p"))?.model).toEqual(
-            Array.from({ length: n }, (_, i) => i + 1),
-          );
+          expect(readModel.model).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+          expect(await readModel.load("p")).toBe(n);
         },
       ),
       { numRuns: 200 },
     );
   });
 
+  it("a failed commit changes neither the model nor the offset", async () => {
+    const readModel = new InMemoryReadModel<number>(0);
+    await readModel.commit("sum", 1, (m) => m + 5);
+    readModel.failNextCommit();
+    await expect(readModel.commit("sum", 2, (m) => m + 7)).rejects.toThrow(/injected/);
+    expect(readModel.model).toBe(5);
+    expect(await readModel.load("sum")).toBe(1);
+  });
+
   it("follows new events live once started, and stops", async () => {
     const journal = new InMemoryJournal();
-    const store = new InMemoryReadModelStore<number>();
-    const projection = new Projection<number>({
-      projectionId: "sum",
-      journal,
-      tag: "t",
-      mode: "exactly-once",
-      store,
-      initial: 0,
-      apply: (sum, e) => sum + (e.event as { n: number }).n,
-    });
+    const readModel = new InMemoryReadModel<number>(0);
     await fillExact(journal, 3);
-    projection.start();
-    await projection.idle();
-    expect((await store.load("sum"))?.model).toBe(6);
+    const projection = runProjection({
+      projectionId: "sum",
+      source: (after) => eventsByTag(journal, "t", after),
+      mode: "exactly-once",
+      offsetStore: readModel,
+      handler: (e) => (sum: number) => sum + (e.event as { n: number }).n,
+    });
+    await projection.reached(3);
+    expect(readModel.model).toBe(6);
     await journal.append([repr("z", 1, ["t"], { n: 10 })]);
-    await projection.idle();
-    expect((await store.load("sum"))?.model).toBe(16);
+    await projection.reached(4);
+    expect(readModel.model).toBe(16);
     await projection.stop();
     await journal.append([repr("z", 2, ["t"], { n: 100 })]);
-    await projection.idle();
-    expect((await store.load("sum"))?.model).toBe(16);
+    await expect(projection.reached(5)).rejects.toThrow(/ended at offset 4/);
+    expect(readModel.model).toBe(16);
+  });
+
+  it("follows an IndexedDB journal by polling, on a virtual clock", async () => {
+    const journal = new IndexedDBJournal(new IDBFactory(), "projection-poll");
+    const scheduler = new VirtualScheduler();
+    const readModel = new InMemoryReadModel<number>(0);
+    const projection = runProjection({
+      projectionId: "sum",
+      source: (after) => eventsByTag(journal, "t", after, { scheduler, pollIntervalMs: 50 }),
+      mode: "exactly-once",
+      offsetStore: readModel,
+      handler: (e) => (sum: number) => sum + (e.event as { n: number }).n,
+    });
+    await journal.append([repr("a", 1, ["t"], { n: 2 }), repr("a", 2, [], { n: 99 })]);
+    // Nothing notifies the projection: only a poll finds the new event.
+    const reached = projection.reached(1);
+    for (let i = 0; i < 20 && readModel.model === 0; i++) {
+      scheduler.advanceBySync(50);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await reached;
+    expect(readModel.model).toBe(2);
+    await projection.stop();
+    await journal.close();
   });
 });

@@ -1,0 +1,247 @@
+import {
+  CHUNKS,
+  type Chunk,
+  COUNTERS,
+  completion,
+  GLOBAL_OFFSET,
+  keyRange,
+  META,
+  type Meta,
+  openDatabase,
+  request,
+  TAGS,
+  type TagRow,
+} from "./indexeddb-schema";
+import {
+  type AtomicWrite,
+  type PersistentRepr,
+  PersistRejected,
+  SequenceConflict,
+} from "./journal";
+import type { EventEnvelope, TaggedJournal } from "./query";
+
+interface PendingAppend {
+  events: AtomicWrite;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Chunks fetched per `getAll` while reading a range: bounded memory per step. */
+const READ_PAGE = 1_000;
+
+function checkShape(events: AtomicWrite): Error | undefined {
+  const first = events[0] as PersistentRepr;
+  for (let i = 1; i < events.length; i++) {
+    const e = events[i] as PersistentRepr;
+    if (e.persistenceId !== first.persistenceId || e.sequenceNr !== first.sequenceNr + i)
+      return new Error(
+        `an atomic write must be one persistence id with consecutive sequence numbers (event ${i} of "${first.persistenceId}" is ${e.persistenceId}#${e.sequenceNr})`,
+      );
+  }
+  return undefined;
+}
+
+/**
+ * The browser's journal: events in IndexedDB, so they survive a reload and can be shared by
+ * several workers. Appends issued in the same tick share one readwrite transaction (group
+ * commit). Inside it each append is still checked and written on its own: a sequence conflict
+ * or an unstorable payload fails that append only, never its neighbours. Each atomic write is
+ * stored as one record, which makes it all-or-nothing and makes recovery fast.
+ *
+ * Pass the `IDBFactory` to use: `indexedDB` in a page or worker, a fresh fake-indexeddb
+ * `IDBFactory` in Node tests. Tag queries are supported (`readByTag`); live queries over this
+ * journal poll (see {@link eventsByTag}), since another worker may be the writer.
+ *
+ * @example
+ * const journal = new IndexedDBJournal(indexedDB, "workshop");
+ * const snapshotStore = new IndexedDBSnapshotStore(indexedDB, "workshop");
+ * Persistence.register(system, { journal, snapshotStore });
+ * // after a reload, the same name finds the same events:
+ * await new IndexedDBJournal(indexedDB, "workshop").highestSequenceNr("account-1");
+ */
+export class IndexedDBJournal implements TaggedJournal {
+  private readonly db: Promise<IDBDatabase>;
+  private pending: PendingAppend[] = [];
+  private flushing = false;
+  /** Readwrite transactions committed by appends so far (each may carry many appends). */
+  commits = 0;
+
+  constructor(factory: IDBFactory, name: string) {
+    this.db = openDatabase(factory, name);
+  }
+
+  append(events: AtomicWrite): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const malformed = checkShape(events);
+    if (malformed) return Promise.reject(malformed);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(() => void this.flush());
+      }
+    });
+  }
+
+  // One transaction for everything queued so far. Sequence numbers are checked against the
+  // stored highest inside the transaction, so concurrent writers (other tabs, workers) are
+  // serialised by IndexedDB and the loser sees a SequenceConflict.
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const db = await this.db;
+      const tx = db.transaction([CHUNKS, META, TAGS, COUNTERS], "readwrite");
+      const committed = completion(tx);
+      const chunks = tx.objectStore(CHUNKS);
+      const meta = tx.objectStore(META);
+      const tags = tx.objectStore(TAGS);
+      const counters = tx.objectStore(COUNTERS);
+      const pids = [...new Set(batch.map((p) => (p.events[0] as PersistentRepr).persistenceId))];
+      const highest = new Map<string, number>();
+      const [offsetBefore] = await Promise.all([
+        request(counters.get(GLOBAL_OFFSET)) as Promise<number | undefined>,
+        ...pids.map(async (pid) =>
+          highest.set(pid, ((await request(meta.get(pid))) as Meta | undefined)?.highest ?? 0),
+        ),
+      ]);
+      let offset = offsetBefore ?? 0;
+      const outcomes: Array<() => void> = [];
+      for (const item of batch) {
+        const events = item.events as PersistentRepr[];
+        const first = events[0] as PersistentRepr;
+        const pid = first.persistenceId;
+        const expected = (highest.get(pid) ?? 0) + 1;
+        if (first.sequenceNr !== expected) {
+          outcomes.push(() => item.reject(new SequenceConflict(pid, expected, first.sequenceNr)));
+          continue;
+        }
+        const last = first.sequenceNr + events.length - 1;
+        try {
+          // put() clones synchronously: an unclonable payload throws here, before anything
+          // of this append is written, and leaves the transaction usable for the others.
+          chunks.put({ persistenceId: pid, first: first.sequenceNr, last, events } satisfies Chunk);
+        } catch (error) {
+          const reason = `payload cannot be stored: ${(error as Error).message}`;
+          outcomes.push(() => item.reject(new PersistRejected(pid, first.sequenceNr, reason)));
+          continue;
+        }
+        for (const e of events) {
+          offset++;
+          for (const tag of e.tags) {
+            tags.put({
+              tag,
+              offset,
+              persistenceId: pid,
+              sequenceNr: e.sequenceNr,
+              timestamp: e.timestamp,
+              event: e.event,
+              manifest: e.manifest,
+            } satisfies TagRow);
+          }
+        }
+        highest.set(pid, last);
+        meta.put({ persistenceId: pid, highest: last } satisfies Meta);
+        outcomes.push(item.resolve);
+      }
+      counters.put(offset, GLOBAL_OFFSET);
+      await committed;
+      this.commits++;
+      for (const settle of outcomes) settle();
+    } catch (error) {
+      // The transaction itself failed (quota, abort, closed database): nothing was written.
+      for (const item of batch) item.reject(error);
+    } finally {
+      if (this.pending.length > 0) void this.flush();
+      else this.flushing = false;
+    }
+  }
+
+  async read(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): Promise<PersistentRepr[]> {
+    const out: PersistentRepr[] = [];
+    if (toSequenceNr < fromSequenceNr || max <= 0) return out;
+    const db = await this.db;
+    const store = db.transaction(CHUNKS, "readonly").objectStore(CHUNKS);
+    const KeyRange = keyRange();
+    // Chunks are keyed by their last sequence number: the first one that matters is the first
+    // whose last ≥ from; read on in pages until a chunk starts after `to`.
+    let range = KeyRange.bound([persistenceId, fromSequenceNr], [persistenceId, Infinity]);
+    for (;;) {
+      const page = (await request(store.getAll(range, READ_PAGE))) as Chunk[];
+      for (const chunk of page) {
+        if (chunk.first > toSequenceNr) return out;
+        const events = chunk.events;
+        const start = Math.max(0, fromSequenceNr - chunk.first);
+        const end = Math.min(events.length, toSequenceNr - chunk.first + 1);
+        for (let i = start; i < end; i++) {
+          out.push(events[i] as PersistentRepr);
+          if (out.length >= max) return out;
+        }
+      }
+      if (page.length < READ_PAGE) return out;
+      const lastKey = (page[page.length - 1] as Chunk).last;
+      range = KeyRange.bound([persistenceId, lastKey], [persistenceId, Infinity], true);
+    }
+  }
+
+  async highestSequenceNr(persistenceId: string): Promise<number> {
+    const db = await this.db;
+    const meta = db.transaction(META, "readonly").objectStore(META);
+    return ((await request(meta.get(persistenceId))) as Meta | undefined)?.highest ?? 0;
+  }
+
+  /** Deletes events up to `toSequenceNr`; the tag index keeps them, as tag offsets are final. */
+  async deleteTo(persistenceId: string, toSequenceNr: number): Promise<void> {
+    if (toSequenceNr < 1) return;
+    const db = await this.db;
+    const tx = db.transaction(CHUNKS, "readwrite");
+    const committed = completion(tx);
+    const chunks = tx.objectStore(CHUNKS);
+    const KeyRange = keyRange();
+    chunks.delete(KeyRange.bound([persistenceId, 0], [persistenceId, toSequenceNr]));
+    // A chunk straddling the cut keeps only its events after it (same key: same last).
+    const [straddling] = (await request(
+      chunks.getAll(
+        KeyRange.bound([persistenceId, toSequenceNr], [persistenceId, Infinity], true),
+        1,
+      ),
+    )) as Chunk[];
+    if (straddling && straddling.first <= toSequenceNr) {
+      chunks.put({
+        ...straddling,
+        first: toSequenceNr + 1,
+        events: straddling.events.slice(toSequenceNr + 1 - straddling.first),
+      } satisfies Chunk);
+    }
+    await committed;
+  }
+
+  async readByTag(
+    tag: string,
+    afterOffset: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): Promise<EventEnvelope[]> {
+    const db = await this.db;
+    const store = db.transaction(TAGS, "readonly").objectStore(TAGS);
+    const range = keyRange().bound([tag, afterOffset], [tag, Infinity], true);
+    const rows = (await request(store.getAll(range, Math.min(max, 2 ** 32 - 1)))) as TagRow[];
+    return rows.map(({ offset, persistenceId, sequenceNr, timestamp, event, manifest }) => ({
+      offset,
+      persistenceId,
+      sequenceNr,
+      timestamp,
+      event,
+      manifest,
+    }));
+  }
+
+  /** Closes the connection (a reload does this implicitly). */
+  async close(): Promise<void> {
+    (await this.db).close();
+  }
+}

@@ -1,0 +1,66 @@
+import { completion, keyRange, openDatabase, request, SNAPSHOTS } from "./indexeddb-schema";
+import type { SelectedSnapshot, SnapshotMetadata, SnapshotStore } from "./journal";
+
+interface StoredSnapshot extends SnapshotMetadata {
+  snapshot: unknown;
+}
+
+/**
+ * Snapshots in IndexedDB, in the same database as {@link IndexedDBJournal}'s events, keyed
+ * [persistenceId, sequenceNr] so the latest one is a reverse cursor away.
+ *
+ * @example
+ * const snapshots = new IndexedDBSnapshotStore(indexedDB, "workshop");
+ * await snapshots.save({ persistenceId: "account-1", sequenceNr: 100, timestamp: Date.now() }, { balance: 70 });
+ * (await snapshots.loadLatest("account-1"))?.snapshot; // { balance: 70 }
+ */
+export class IndexedDBSnapshotStore implements SnapshotStore {
+  private readonly db: Promise<IDBDatabase>;
+
+  constructor(factory: IDBFactory, name: string) {
+    this.db = openDatabase(factory, name);
+  }
+
+  async save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
+    const db = await this.db;
+    const tx = db.transaction(SNAPSHOTS, "readwrite");
+    const committed = completion(tx);
+    const { persistenceId, sequenceNr, timestamp } = metadata;
+    tx.objectStore(SNAPSHOTS).put({
+      persistenceId,
+      sequenceNr,
+      timestamp,
+      snapshot,
+    } satisfies StoredSnapshot);
+    await committed;
+  }
+
+  async loadLatest(
+    persistenceId: string,
+    maxSequenceNr = Number.MAX_SAFE_INTEGER,
+  ): Promise<SelectedSnapshot | undefined> {
+    const db = await this.db;
+    const store = db.transaction(SNAPSHOTS, "readonly").objectStore(SNAPSHOTS);
+    const range = keyRange().bound([persistenceId, 0], [persistenceId, maxSequenceNr]);
+    const cursor = await request(store.openCursor(range, "prev"));
+    if (!cursor) return undefined;
+    const { snapshot, ...metadata } = cursor.value as StoredSnapshot;
+    return { metadata, snapshot };
+  }
+
+  async deleteTo(persistenceId: string, maxSequenceNr: number): Promise<void> {
+    if (maxSequenceNr < 0) return;
+    const db = await this.db;
+    const tx = db.transaction(SNAPSHOTS, "readwrite");
+    const committed = completion(tx);
+    tx.objectStore(SNAPSHOTS).delete(
+      keyRange().bound([persistenceId, 0], [persistenceId, maxSequenceNr]),
+    );
+    await committed;
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    (await this.db).close();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Where an at-least-once projection remembers how far it got: the offset of the last event it
+ * handled. An IndexedDB (or any durable) store implements the same two methods.
+ *
+ * @example
+ * const offsets = new InMemoryOffsetStore();
+ * await offsets.save("thread-list", 42);
+ * await offsets.load("thread-list"); // 42 (0 if never saved)
+ */
+export interface OffsetStore {
+  load(projectionId: string): Promise<number>;
+  save(projectionId: string, offset: number): Promise<void>;
+}
+
+/**
+ * A read-model store that applies an update and records the offset in ONE atomic step, which
+ * is what makes a projection exactly-once: after any crash the stored model contains exactly
+ * the events up to the stored offset. `U` is the store's kind of update (a function, a SQL-ish
+ * change set, a record to put...).
+ *
+ * @example
+ * const readModel = new InMemoryReadModel<Record<string, number>>({});
+ * await readModel.commit("counts", 7, (m) => ({ ...m, alice: (m.alice ?? 0) + 1 }));
+ * await readModel.load("counts"); // 7
+ */
+export interface TransactionalOffsetStore<U> {
+  load(projectionId: string): Promise<number>;
+  /** Applies `update` and stores `offset` together: both happen, or neither does. */
+  commit(projectionId: string, offset: number, update: U): Promise<void>;
+}
+
+/**
+ * An {@link OffsetStore} in memory, with failure injection for crash tests.
+ *
+ * @example
+ * const offsets = new InMemoryOffsetStore();
+ * offsets.failNextSave(); // the next save rejects: the projection "crashes" after handling
+ */
+export class InMemoryOffsetStore implements OffsetStore {
+  private readonly offsets = new Map<string, number>();
+  private nextSaveFailure: Error | undefined;
+
+  load(projectionId: string): Promise<number> {
+    return Promise.resolve(this.offsets.get(projectionId) ?? 0);
+  }
+
+  save(projectionId: string, offset: number): Promise<void> {
+    const failure = this.nextSaveFailure;
+    if (failure) {
+      this.nextSaveFailure = undefined;
+      return Promise.reject(failure);
+    }
+    this.offsets.set(projectionId, offset);
+    return Promise.resolve();
+  }
+
+  /** The next `save` fails and stores nothing. */
+  failNextSave(error: Error = new Error("injected offset store failure")): void {
+    this.nextSaveFailure = error;
+  }
+}
+
+/**
+ * A read model in memory whose updates are functions `model → model`, committed atomically with
+ * the projection's offset (a {@link TransactionalOffsetStore}). Read the current state from
+ * `model`. Updates must not mutate the model they receive: a failed commit leaves it as it was.
+ *
+ * @example
+ * const members = new InMemoryReadModel<Record<string, string[]>>({});
+ * runProjection({
+ *   projectionId: "members", mode: "exactly-once", offsetStore: members,
+ *   source: (after) => eventsByTag(journal, "thread", after),
+ *   handler: (e) => (m) => ({ ...m, [e.persistenceId]: [...(m[e.persistenceId] ?? []), "joined"] }),
+ * });
+ */
+export class InMemoryReadModel<M> implements TransactionalOffsetStore<(model: M) => M> {
+  private current: M;
+  private readonly offsets = new Map<string, number>();
+  private nextCommitFailure: Error | undefined;
+
+  constructor(initial: M) {
+    this.current = initial;
+  }
+
+  /** The read model as of the last commit. */
+  get model(): M {
+    return this.current;
+  }
+
+  load(projectionId: string): Promise<number> {
+    return Promise.resolve(this.offsets.get(projectionId) ?? 0);
+  }
+
+  commit(projectionId: string, offset: number, update: (model: M) => M): Promise<void> {
+    const failure = this.nextCommitFailure;
+    if (failure) {
+      this.nextCommitFailure = undefined;
+      return Promise.reject(failure);
+    }
+    try {
+      const next = update(this.current);
+      // Both assignments happen in one synchronous step: nothing can observe one without the other.
+      this.current = next;
+      this.offsets.set(projectionId, offset);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The next `commit` fails and changes nothing (neither the model nor the offset). */
+  failNextCommit(error: Error = new Error("injected read-model commit failure")): void {
+    this.nextCommitFailure = error;
+  }
+}
