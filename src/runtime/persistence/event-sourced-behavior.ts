@@ -342,8 +342,9 @@ function run<C, E, S>(
   };
 
   const maybeSnapshot = (applied: readonly PersistentRepr[], events: readonly E[]) => {
-    let take = false;
     const every = options.snapshotEvery;
+    if (!every && !options.snapshotWhen) return; // the common case: no snapshots, no per-event work
+    let take = false;
     applied.forEach((repr, i) => {
       if (every && repr.sequenceNr % every.every === 0) take = true;
       if (options.snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
