@@ -501,6 +501,40 @@ describe("Replicator", () => {
     expect(() => node(0).localValue(ORSetKey("k"))).toThrow(/holds a GCounter/);
   });
 
+  it("a majority read still answers when its key changes kind locally while it waits", () => {
+    const { scheduler, node, events } = cluster(3, 11);
+    node(1).update(
+      ORSetKey<string>("k"),
+      ORSet.empty(),
+      (s, { self }) => s.add(self, "x"),
+      writeLocal,
+    );
+    node(2).update(
+      ORSetKey<string>("k"),
+      ORSet.empty(),
+      (s, { self }) => s.add(self, "y"),
+      writeLocal,
+    );
+    const reads = answers<GetResponse<ORSet<string>>>();
+    node(0).get(ORSetKey<string>("k"), readMajority(1_000), reads.push);
+    // Before any answer arrives, node-1 writes a counter under the same key.
+    node(0).update(
+      GCounterKey("k"),
+      GCounter.empty,
+      (c, { self }) => c.increment(self),
+      writeLocal,
+    );
+    scheduler.advanceBySync(100);
+    expect(reads.got).toMatchObject([{ type: "GetSuccess" }]);
+    expect(events).toContainEqual({
+      type: "rejected",
+      replica: "node-1",
+      from: "node-1",
+      reason: 'key "k" holds a GCounter, but a ORSet was given',
+    });
+    expect(node(0).localValue(GCounterKey("k"))?.value).toBe(1);
+  });
+
   it("a malformed message is reported, and the node keeps working", () => {
     const scheduler = new VirtualScheduler();
     const network = new LoopbackNetwork(scheduler, new SeededRandom(1), healthy);

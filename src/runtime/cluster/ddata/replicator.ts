@@ -285,7 +285,8 @@ export class Replicator {
             answer({ type: "NotFound", key: key.id });
             return;
           }
-          this.mergeIn(key.id, result, "read-repair");
+          // Read repair; if the key changed kind meanwhile, that is reported and the read stands.
+          this.mergeIn(this.self, key.id, result, "read-repair");
           answer({ type: "GetSuccess", key: key.id, data: result as T });
         },
         onTimeout: () =>
@@ -439,14 +440,11 @@ export class Replicator {
           });
           return;
         }
-        const local = this.store.get(message.key)?.data;
-        if (local && local.kind !== data.kind) {
-          const reason = new DataKindMismatchError(message.key, local.kind, data.kind).message;
-          this.reject(from, reason);
+        if (!this.mergeIn(from, message.key, data, "write")) {
+          const reason = `key ${JSON.stringify(message.key)} holds another kind`;
           this.transport.send(from, { type: "WriteNack", requestId: message.requestId, reason });
           return;
         }
-        this.mergeIn(message.key, data, "write");
         this.transport.send(from, { type: "WriteAck", requestId: message.requestId });
         return;
       }
@@ -510,12 +508,7 @@ export class Replicator {
     for (const [k, wire] of entries) {
       const data = this.decode(from, wire, `Gossip(${k}).data`);
       if (!data) continue;
-      const local = this.store.get(k)?.data;
-      if (local && local.kind !== data.kind) {
-        this.reject(from, new DataKindMismatchError(k, local.kind, data.kind).message);
-        continue;
-      }
-      this.mergeIn(k, data, "gossip");
+      this.mergeIn(from, k, data, "gossip");
     }
     if (!Array.isArray(wanted) || wanted.length === 0) return;
     const back: Array<readonly [string, ReplicatedDataWire]> = [];
@@ -535,10 +528,18 @@ export class Replicator {
     }
   }
 
-  /** Merges `data` into the local value of `key` (the kinds were checked by the caller). */
-  private mergeIn(key: string, data: ReplicatedData, cause: ChangeCause): void {
+  /**
+   * Merges `data` into the local value of `key`. Returns false, and reports it, if the key
+   * already holds a value of another kind.
+   */
+  private mergeIn(from: ReplicaId, key: string, data: ReplicatedData, cause: ChangeCause): boolean {
     const local = this.store.get(key)?.data;
+    if (local && local.kind !== data.kind) {
+      this.reject(from, new DataKindMismatchError(key, local.kind, data.kind).message);
+      return false;
+    }
     this.put(key, local ? mergeData(key, local, data) : withoutDelta(data), cause);
+    return true;
   }
 
   private put(key: string, data: ReplicatedData, cause: ChangeCause): void {
