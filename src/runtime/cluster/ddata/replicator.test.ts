@@ -169,7 +169,7 @@ describe("Replicator convergence", () => {
   it("after random updates over a lossy network and a healed quiet period, all replicas are equal", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => converges(s)),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
