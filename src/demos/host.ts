@@ -1,6 +1,6 @@
 import { type Remote, releaseProxy, wrap } from "comlink";
 import type { DemoLogs } from "./logs";
-import type { DemoWorkerApi } from "./serve";
+import type { DemoConfig, DemoWorkerApi } from "./serve";
 
 /** What a demo's page side can do: send a command (recorded, applied, relayed) and stop. */
 export interface DemoSession {
@@ -12,6 +12,8 @@ export interface DemoHostOptions<V> {
   id: string;
   logs: DemoLogs;
   worker: Worker;
+  /** The demo's settings from its markup, handed to the model's factory. */
+  config?: DemoConfig;
   /** Called with the model's view once the log is applied; `changed` is false on first show. */
   render(view: V, changed: boolean): void;
   /** A command the model refused (a bad command from a peer, say), or a worker failure. */
@@ -24,7 +26,7 @@ export interface DemoHostOptions<V> {
  * the log; when a peer's longer log replaces ours, the model starts over and replays it.
  */
 export function hostDemo<V>(options: DemoHostOptions<V>): DemoSession {
-  const { id, logs, worker, render, report } = options;
+  const { id, logs, worker, render, report, config = {} } = options;
   const model: Remote<DemoWorkerApi<V>> = wrap(worker);
   let applied = 0;
   let restart = false;
@@ -45,13 +47,13 @@ export function hostDemo<V>(options: DemoHostOptions<V>): DemoSession {
           restart = false;
           applied = 0;
           await model.reset();
-          view = await model.view();
+          view = (await model.view()) as V;
         }
         const log = logs.log(id);
         if (applied >= log.length) break;
         const command = log[applied++];
         try {
-          view = await model.apply(command);
+          view = (await model.apply(command)) as V;
         } catch (error) {
           report(error instanceof Error ? error.message : String(error));
         }
@@ -71,7 +73,8 @@ export function hostDemo<V>(options: DemoHostOptions<V>): DemoSession {
   });
 
   void (async () => {
-    render(await model.view(), false);
+    await model.start(config);
+    render((await model.view()) as V, false);
     await pump();
   })().catch((error: unknown) => report(String(error)));
 

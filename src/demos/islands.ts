@@ -11,6 +11,10 @@ export type MountDemo = (root: HTMLElement, id: string, logs: DemoLogs) => () =>
 
 const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   "bank-console": () => import("./bank/ui"),
+  mailbox: () => import("./mailbox/ui"),
+  "replay-lab": () => import("./replay/ui"),
+  "chat-thread": () => import("./chat/ui"),
+  "snapshot-slider": () => import("./snapshots/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

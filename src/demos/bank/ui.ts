@@ -16,12 +16,12 @@ export const mount: MountDemo = (root, id, logs) => {
   const balance = part(root, "balance");
   const travel = part<HTMLInputElement>(root, "travel");
   const shown = part(root, "shown");
-  const limit = root.dataset.limit ?? "";
 
   const session = hostDemo<BankView>({
     id,
     logs,
-    worker: new BankWorker({ name: `bank-console:${limit}` }),
+    worker: new BankWorker(),
+    config: { limit: root.dataset.limit ?? "" },
     render,
     report: (message) => {
       status.textContent = message;
