@@ -50,7 +50,7 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(mailbox).toHaveCount(3);
     await demo.getByRole("button", { name: "Step: take one message" }).click();
     await expect(mailbox).toHaveCount(2);
-    await expect(status).toHaveText("#1 job +1: total 1 2 left in the mailbox.");
+    await expect(status).toHaveText("#1 job +1: total 1. 2 left in the mailbox.");
     await demo.getByRole("button", { name: "Send a crash" }).click();
     await demo.getByRole("button", { name: "Take them all" }).click();
     await expect(mailbox).toHaveCount(0);

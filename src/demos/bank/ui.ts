@@ -78,6 +78,7 @@ export const mount: MountDemo = (root, id, logs) => {
         ? `Now: after event #${view.sequenceNr}, balance ${view.balance}`
         : `Replayed events 1–${view.travel}: balance ${view.shown.balance}`;
     root.classList.toggle("is-travelling", view.travel !== null);
+    root.dataset.outcome = view.last ? (view.last.ok ? "ok" : "rejected") : "";
     if (!changed) {
       status.textContent = "Ready: type deposit 50 or withdraw 20.";
       return;

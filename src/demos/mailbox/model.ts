@@ -185,7 +185,7 @@ export class MailboxModel implements DemoModel<MailboxView> {
     // A stopped worker's parent still hears ChildFailed; nothing else is queued then.
     if (!this.alive) this.scheduler.runAll();
     const last = this.trace.at(-1) ?? "";
-    this.said = `${last} ${this.queue.length} left in the mailbox.`;
+    this.said = `${last}. ${this.queue.length} left in the mailbox.`;
   }
 
   private start(strategy: Strategy): void {

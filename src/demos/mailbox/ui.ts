@@ -11,6 +11,7 @@ export const mount: MountDemo = (root, id, logs) => {
   const worker = part(root, "worker");
   const trace = part<HTMLOListElement>(root, "trace");
   const dead = part(root, "dead");
+  const waiting = part(root, "count");
 
   const session = hostDemo<MailboxView>({
     id,
@@ -47,6 +48,7 @@ export const mount: MountDemo = (root, id, logs) => {
     );
     if (view.mailbox.length === 0) mailbox.append(el("li", { class: "demo-muted" }, "empty"));
     mailbox.setAttribute("aria-label", `Mailbox: ${view.mailbox.length} messages waiting`);
+    waiting.textContent = String(view.mailbox.length);
     const w = view.worker;
     worker.replaceChildren(
       el("strong", {}, w.alive ? `worker (incarnation ${w.incarnation})` : "worker: stopped"),

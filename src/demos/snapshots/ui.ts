@@ -84,7 +84,11 @@ export const mount: MountDemo = (root, id, logs) => {
     }
     const same = last.balance === last.fullReplayBalance;
     root.dataset.outcome = same ? "ok" : "rejected";
-    status.textContent = `${policy(last.every)}: recovery loaded the snapshot at #${count(last.snapshotAt)} and replayed ${count(last.replayed)} of ${count(view.events)} events in ${last.ms.toFixed(1)} ms; balance ${count(last.balance)} ${same ? "equals" : "differs from"} the full replay's.`;
+    const from =
+      last.snapshotAt === 0
+        ? "recovery started from the empty state"
+        : `recovery loaded the snapshot at #${count(last.snapshotAt)}`;
+    status.textContent = `${policy(last.every)}: ${from} and replayed ${count(last.replayed)} of ${count(view.events)} events in ${last.ms.toFixed(1)} ms; balance ${count(last.balance)} ${same ? "equals" : "differs from"} the full replay's.`;
   }
 
   return session.dispose;
