@@ -210,6 +210,23 @@ test.describe("loading", () => {
   });
 });
 
+test.describe("motion", () => {
+  for (const reducedMotion of ["reduce", "no-preference"] as const) {
+    test(`a new journal row ${reducedMotion === "reduce" ? "does not animate" : "animates"} with prefers-reduced-motion: ${reducedMotion}`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ reducedMotion });
+      await openSlide(page, MASTERING, 18);
+      const demo = await liveDemo(current(page), "bank-console");
+      await demo.getByRole("button", { name: "deposit 50" }).click();
+      const row = demo.locator("[data-part=journal] li.is-new");
+      await expect(row).toHaveCount(1);
+      const animation = await row.evaluate((el) => getComputedStyle(el).animationName);
+      expect(animation).toBe(reducedMotion === "reduce" ? "none" : "demo-arrive");
+    });
+  }
+});
+
 test.describe("presenter and audience", () => {
   test("the presenter drives a demo and the audience replays its commands; a late window catches up", async ({
     page,

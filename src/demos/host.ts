@@ -34,7 +34,9 @@ export function hostDemo<V>(options: DemoHostOptions<V>): DemoSession {
   let disposed = false;
 
   worker.addEventListener("error", (event) => {
-    report(`The demo's worker failed: ${event.message || "it could not load"}`);
+    const message = `The demo's worker failed: ${event.message || "it could not load"}`;
+    report(message);
+    console.error(`demo ${id}: ${message}`);
   });
 
   const pump = async () => {

@@ -54,7 +54,12 @@ export const mount: MountDemo = (root, id, logs) => {
           "li",
           {
             "data-seq": row.sequenceNr,
-            class: row.sequenceNr > view.shown.sequenceNr ? "is-future" : undefined,
+            class:
+              row.sequenceNr > view.shown.sequenceNr
+                ? "is-future"
+                : changed && view.last?.ok && row.sequenceNr === view.sequenceNr
+                  ? "is-new"
+                  : undefined,
           },
           el("span", { class: "demo-seq" }, `#${row.sequenceNr}`),
           el("span", {}, eventText(row.event)),
