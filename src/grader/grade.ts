@@ -26,10 +26,10 @@ export interface GradeOptions {
   /** Heap cap of the worker that runs the learner's code, in MB. */
   memoryMb?: number;
   /**
-   * Skip the static policy. Only the tamper tests use this, to show that the run-time defences
-   * hold on their own; the CLI always applies the policy.
+   * Skip the policy and the type check. Only the tamper tests use this, to show that the run-time
+   * defences hold on their own; the CLI always applies both.
    */
-  skipPolicy?: boolean;
+  skipStaticChecks?: boolean;
 }
 
 export interface GradeOutcome {
@@ -67,13 +67,19 @@ export async function gradeSubmission(
 
   const sandbox = createSandbox(lab, submission.files, checks);
   try {
-    const static_ = staticProblems(lab, sandbox, Object.keys(checks), options);
+    const static_ = options.skipStaticChecks
+      ? undefined
+      : staticProblems(lab, sandbox, Object.keys(checks));
     if (static_) return { results: errorResults(static_), ignored, couldNotGrade: false };
 
     const timeoutMs = (options.timeoutSeconds ?? lab.meta.timeoutSeconds) * 1000;
     const [expected, outcome] = await Promise.all([
       options.expected ?? listChecks(lab, checks).catch(() => undefined),
-      runVitestChild(planFor("run", sandbox, options), { timeoutMs, tmpDir: sandbox.tmpDir }),
+      runVitestChild(planFor("run", sandbox, options), {
+        timeoutMs,
+        tmpDir: sandbox.tmpDir,
+        cwd: sandbox.root,
+      }),
     ]);
     const results = resultsOf(outcome, {
       sourceOf: (path) => checks[displayPath(sandbox, path)],
@@ -91,21 +97,18 @@ function staticProblems(
   lab: Lab,
   sandbox: Sandbox,
   checkNames: string[],
-  options: GradeOptions,
 ): string | undefined {
   const program = createSandboxProgram({
     root: sandbox.root,
     rootNames: sandbox.paths,
     runtimeEntry: RUNTIME_ENTRY,
   });
-  if (!options.skipPolicy) {
-    const violations = policyViolations(program, {
-      editable: lab.meta.editable,
-      labFiles: lab.files,
-    });
-    if (violations.length > 0) {
-      return `The submission uses what lab code may not:\n${violations.join("\n")}`;
-    }
+  const violations = policyViolations(program, {
+    editable: lab.meta.editable,
+    labFiles: lab.files,
+  });
+  if (violations.length > 0) {
+    return `The submission uses what lab code may not:\n${violations.join("\n")}`;
   }
   const errors = compileErrors(program, [
     ...lab.meta.editable,
@@ -140,6 +143,7 @@ export async function listChecks(
     const outcome = await runVitestChild(planFor("collect", sandbox, {}), {
       timeoutMs: 60_000,
       tmpDir: sandbox.tmpDir,
+      cwd: sandbox.root,
     });
     if (outcome.kind !== "done") throw new Error(`Could not list the checks of ${lab.slug}.`);
     const collected = hydrate(outcome.files);

@@ -60,7 +60,8 @@ export function policyViolations(sandbox: SandboxProgram, input: PolicyInput): s
     };
     visit(file);
   }
-  return found;
+  // `a.constructor.constructor` is two accesses starting at the same place: say it once.
+  return [...new Set(found)];
 }
 
 function checkNode(
@@ -102,6 +103,11 @@ function checkNode(
   const property = accessedProperty(node);
   if (property !== undefined && FORBIDDEN_PROPERTIES.has(property)) {
     report(node, `"${property}" is not allowed: it leads from a value to the built-ins behind it`);
+    return;
+  }
+  if (ts.isCallExpression(node)) {
+    const target = redefinedBuiltin(node, sandbox);
+    if (target) report(node, `changing the built-in "${target}" is not allowed`);
     return;
   }
   if (isMutation(node)) {
@@ -220,7 +226,35 @@ function mutatedBuiltin(node: ts.Expression, sandbox: SandboxProgram): string | 
   if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) {
     return undefined;
   }
-  let root: ts.Expression = target;
+  return builtinRoot(target, sandbox);
+}
+
+/** Functions that change the object passed first: `Object.defineProperty(Object.prototype, …)`. */
+const REDEFINERS = new Set([
+  "Object.defineProperty",
+  "Object.defineProperties",
+  "Object.setPrototypeOf",
+  "Object.assign",
+  "Reflect.defineProperty",
+  "Reflect.set",
+  "Reflect.setPrototypeOf",
+  "Reflect.deleteProperty",
+]);
+
+function redefinedBuiltin(node: ts.CallExpression, sandbox: SandboxProgram): string | undefined {
+  const callee = node.expression;
+  const first = node.arguments[0];
+  if (!first || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) {
+    return undefined;
+  }
+  if (!REDEFINERS.has(`${callee.expression.text}.${callee.name.text}`)) return undefined;
+  if (!isFreeReference(callee.expression, sandbox)) return undefined;
+  return builtinRoot(first, sandbox);
+}
+
+/** The global a property chain starts from (`Array` for `Array.prototype.map`), if any. */
+function builtinRoot(expression: ts.Expression, sandbox: SandboxProgram): string | undefined {
+  let root: ts.Expression = expression;
   while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
     root = root.expression;
   }

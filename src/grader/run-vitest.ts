@@ -48,7 +48,7 @@ function killGroup(pid: number): void {
 
 export function runVitestChild(
   plan: ChildPlan,
-  options: { timeoutMs: number; tmpDir: string },
+  options: { timeoutMs: number; tmpDir: string; cwd: string },
 ): Promise<ChildOutcome> {
   installExitHook();
   return new Promise((resolve) => {
@@ -64,6 +64,7 @@ export function runVitestChild(
         // fd 3 is the report channel; stdout and stderr are only kept for a crash report.
         stdio: ["ignore", "pipe", "pipe", "pipe"],
         detached: true,
+        cwd: options.cwd,
         // A minimal environment: secrets of the CI job (tokens) must not reach learner code.
         env: {
           PATH: process.env.PATH ?? "",
