@@ -93,11 +93,7 @@ export async function gradeSubmission(
 }
 
 /** Policy violations first (they say why code was refused), then compile errors. */
-function staticProblems(
-  lab: Lab,
-  sandbox: Sandbox,
-  checkNames: string[],
-): string | undefined {
+function staticProblems(lab: Lab, sandbox: Sandbox, checkNames: string[]): string | undefined {
   const program = createSandboxProgram({
     root: sandbox.root,
     rootNames: sandbox.paths,

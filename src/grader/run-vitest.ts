@@ -46,6 +46,18 @@ function killGroup(pid: number): void {
   }
 }
 
+/** Marks the worker's stderr line that names a starting check (kept in sync with harden.ts). */
+const TEST_START_MARK = "\u0000lab-grader:test-start ";
+
+function parseName(json: string): string | undefined {
+  try {
+    const name = JSON.parse(json) as unknown;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function runVitestChild(
   plan: ChildPlan,
   options: { timeoutMs: number; tmpDir: string; cwd: string },
@@ -80,6 +92,7 @@ export function runVitestChild(
     if (pid !== undefined) live.add(pid);
 
     const running = new Map<string, string>();
+    const finished = new Set<string>();
     let done: Extract<ChildOutcome, { kind: "done" }> | undefined;
     let outcome: ChildOutcome | undefined;
     let started = false;
@@ -88,13 +101,29 @@ export function runVitestChild(
       log = (log + chunk.toString()).slice(-4_000);
     };
     child.stdout?.on("data", keepLog);
-    child.stderr?.on("data", keepLog);
+    // The worker names each check on stderr as it starts (see child/harden.ts).
+    let announced: string | undefined;
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      for (let nl = stderr.indexOf("\n"); nl >= 0; nl = stderr.indexOf("\n")) {
+        const line = stderr.slice(0, nl);
+        stderr = stderr.slice(nl + 1);
+        const at = line.indexOf(TEST_START_MARK);
+        if (at >= 0) announced = parseName(line.slice(at + TEST_START_MARK.length)) ?? announced;
+        else keepLog(Buffer.from(`${line}\n`));
+      }
+    });
 
     const finish = (result: ChildOutcome) => {
       outcome ??= result;
     };
     const kill = (limitMs: number) => {
-      finish({ kind: "timeout", limitMs, running: [...running.values()].at(-1), started });
+      const current =
+        announced !== undefined && !finished.has(announced)
+          ? announced
+          : [...running.values()].at(-1);
+      finish({ kind: "timeout", limitMs, running: current, started });
       if (pid !== undefined) killGroup(pid);
     };
     let timer = setTimeout(() => kill(STARTUP_LIMIT_MS), STARTUP_LIMIT_MS);
@@ -115,6 +144,8 @@ export function runVitestChild(
         } else if (event.type === "test-start") {
           running.set(event.id, event.name);
         } else if (event.type === "test-end") {
+          const name = running.get(event.id);
+          if (name !== undefined) finished.add(name);
           running.delete(event.id);
         } else if (event.type === "done") {
           done = {

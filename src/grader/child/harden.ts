@@ -12,6 +12,9 @@
  * It is idempotent: with `isolate: false` Vitest runs it once per check file in the same worker.
  */
 
+import { writeSync } from "node:fs";
+import { beforeEach } from "vitest";
+
 const MARK = Symbol.for("lab-grader.hardened");
 const realm = globalThis as unknown as Record<PropertyKey, unknown>;
 
@@ -206,6 +209,21 @@ function enableOverride(target: object, key: string, value: unknown): void {
     configurable: false,
   });
 }
+
+/**
+ * Names each check on stderr, synchronously, as it starts. Vitest reports test starts in batches
+ * that a synchronous infinite loop never lets it send; this line is already out when the loop
+ * begins, so a timeout can name the check. It only ever names a check: learner code that forges
+ * one changes the timeout message, never a verdict.
+ */
+export const TEST_START_MARK = "\u0000lab-grader:test-start ";
+beforeEach(({ task }) => {
+  const names = [task.name];
+  for (let suite = task.suite; suite && suite !== task.file; suite = suite.suite) {
+    names.unshift(suite.name);
+  }
+  writeSync(2, `${TEST_START_MARK}${JSON.stringify(names.join(" > "))}\n`);
+});
 
 if (!realm[MARK]) {
   Object.defineProperty(realm, MARK, { value: true });

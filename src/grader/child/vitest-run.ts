@@ -6,7 +6,7 @@
  */
 import { writeSync } from "node:fs";
 import type { RunnerTask, RunnerTestFile } from "vitest";
-import { createVitest, type Reporter } from "vitest/node";
+import { createVitest, type Reporter, type TestSpecification } from "vitest/node";
 import type { ChildEvent, ChildPlan, WireError, WireTask } from "./protocol.ts";
 
 const REPORT_FD = 3;
@@ -40,6 +40,15 @@ function wireTask(task: RunnerTask | RunnerTestFile): WireTask {
   }
   if ("tasks" in task) wire.tasks = task.tasks.map(wireTask);
   return wire;
+}
+
+class FileOrder {
+  shard(files: TestSpecification[]) {
+    return files;
+  }
+  sort(files: TestSpecification[]) {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
 }
 
 const outputs = new Map<string, string[]>();
@@ -84,7 +93,8 @@ const vitest = await createVitest(
     setupFiles: [plan.hardenFile],
     testTimeout: plan.testTimeoutMs,
     hookTimeout: plan.testTimeoutMs,
-    sequence: { shuffle: false },
+    // File order, as the browser runs them, so both hang in the same check and list tests alike.
+    sequence: { shuffle: false, sequencer: FileOrder },
     alias: [
       { find: /^@lab\/(.*)$/, replacement: `${plan.labDir}/$1` },
       { find: /^@runtime$/, replacement: plan.runtimeEntry },
