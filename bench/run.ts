@@ -5,12 +5,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { deckSection } from "./deck";
+import { gradeSection } from "./grade";
 import { persistenceSection } from "./persistence";
 import { tellSection } from "./tell";
 import type { BenchContext, Metrics, Section } from "./types";
 
 const quick = process.argv.includes("--quick");
-const sections: Section[] = [tellSection, persistenceSection, deckSection];
+const sections: Section[] = [tellSection, persistenceSection, deckSection, gradeSection];
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const metrics: Metrics = {};

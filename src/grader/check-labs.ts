@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { LABS_DIR } from "../labs/lab-files.node.ts";
 import { checkLab, type LabProblem, labFolders } from "./lab-rules";
+import { releaseVitestChildren } from "./run-vitest";
 
 /**
  * `npm run check-labs [-- <lab folder>…]`: validates every lab under labs/ (or the folders
@@ -24,3 +25,4 @@ for (const folder of folders) {
 }
 if (folders.length === 0) console.log("No labs to check.");
 process.exitCode = problems.length > 0 ? 1 : 0;
+await releaseVitestChildren();

@@ -9,6 +9,7 @@ import { runChecks } from "../labs/runner/core";
 import { gradeBatch } from "./batch";
 import type { GradeOutcome } from "./grade";
 import { loadLab } from "./lab";
+import { releaseVitestChildren } from "./run-vitest";
 
 /**
  * `npm run grade` end to end: the CLI as a user runs it, on the lab's solution and starter, broken
@@ -22,7 +23,10 @@ const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
 const TAMPERS = readdirSync(join(FIXTURES, "tamper")).sort();
 
 const work = mkdtempSync(join(tmpdir(), "grader-test-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await releaseVitestChildren();
+  rmSync(work, { recursive: true, force: true });
+});
 
 function grade(...args: string[]) {
   const started = performance.now();

@@ -7,6 +7,7 @@ import { type GradeOutcome, gradeSubmission } from "./grade";
 import { gradebookCsv } from "./gradebook";
 import { junitXml } from "./junit";
 import { type Lab, loadLab } from "./lab";
+import { releaseVitestChildren } from "./run-vitest";
 import { summaryText } from "./summary";
 
 /** `npm run grade`: see args.ts for the options and the exit codes. */
@@ -100,3 +101,4 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+await releaseVitestChildren();

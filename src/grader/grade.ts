@@ -75,11 +75,7 @@ export async function gradeSubmission(
     const timeoutMs = (options.timeoutSeconds ?? lab.meta.timeoutSeconds) * 1000;
     const [expected, outcome] = await Promise.all([
       options.expected ?? listChecks(lab, checks).catch(() => undefined),
-      runVitestChild(planFor("run", sandbox, options), {
-        timeoutMs,
-        tmpDir: sandbox.tmpDir,
-        cwd: sandbox.root,
-      }),
+      runVitestChild(planFor("run", sandbox, options), timeoutMs),
     ]);
     const results = resultsOf(outcome, {
       sourceOf: (path) => checks[displayPath(sandbox, path)],
@@ -136,11 +132,7 @@ export async function listChecks(
   }
   const sandbox = createSandbox(lab, files, checks);
   try {
-    const outcome = await runVitestChild(planFor("collect", sandbox, {}), {
-      timeoutMs: 60_000,
-      tmpDir: sandbox.tmpDir,
-      cwd: sandbox.root,
-    });
+    const outcome = await runVitestChild(planFor("collect", sandbox, {}), 60_000);
     if (outcome.kind !== "done") throw new Error(`Could not list the checks of ${lab.slug}.`);
     const collected = hydrate(outcome.files);
     if (collected.some((f) => f.result?.state === "fail")) {
@@ -156,6 +148,7 @@ function planFor(mode: ChildPlan["mode"], sandbox: Sandbox, options: GradeOption
   return {
     mode,
     root: sandbox.root,
+    tmpDir: sandbox.tmpDir,
     labDir: sandbox.labDir,
     runtimeEntry: RUNTIME_ENTRY,
     hardenFile: HARDEN,

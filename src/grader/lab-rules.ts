@@ -231,7 +231,7 @@ async function checkInstructions(
   }
   // Render once with stand-ins for the site's components: an unknown component fails here,
   // as it would fail the site's build.
-  const element = (type: unknown, props: { children?: unknown }) => {
+  const element = (type: unknown, props: unknown) => {
     if (typeof type === "function") return (type as (p: unknown) => unknown)(props);
     return { type, props };
   };

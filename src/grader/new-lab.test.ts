@@ -7,10 +7,14 @@ import { gradeSubmission } from "./grade";
 import { loadLab } from "./lab";
 import { checkLab, type LabProblem } from "./lab-rules";
 import { createLab } from "./new-lab";
+import { releaseVitestChildren } from "./run-vitest";
 import { EXAMPLE_SOLUTION } from "./scaffold";
 
 const labs = mkdtempSync(join(tmpdir(), "new-lab-test-"));
-afterAll(() => rmSync(labs, { recursive: true, force: true }));
+afterAll(async () => {
+  await releaseVitestChildren();
+  rmSync(labs, { recursive: true, force: true });
+});
 
 describe("a lab scaffolded by new-lab", () => {
   let dir: string;

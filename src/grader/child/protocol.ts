@@ -7,8 +7,10 @@
 export interface ChildPlan {
   /** `collect` lists the checks against trusted files; `run` runs them against a submission. */
   mode: "collect" | "run";
-  /** Folder holding `checks/` (and, for runs, the submission's `lab/`). */
+  /** Folder holding `checks/` (and, for runs, the submission's `lab/`); the run's cwd. */
   root: string;
+  /** The run's TMPDIR, inside `root`: Vitest writes the modules the worker loads there. */
+  tmpDir: string;
   /** Where `@lab/<file>` points. */
   labDir: string;
   /** Where `@runtime` points. */
@@ -52,7 +54,9 @@ export type ChildEvent =
       /** Console output by test id. */
       outputs: Record<string, string>;
       unhandled: WireError[];
-    };
+    }
+  /** Vitest itself could not run the plan: a grader problem, not the submission's. */
+  | { type: "failed"; message: string };
 
 /** The file descriptor the child reports on. */
 export const REPORT_FD = 3;
