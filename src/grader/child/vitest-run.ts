@@ -72,6 +72,11 @@ async function runPlan(plan: ChildPlan): Promise<void> {
     },
   };
 
+  // Node's permission model, on the worker only (Vitest 4, forks pool, checked by the tamper
+  // tests): it may read the sandbox and node_modules, and nothing else; it may not write, spawn
+  // processes or start threads. Vitest 4 hands the worker its transformed modules as files under
+  // os.tmpdir(), hence TMPDIR inside the sandbox. The `threads` pool would share this process,
+  // and with it the report channel, so it is not an option.
   const worker = [
     "--permission",
     ...plan.readable.map((dir) => `--allow-fs-read=${dir}`),
