@@ -7,7 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "e2e/**", "dist/**"],
+    // Grader fixtures are submissions and hidden checks for `npm run grade`, not tests of this repo.
+    exclude: ["**/node_modules/**", "e2e/**", "dist/**", "src/grader/fixtures/**"],
     environment: "node",
     // Property tests run thousands of seeds; keep one slow case from being mistaken for a hang.
     testTimeout: 60_000,

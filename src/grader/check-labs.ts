@@ -1,0 +1,28 @@
+import { join, resolve } from "node:path";
+import { LABS_DIR } from "../labs/lab-files.node.ts";
+import { checkLab, type LabProblem, labFolders } from "./lab-rules";
+import { releaseVitestChildren } from "./run-vitest";
+
+/**
+ * `npm run check-labs [-- <lab folder>…]`: validates every lab under labs/ (or the folders
+ * given) and prints each problem as `labs/<slug>/<file>: <what to change> [rule]`.
+ */
+const args = process.argv.slice(2);
+const folders =
+  args.length > 0
+    ? args.map((a) => resolve(a.includes("/") ? a : join(LABS_DIR, a)))
+    : labFolders(LABS_DIR);
+
+let problems: LabProblem[] = [];
+for (const folder of folders) {
+  const started = performance.now();
+  const found = await checkLab(folder);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const slug = folder.split(/[\\/]/).filter(Boolean).pop();
+  if (found.length === 0) console.log(`✓ ${slug} (${seconds} s)`);
+  for (const p of found) console.error(`✗ labs/${p.lab}/${p.file}: ${p.message} [${p.rule}]`);
+  problems = [...problems, ...found];
+}
+if (folders.length === 0) console.log("No labs to check.");
+process.exitCode = problems.length > 0 ? 1 : 0;
+await releaseVitestChildren();

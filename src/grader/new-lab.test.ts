@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labMetaSchema } from "../labs/schema";
+import { gradeSubmission } from "./grade";
+import { loadLab } from "./lab";
+import { checkLab, type LabProblem } from "./lab-rules";
+import { createLab } from "./new-lab";
+import { releaseVitestChildren } from "./run-vitest";
+import { EXAMPLE_SOLUTION } from "./scaffold";
+
+const labs = mkdtempSync(join(tmpdir(), "new-lab-test-"));
+afterAll(async () => {
+  await releaseVitestChildren();
+  rmSync(labs, { recursive: true, force: true });
+});
+
+describe("a lab scaffolded by new-lab", () => {
+  let dir: string;
+  let problems: LabProblem[];
+  let starterStatus: string;
+
+  // checkLab runs the browser's runner, which must start outside a running test.
+  beforeAll(async () => {
+    dir = createLab("tally-counter", labs);
+    writeFileSync(join(dir, "solution/counter.ts"), EXAMPLE_SOLUTION);
+    problems = await checkLab(dir);
+    starterStatus = (await gradeSubmission(loadLab(dir), join(dir, "starter"))).results.status;
+  }, 180_000);
+
+  it("has metadata the site accepts, so it is listed at once", () => {
+    const meta = labMetaSchema.parse(JSON.parse(readFileSync(join(dir, "lab.json"), "utf8")));
+    expect(meta).toMatchObject({ title: "Tally counter", editable: ["counter.ts"] });
+  });
+
+  it("passes check-labs once its solution is written", () => {
+    expect(problems).toEqual([]);
+  });
+
+  it("has a starter that fails, as it should", () => {
+    expect(starterStatus).toBe("fail");
+  });
+
+  it("refuses a slug that is not kebab-case, or a lab that exists", () => {
+    expect(() => createLab("Tally Counter", labs)).toThrow(/not a lab slug/);
+    expect(() => createLab("tally-counter", labs)).toThrow(/already exists/);
+  });
+});
+
+describe("check-labs names the lab, the file and the rule", () => {
+  const broken = (name: string, change: (dir: string) => void) => {
+    const dir = createLab(name, labs);
+    writeFileSync(join(dir, "solution/counter.ts"), EXAMPLE_SOLUTION);
+    change(dir);
+    return checkLab(dir);
+  };
+  const edit = (path: string, from: string | RegExp, to: string) =>
+    writeFileSync(path, readFileSync(path, "utf8").replace(from, to));
+
+  it("a lab.json that breaks the schema", async () => {
+    const problems = await broken("bad-schema", (dir) =>
+      edit(join(dir, "lab.json"), '"minutes": 30', '"minutes": "half an hour"'),
+    );
+    expect(problems).toEqual([
+      {
+        lab: "bad-schema",
+        file: "lab.json",
+        rule: "schema",
+        message: expect.stringMatching(/^minutes: /),
+      },
+    ]);
+  });
+
+  it("an editable file missing from the solution", async () => {
+    const problems = await broken("missing-file", (dir) =>
+      rmSync(join(dir, "solution/counter.ts")),
+    );
+    expect(problems).toContainEqual({
+      lab: "missing-file",
+      file: "solution/counter.ts",
+      rule: "files",
+      message: "lab.json lists counter.ts as editable, but solution/ has no such file",
+    });
+  });
+
+  it("a check that maps to no task, and a task without checks", async () => {
+    const problems = await broken("unmapped", (dir) =>
+      edit(
+        join(dir, "checks/counter.test.ts"),
+        'describe("1. Count up to the limit"',
+        'describe("2. Count down"',
+      ),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: "checks/counter.test.ts:13",
+        rule: "tasks",
+        message: expect.stringMatching(
+          /names task 2, but instructions\.mdx has no "## 2\. …" heading/,
+        ),
+      }),
+      expect.objectContaining({
+        file: "instructions.mdx",
+        rule: "tasks",
+        message: expect.stringMatching(/task "1\. Count up to the limit" has no checks/),
+      }),
+    ]);
+  });
+
+  it("instructions that do not compile or use an unknown component", async () => {
+    const syntax = await broken("bad-mdx", (dir) =>
+      edit(join(dir, "instructions.mdx"), "</Hint>", ""),
+    );
+    expect(syntax).toEqual([
+      expect.objectContaining({
+        lab: "bad-mdx",
+        rule: "instructions",
+        message: expect.stringMatching(
+          /^MDX does not compile: Expected a closing tag for `<Hint>`/,
+        ),
+      }),
+    ]);
+    expect(syntax[0]?.file).toMatch(/^instructions\.mdx:\d+:\d+$/);
+    const unknown = await broken("unknown-component", (dir) =>
+      edit(join(dir, "instructions.mdx"), /Hint>/g, "Aside>"),
+    );
+    expect(unknown).toEqual([
+      expect.objectContaining({
+        file: "instructions.mdx",
+        rule: "instructions",
+        message: expect.stringMatching(/Aside/),
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { LABS_DIR } from "../labs/lab-files.node.ts";
+import { parseLabMeta } from "./lab";
+import { SLUG, scaffoldFiles } from "./scaffold";
+
+/**
+ * `npm run new-lab -- <slug> [--dir <labs folder>]`: writes labs/<slug> with instructions,
+ * lab.json, starter, solution and a first check. The lab shows up on /labs/ at the next build
+ * (or at once under `npm start`): the site finds labs by their lab.json.
+ */
+export function createLab(slug: string, labsDir: string = LABS_DIR): string {
+  if (!SLUG.test(slug)) {
+    throw new Error(
+      `"${slug}" is not a lab slug: use lower-case words joined by hyphens, like "shopping-cart".`,
+    );
+  }
+  const dir = join(labsDir, slug);
+  if (existsSync(dir)) throw new Error(`${dir} already exists; pick another slug or remove it.`);
+  const files = scaffoldFiles(slug);
+  // The scaffold must satisfy the schema the site builds with, or the site would not build.
+  parseLabMeta(files["lab.json"] as string, join(dir, "lab.json"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function main(argv: string[]): number {
+  const dirFlag = argv.indexOf("--dir");
+  const labsDir = dirFlag >= 0 ? resolve(argv[dirFlag + 1] ?? ".") : LABS_DIR;
+  const slug = argv.filter((_, i) => i !== dirFlag && i !== dirFlag + 1)[0];
+  if (!slug) {
+    console.error("Usage: npm run new-lab -- <slug> [--dir <labs folder>]");
+    return 2;
+  }
+  try {
+    const dir = createLab(slug, labsDir);
+    const shown = relative(process.cwd(), dir) || dir;
+    console.log(`Created ${shown}/ with lab.json, instructions.mdx, starter/, solution/ and checks/.
+
+Next:
+  1. Write the tasks in ${shown}/instructions.mdx ("## 1. …" headings) and the summary in lab.json.
+  2. Write one describe("N. <task title>") per task in ${shown}/checks/.
+  3. Write the reference solution in ${shown}/solution/ (it starts as a copy of the starter).
+  4. npm run check-labs -- ${slug}     until it prints ✓
+  5. npm start, then open /labs/${slug}/`);
+    return 0;
+  } catch (e) {
+    console.error((e as Error).message);
+    return 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  process.exitCode = main(process.argv.slice(2));
+}
