@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { IndexedDBJournal } from "./indexeddb-journal";
 import { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 import {
-  type Journal,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
