@@ -161,12 +161,14 @@ for (const lab of LAB_CASES) {
     test("the starter fails every task; a wrong change fails its check; the solution passes; runs are timed", async ({
       page,
     }) => {
+      // Five runs, three pastes and a reload: on a busy 2-core machine that takes a while.
+      test.setTimeout(180_000);
       await openLab(page, slug);
       for (const file of meta.readonly) {
         await expect(page.getByRole("tab", { name: new RegExp(file) })).toContainText("🔒");
       }
 
-      const firstRunMs = await runChecks(page, 1);
+      const starterFirstRunMs = await runChecks(page, 1);
       const results = page.locator("#results");
       await expect(results.locator(".summary")).toHaveText(/\d+ of \d+ checks pass/);
       // The starter fails at least one check of every task.
@@ -201,8 +203,17 @@ for (const lab of LAB_CASES) {
       await expect(results.locator(".summary")).toHaveText(/^All \d+ checks pass\.$/);
       await expect(results.locator("li[data-status=fail], li[data-status=error]")).toHaveCount(0);
 
-      const warmRunMs = await runChecks(page, 4);
-      console.log(`[${slug}] labs.first_run_ms=${firstRunMs} labs.warm_run_ms=${warmRunMs}`);
+      // The figures to quote: with the solution in place, the first run after a page load (the
+      // code comes back from IndexedDB) and a warm run right after it.
+      await page.waitForTimeout(400);
+      await page.reload();
+      await openLab(page, slug);
+      const firstRunMs = await runChecks(page, 1);
+      await expect(results.locator(".summary")).toHaveText(/^All \d+ checks pass\.$/);
+      const warmRunMs = await runChecks(page, 2);
+      console.log(
+        `[${slug}] labs.starter_first_run_ms=${starterFirstRunMs} labs.first_run_ms=${firstRunMs} labs.warm_run_ms=${warmRunMs}`,
+      );
       expect(firstRunMs).toBeGreaterThan(0);
       expect(warmRunMs).toBeGreaterThan(0);
     });

@@ -75,12 +75,8 @@ export class ModuleLoader {
       // Sucrase drops imports whose bindings go unused; an import that is not allowed is still
       // a mistake worth naming, so check every specifier in the source.
       for (const { specifier } of importSpecifiers(source)) {
-        if (
-          specifier in this.input.externals &&
-          !(CHECK_ONLY_MODULES.has(specifier) && !this.isCheck(path))
-        )
-          continue;
-        this.resolve(path, specifier, this.isCheck(path));
+        if (specifier in this.input.externals) this.assertMayImport(path, specifier);
+        else this.resolve(path, specifier, this.isCheck(path));
       }
     }
   }
@@ -133,17 +129,22 @@ export class ModuleLoader {
   private require(importer: string, specifier: string, importerCode: string): unknown {
     const isCheck = this.isCheck(importer);
     if (specifier in this.input.externals) {
-      if (CHECK_ONLY_MODULES.has(specifier) && !isCheck) {
-        throw new LabCompileError(
-          `${where(importer, this.sourceOf(importer), specifier)}: lab files may not import "${specifier}"; only checks do.`,
-        );
-      }
+      this.assertMayImport(importer, specifier);
       return this.input.externals[specifier];
     }
     const target = this.resolve(importer, specifier, isCheck);
     const exports = this.load(target);
     this.assertExports(importer, importerCode, specifier, target, exports);
     return exports;
+  }
+
+  /** Host modules are open to checks; lab files get only `@runtime`. */
+  private assertMayImport(importer: string, specifier: string): void {
+    if (CHECK_ONLY_MODULES.has(specifier) && !this.isCheck(importer)) {
+      throw new LabCompileError(
+        `${where(importer, this.sourceOf(importer), specifier)}: lab files may not import "${specifier}"; only checks do.`,
+      );
+    }
   }
 
   private resolve(importer: string, specifier: string, isCheck: boolean): string {
