@@ -57,6 +57,7 @@ export function decide(thread: Thread, command: ThreadChange): Decision {
 
   switch (command.type) {
     case "JoinMemberIds": {
+      // Task 1: only administrators add members.
       const accountIds = unique(command.accountIds).filter((id) => !thread.memberIds.includes(id));
       if (accountIds.length === 0) return accept(); // already there: nothing new to record
       return accept({ type: "MemberIdsJoined", accountIds, senderId, at });
@@ -64,7 +65,8 @@ export function decide(thread: Thread, command: ThreadChange): Decision {
 
     case "AddMessages": {
       const added: Message[] = command.messages.map(({ id, text }) => ({ id, senderId, text, at }));
-      // First draft: keep the messages right away, so GetMessages sees them.
+      // Task 1: only members post. Task 4: a client that heard nothing sends the same ids again.
+      // First draft: keep the messages right away, so GetMessages sees them (task 2: does it?).
       thread.messages.push(...added);
       return accept({ type: "MessagesAdded", messages: added, senderId, at });
     }
