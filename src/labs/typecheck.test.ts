@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { expect, it } from "vitest";
 import { LABS_DIR } from "./lab-files.node";
@@ -27,7 +28,10 @@ function diagnostics(slug: string, fileSet: "solution" | "starter"): string[] {
       noEmit: true,
       skipLibCheck: true,
       types: [],
-      paths: { "@lab/*": [join(dir, fileSet, "*")] },
+      paths: {
+        "@lab/*": [join(dir, fileSet, "*")],
+        "@runtime": [fileURLToPath(new URL("../runtime/index.ts", import.meta.url))],
+      },
     },
   );
   return ts.getPreEmitDiagnostics(program).map((d) => {

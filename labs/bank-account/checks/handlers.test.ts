@@ -1,100 +1,134 @@
-import {
-  type Account,
-  BALANCE_LIMIT,
-  type Command,
-  commandHandler,
-  emptyAccount,
-  eventHandler,
-} from "@lab/account";
-import { AccountEntity, newStores } from "@lab/entity";
+import { type Account, BALANCE_LIMIT, type Command, eventHandler, type Reply } from "@lab/account";
+import { accountEntity, persistenceIdOf } from "@lab/entity";
+import { type ActorRef, EventSourcedBehaviorTestKit } from "@runtime";
 import { describe, expect, it } from "vitest";
 
-/** Decide, and when accepted apply the events: one step of the table. */
-function step(account: Account, command: Command) {
-  const decision = commandHandler(account, command);
-  if ("error" in decision) return { decision, account };
-  return { decision, account: decision.events.reduce(eventHandler, account) };
+const deposit =
+  (amount: number) =>
+  (replyTo: ActorRef<Reply>): Command => ({
+    type: "deposit",
+    amount,
+    replyTo,
+  });
+const withdraw =
+  (amount: number) =>
+  (replyTo: ActorRef<Reply>): Command => ({
+    type: "withdraw",
+    amount,
+    replyTo,
+  });
+
+/** A fresh account on the runtime's test kit: virtual clock, in-memory journal. */
+function openAccount() {
+  return EventSourcedBehaviorTestKit.create(accountEntity("a-1"));
 }
 
-/** The account after a list of commands, each applied only when accepted. */
-function accountAfter(commands: Command[]): Account {
-  return commands.reduce((account, command) => step(account, command).account, emptyAccount);
+type Kit = Awaited<ReturnType<typeof openAccount>>;
+
+/** Runs commands one by one and returns what the last one did. */
+async function run(kit: Kit, ...commands: Array<(replyTo: ActorRef<Reply>) => Command>) {
+  let last: Awaited<ReturnType<Kit["runCommand"]>> | undefined;
+  for (const command of commands) last = await kit.runCommand<Reply>(command);
+  return last as Awaited<ReturnType<Kit["runCommand"]>> & { reply: Reply | undefined };
 }
 
-const deposit = (amount: number): Command => ({ type: "deposit", amount });
-const withdraw = (amount: number): Command => ({ type: "withdraw", amount });
+function errorOf(reply: Reply | undefined): string {
+  expect(reply, "the command got no reply").toBeDefined();
+  expect(reply?.ok, "the command was accepted").toBe(false);
+  return reply?.ok === false ? reply.error : "";
+}
 
 describe("1. The four-step table", () => {
-  it("deposit 100 → deposited 100, balance 100", () => {
-    const { decision, account } = step(emptyAccount, deposit(100));
-    expect(decision).toEqual({ events: [{ type: "deposited", amount: 100 }] });
-    expect(account.balance).toBe(100);
+  it("deposit 100 → deposited 100, balance 100", async () => {
+    const kit = await openAccount();
+    const step = await run(kit, deposit(100));
+    expect(step.events).toEqual([{ type: "deposited", amount: 100 }]);
+    expect(step.reply).toEqual({ ok: true, balance: 100 });
+    expect(step.state.balance).toBe(100);
   });
 
-  it("withdraw 30 → withdrew 30, balance 70", () => {
-    const { decision, account } = step(accountAfter([deposit(100)]), withdraw(30));
-    expect(decision).toEqual({ events: [{ type: "withdrew", amount: 30 }] });
-    expect(account.balance).toBe(70);
+  it("withdraw 30 → withdrew 30, balance 70", async () => {
+    const kit = await openAccount();
+    await run(kit, deposit(100));
+    const step = await run(kit, withdraw(30));
+    expect(step.events).toEqual([{ type: "withdrew", amount: 30 }]);
+    expect(step.reply).toEqual({ ok: true, balance: 70 });
+    expect(step.state.balance).toBe(70);
   });
 
-  it("withdraw 100 → error: the balance would fall below 0; balance stays 70", () => {
-    const before = accountAfter([deposit(100), withdraw(30)]);
-    const { decision, account } = step(before, withdraw(100));
-    expect(decision).toHaveProperty("error");
-    expect((decision as { error: string }).error).toMatch(/below 0/);
-    expect(account.balance).toBe(70);
+  it("withdraw 100 → refused: the balance would fall below 0; balance stays 70", async () => {
+    const kit = await openAccount();
+    await run(kit, deposit(100), withdraw(30));
+    const step = await run(kit, withdraw(100));
+    expect(errorOf(step.reply)).toMatch(/below 0/);
+    expect(step.events).toEqual([]);
+    expect(step.state.balance).toBe(70);
   });
 
-  it("deposit 2,000 → error: the balance limit of 1,000; balance stays 70", () => {
-    const before = accountAfter([deposit(100), withdraw(30)]);
-    const { decision, account } = step(before, deposit(2_000));
-    expect(decision).toHaveProperty("error");
-    expect((decision as { error: string }).error).toMatch(/limit/);
-    expect(account.balance).toBe(70);
+  it("deposit 2,000 → refused: the balance limit of 1,000; balance stays 70", async () => {
+    const kit = await openAccount();
+    await run(kit, deposit(100), withdraw(30));
+    const step = await run(kit, deposit(2_000));
+    expect(errorOf(step.reply)).toMatch(/limit/);
+    expect(step.events).toEqual([]);
+    expect(step.state.balance).toBe(70);
   });
 
   it("the event handler returns a new state and leaves the old one alone", () => {
-    const frozen = Object.freeze({ balance: 50 });
-    const next = eventHandler(frozen, { type: "deposited", amount: 5 });
-    expect(next).toEqual({ balance: 55 });
+    const frozen: Account = Object.freeze({ balance: 50 });
+    expect(eventHandler(frozen, { type: "deposited", amount: 5 })).toEqual({ balance: 55 });
+    expect(eventHandler(frozen, { type: "withdrew", amount: 5 })).toEqual({ balance: 45 });
     expect(frozen).toEqual({ balance: 50 });
   });
 });
 
 describe("2. Rejected commands leave no trace", () => {
-  it("a rejected command writes no event and does not change the entity", () => {
-    const stores = newStores();
-    const entity = AccountEntity.start("acc-1", stores);
-    entity.handle(deposit(100));
-    const reply = entity.handle(withdraw(500));
-    expect(reply.accepted).toBe(false);
-    expect(stores.journal.read("acc-1")).toHaveLength(1);
-    expect(entity.state).toEqual({ balance: 100 });
-    expect(entity.lastSequenceNr).toBe(1);
+  it("a refused command writes no event and does not change the account", async () => {
+    const kit = await openAccount();
+    await run(kit, deposit(100));
+    const step = await run(kit, withdraw(500));
+    expect(errorOf(step.reply)).not.toBe("");
+    expect(step.events).toEqual([]);
+    expect(await kit.persistedEvents()).toEqual([{ type: "deposited", amount: 100 }]);
+    expect(await kit.journal.highestSequenceNr(persistenceIdOf("a-1"))).toBe(1);
+    expect(step.state).toEqual({ balance: 100 });
   });
 
   it.each([0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY])(
-    "an amount of %s is rejected, for deposits and withdrawals alike",
-    (amount) => {
-      const rich = accountAfter([deposit(500)]);
-      for (const command of [deposit(amount), withdraw(amount)]) {
-        const decision = commandHandler(rich, command);
-        expect(decision, `${command.type} ${amount}`).toHaveProperty("error");
+    "an amount of %s is refused, for deposits and withdrawals alike",
+    async (amount) => {
+      const kit = await openAccount();
+      await run(kit, deposit(500));
+      for (const [name, command] of [
+        ["deposit", deposit(amount)],
+        ["withdraw", withdraw(amount)],
+      ] as const) {
+        const step = await run(kit, command);
+        expect(step.reply?.ok, `${name} ${amount}`).toBe(false);
+        expect(step.events, `${name} ${amount}`).toEqual([]);
       }
+      expect((await kit.getState()).balance).toBe(500);
     },
   );
 
-  it("the bounds are inclusive: exactly 0 and exactly 1,000 are fine", () => {
-    expect(accountAfter([deposit(BALANCE_LIMIT)]).balance).toBe(1_000);
-    expect(accountAfter([deposit(400), withdraw(400)]).balance).toBe(0);
-    expect(commandHandler(accountAfter([deposit(999)]), deposit(2))).toHaveProperty("error");
+  it("the bounds are inclusive: exactly 0 and exactly 1,000 are fine", async () => {
+    const kit = await openAccount();
+    expect((await run(kit, deposit(BALANCE_LIMIT))).reply).toEqual({ ok: true, balance: 1_000 });
+    expect((await run(kit, withdraw(BALANCE_LIMIT))).reply).toEqual({ ok: true, balance: 0 });
+    expect((await run(kit, deposit(999), deposit(2))).reply?.ok).toBe(false);
   });
 
-  it("every rejection says why, in words", () => {
+  it("every refusal says why, in words", async () => {
+    const kit = await openAccount();
     for (const command of [withdraw(1), deposit(1_001), deposit(-1)]) {
-      const decision = commandHandler(emptyAccount, command);
-      expect(decision).toHaveProperty("error");
-      expect((decision as { error: string }).error.trim().length).toBeGreaterThan(5);
+      expect(errorOf((await run(kit, command)).reply).trim().length).toBeGreaterThan(5);
     }
+  });
+
+  it("after a restart, only accepted commands come back", async () => {
+    const kit = await openAccount();
+    await run(kit, deposit(600), deposit(600), withdraw(700), withdraw(100), deposit(0));
+    expect(await kit.restart()).toEqual({ balance: 500 });
+    expect(await kit.persistedEvents()).toHaveLength(2);
   });
 });

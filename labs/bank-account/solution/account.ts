@@ -1,12 +1,17 @@
-import { type Decision, persist, reject } from "./effects";
+import { type ActorRef, Effect, type EffectBuilder } from "@runtime";
 
 /** The highest balance an account may hold. */
 export const BALANCE_LIMIT = 1_000;
 
+/** What the sender hears back: the new balance, or why nothing happened. */
+export type Reply =
+  | { readonly ok: true; readonly balance: number }
+  | { readonly ok: false; readonly error: string };
+
 /** Requests to change the account. They may be refused. */
 export type Command =
-  | { readonly type: "deposit"; readonly amount: number }
-  | { readonly type: "withdraw"; readonly amount: number };
+  | { readonly type: "deposit"; readonly amount: number; readonly replyTo: ActorRef<Reply> }
+  | { readonly type: "withdraw"; readonly amount: number; readonly replyTo: ActorRef<Reply> };
 
 /** Facts that have happened. They are never refused: they are already true. */
 export type Event =
@@ -27,21 +32,32 @@ function invalidAmount(amount: number): string | undefined {
   return undefined;
 }
 
-/** Decide: validate the command against the current state, then persist events or reject. */
-export function commandHandler(account: Account, command: Command): Decision<Event> {
+function refuse(command: Command, error: string): EffectBuilder<Event, Account> {
+  return Effect.reply(command.replyTo, { ok: false, error });
+}
+
+function accept(command: Command, event: Event): EffectBuilder<Event, Account> {
+  return Effect.persist<Event, Account>(event).thenReply(command.replyTo, (account) => ({
+    ok: true,
+    balance: account.balance,
+  }));
+}
+
+/** Decide: check the command against the current state, then persist an event or refuse. */
+export function commandHandler(account: Account, command: Command): EffectBuilder<Event, Account> {
   const problem = invalidAmount(command.amount);
-  if (problem) return reject(problem);
+  if (problem) return refuse(command, problem);
   switch (command.type) {
     case "deposit":
       if (account.balance + command.amount > BALANCE_LIMIT) {
-        return reject(`the balance limit of ${BALANCE_LIMIT} would be exceeded`);
+        return refuse(command, `the balance limit of ${BALANCE_LIMIT} would be exceeded`);
       }
-      return persist({ type: "deposited", amount: command.amount });
+      return accept(command, { type: "deposited", amount: command.amount });
     case "withdraw":
       if (account.balance - command.amount < 0) {
-        return reject("the balance would fall below 0");
+        return refuse(command, "the balance would fall below 0");
       }
-      return persist({ type: "withdrew", amount: command.amount });
+      return accept(command, { type: "withdrew", amount: command.amount });
   }
 }
 

@@ -1,3 +1,4 @@
+import * as fastCheck from "fast-check";
 import { beforeAll, expect, it } from "vitest";
 import type { V3Results } from "../results";
 import { runChecks } from "./core";
@@ -6,7 +7,10 @@ const check = (body: string) => ({
   "checks/a.test.ts": `import { describe, expect, it } from "vitest";\nimport { add } from "@lab/math";\n${body}`,
 });
 
-const cases: Record<string, { files: Record<string, string>; checks: Record<string, string> }> = {
+const cases: Record<
+  string,
+  { files: Record<string, string>; checks: Record<string, string>; fastCheck?: unknown }
+> = {
   syntax: {
     files: { "math.ts": "export function add(a: number, b: number) {\n  return a +;\n}\n" },
     checks: check(
@@ -27,6 +31,23 @@ const cases: Record<string, { files: Record<string, string>; checks: Record<stri
     checks: check(
       `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
     ),
+  },
+  fastCheckInLabFile: {
+    files: {
+      "math.ts":
+        'import fc from "fast-check";\nexport const add = (a: number, b: number) => a + b;\nexport const gen = fc;\n',
+    },
+    checks: check(
+      `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
+    ),
+    fastCheck,
+  },
+  property: {
+    files: { "math.ts": "export const add = (a: number, b: number) => (a > 90 ? a : a + b);\n" },
+    checks: {
+      "checks/a.test.ts": `import fc from "fast-check";\nimport { describe, expect, it } from "vitest";\nimport { add } from "@lab/math";\ndescribe("1. add", () => {\n  it("commutes", () => {\n    fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 100 }), (a, b) => { expect(add(a, b)).toBe(add(b, a)); }), { seed: 1 });\n  });\n});`,
+    },
+    fastCheck,
   },
   console: {
     files: {
@@ -60,6 +81,18 @@ it("names a missing export and who imported it", () => {
 
 it("refuses imports a lab file may not make, naming the line", () => {
   expect(results.forbiddenImport?.message).toMatch(/math\.ts:1: cannot import "fs"/);
+});
+
+it("lets checks use fast-check, and finds the counterexample", () => {
+  expect(results.property?.status).toBe("fail");
+  expect(results.property?.tests[0]?.message).toMatch(/Property failed[\s\S]*Counterexample/);
+});
+
+it("keeps fast-check out of lab files: it is for checks", () => {
+  expect(results.fastCheckInLabFile?.status).toBe("error");
+  expect(results.fastCheckInLabFile?.message).toMatch(
+    /math\.ts:1: lab files may not import "fast-check"; only checks do/,
+  );
 });
 
 it("captures console output per test, maps tasks and reports failures with a diff", () => {

@@ -18,6 +18,8 @@ export interface CheckRunInput {
   checks: Readonly<Record<string, string>>;
   /** The module `@runtime` resolves to; omit while a lab does not use the runtime. */
   runtime?: unknown;
+  /** The module `fast-check` resolves to in checks; omit when no check uses it. */
+  fastCheck?: unknown;
   /** Per-test timeout for asynchronous checks; a synchronous hang needs the caller's hard stop. */
   testTimeoutMs?: number;
 }
@@ -47,6 +49,7 @@ export async function runChecks(
   const started = now();
   const externals: Record<string, unknown> = { vitest: vitestShim };
   if (input.runtime !== undefined) externals["@runtime"] = input.runtime;
+  if (input.fastCheck !== undefined) externals["fast-check"] = input.fastCheck;
   const loader = new ModuleLoader({ files: input.files, checks: input.checks, externals });
   try {
     loader.compileAll();

@@ -13,6 +13,12 @@ import { transform } from "sucrase";
 /** Where a module specifier is allowed to point, by who imports it. */
 export const LAB_PREFIX = "@lab/";
 
+/**
+ * Host modules only checks may import: the test API, and fast-check for the property checks.
+ * Lab files stay runnable anywhere the runtime runs, so they get neither.
+ */
+export const CHECK_ONLY_MODULES: ReadonlySet<string> = new Set(["vitest", "fast-check"]);
+
 export class LabCompileError extends Error {
   override name = "LabCompileError";
 }
@@ -22,7 +28,7 @@ export interface LoaderInput {
   files: Readonly<Record<string, string>>;
   /** Check files, by path: `{ "checks/account.test.ts": "…" }`. */
   checks: Readonly<Record<string, string>>;
-  /** Modules that come from the host bundle, such as `vitest` (the shim) and `@runtime`. */
+  /** Modules that come from the host bundle: `vitest` (the shim), `fast-check` and `@runtime`. */
   externals: Readonly<Record<string, unknown>>;
 }
 
@@ -69,9 +75,8 @@ export class ModuleLoader {
       // Sucrase drops imports whose bindings go unused; an import that is not allowed is still
       // a mistake worth naming, so check every specifier in the source.
       for (const { specifier } of importSpecifiers(source)) {
-        if (specifier in this.input.externals && !(specifier === "vitest" && !this.isCheck(path)))
-          continue;
-        this.resolve(path, specifier, this.isCheck(path));
+        if (specifier in this.input.externals) this.assertMayImport(path, specifier);
+        else this.resolve(path, specifier, this.isCheck(path));
       }
     }
   }
@@ -124,11 +129,7 @@ export class ModuleLoader {
   private require(importer: string, specifier: string, importerCode: string): unknown {
     const isCheck = this.isCheck(importer);
     if (specifier in this.input.externals) {
-      if (specifier === "vitest" && !isCheck) {
-        throw new LabCompileError(
-          `${where(importer, this.sourceOf(importer), specifier)}: lab files may not import "vitest"; only checks do.`,
-        );
-      }
+      this.assertMayImport(importer, specifier);
       return this.input.externals[specifier];
     }
     const target = this.resolve(importer, specifier, isCheck);
@@ -137,9 +138,18 @@ export class ModuleLoader {
     return exports;
   }
 
+  /** Host modules are open to checks; lab files get only `@runtime`. */
+  private assertMayImport(importer: string, specifier: string): void {
+    if (CHECK_ONLY_MODULES.has(specifier) && !this.isCheck(importer)) {
+      throw new LabCompileError(
+        `${where(importer, this.sourceOf(importer), specifier)}: lab files may not import "${specifier}"; only checks do.`,
+      );
+    }
+  }
+
   private resolve(importer: string, specifier: string, isCheck: boolean): string {
     const allowed = isCheck
-      ? `a check may import only "vitest", "@runtime" and "${LAB_PREFIX}<file>"`
+      ? `a check may import only "vitest", "fast-check", "@runtime" and "${LAB_PREFIX}<file>"`
       : `a lab file may import only "@runtime" and other lab files ("./<file>")`;
     let base: string | undefined;
     if (isCheck && specifier.startsWith(LAB_PREFIX)) {

@@ -12,6 +12,13 @@ declare const self: DedicatedWorkerGlobalScope;
 // get a clear "cannot import" error until then.
 const runtimeModules = import.meta.glob("../../runtime/index.ts");
 
+// Start loading both as soon as the worker starts: the page starts a spare worker before the
+// learner asks for a run, so by then they are usually parsed and ready.
+const runtimeLoading = Object.values(runtimeModules)[0]?.();
+const fastCheckLoading = import("fast-check");
+runtimeLoading?.catch(() => {});
+fastCheckLoading.catch(() => {});
+
 function post(event: WorkerEvent): void {
   self.postMessage(event);
 }
@@ -20,13 +27,14 @@ self.onmessage = async (message: MessageEvent<RunRequest>) => {
   const request = message.data;
   if (request?.type !== "run") return;
   try {
-    const loadRuntime = Object.values(runtimeModules)[0];
-    const runtime = loadRuntime ? await loadRuntime() : undefined;
+    const runtime = await runtimeLoading;
+    const fastCheck = await fastCheckLoading;
     const { results, timings } = await runChecks(
       {
         files: request.files,
         checks: request.checks,
         runtime,
+        fastCheck,
         testTimeoutMs: request.testTimeoutMs,
       },
       {
