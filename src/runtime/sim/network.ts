@@ -1,5 +1,5 @@
 import type { Random } from "./random";
-import type { Cancellable, Scheduler } from "./scheduler";
+import type { Scheduler } from "./scheduler";
 
 /** Where a simulated node listens: a host:port-like name, stable across restarts. */
 export type Address = string;
@@ -92,7 +92,8 @@ export class Network<M> {
   /** Last scheduled arrival per directed FIFO link, so later messages never overtake. */
   private readonly lastArrival = new Map<string, number>();
   private readonly listeners = new Set<(event: NetworkEvent) => void>();
-  private readonly inFlight = new Set<Cancellable>();
+  /** Bumped by {@link shutdown}: messages sent in an earlier generation are never delivered. */
+  private generation = 0;
   private nextPartitionId = 1;
   private readonly latencyMs: number;
   private readonly jitterMs: number;
@@ -133,11 +134,10 @@ export class Network<M> {
       return false;
     }
     const delay = this.delayFor(from, to, faults);
-    const task = this.scheduler.schedule(delay, () => {
-      this.inFlight.delete(task);
-      this.deliver(from, to, message);
+    const generation = this.generation;
+    this.scheduler.schedule(delay, () => {
+      if (generation === this.generation) this.deliver(from, to, message);
     });
-    this.inFlight.add(task);
     return true;
   }
 
@@ -217,8 +217,7 @@ export class Network<M> {
 
   /** Drops every message in flight (used when a whole simulation is torn down). */
   shutdown(): void {
-    for (const task of this.inFlight) task.cancel();
-    this.inFlight.clear();
+    this.generation++;
     this.endpoints.clear();
   }
 
