@@ -22,7 +22,9 @@ export interface ClusterState {
   readonly unreachable: readonly Member[];
   readonly leader: UniqueAddress | null;
   readonly convergence: boolean;
-  readonly selfStatus: MemberStatus;
+  /** This node's own status, or null while it has not joined (or after it was removed). */
+  readonly selfStatus: MemberStatus | null;
+  readonly phase: NodePhase;
 }
 
 /** Everything a node needs from its surroundings. */
@@ -140,7 +142,8 @@ export class ClusterNode {
         .filter((m) => nodeKey(m.node) !== this.selfKey && !r.isReachable(nodeKey(m.node))),
       leader: leaderKey === undefined ? null : (g.member(leaderKey)?.node ?? null),
       convergence: this.convergence,
-      selfStatus: this.membership.selfStatus,
+      selfStatus: this.membership.selfMember?.status ?? null,
+      phase: this._phase,
     };
   }
 
@@ -371,6 +374,15 @@ export class ClusterNode {
     if (this._phase !== "member" || to.uid !== this.self.uid) return;
     const local = this.membership.gossip;
     const fromKey = nodeKey(from);
+    if (local.tombstones.has(fromKey)) {
+      // A removed incarnation still talking: refuse it, like Akka's quarantine.
+      this.network.send(this.address, from.address, {
+        type: "Quarantined",
+        from: this.self,
+        to: from,
+      });
+      return;
+    }
     // Akka's guards: only members we know, gossips that know us, from nodes we can reach.
     if (!local.members.has(fromKey) || !remote.members.has(this.selfKey)) return;
     if (!local.reachability.isReachableFrom(this.selfKey, fromKey)) return;
@@ -597,6 +609,7 @@ export class ClusterNode {
         this.trace.emit({ at, type: "leaderChanged", observer, leader: e.leader });
         return;
       case "convergenceChanged":
+      case "quarantinedByRemote":
         return;
       default:
         this.trace.emit({
@@ -686,6 +699,12 @@ export class ClusterNode {
       case "ExitingConfirmed":
         if (this._phase === "member" && this.membership.gossip.members.has(nodeKey(message.node)))
           this.exitingConfirmed.add(nodeKey(message.node));
+        return;
+      case "Quarantined":
+        if (this._phase === "member" && message.to.uid === this.self.uid) {
+          this.record({ type: "quarantined", node: this.self, by: message.from });
+          this.publish([{ type: "quarantinedByRemote", by: message.from }], this.membership);
+        }
         return;
       case "App": {
         if (message.toUid !== undefined && message.toUid !== this.self.uid) return;

@@ -21,7 +21,9 @@ export type ClusterEvent =
   | { readonly type: "unreachableMember"; readonly member: Member }
   | { readonly type: "reachableMember"; readonly member: Member }
   | { readonly type: "leaderChanged"; readonly leader: UniqueAddress | null }
-  | { readonly type: "convergenceChanged"; readonly convergence: boolean };
+  | { readonly type: "convergenceChanged"; readonly convergence: boolean }
+  /** A member that removed this incarnation refuses to talk to it: it must not carry on. */
+  | { readonly type: "quarantinedByRemote"; readonly by: UniqueAddress };
 
 const STATUS_EVENT: Record<Exclude<MemberStatus, "removed">, ClusterEvent["type"]> = {
   joining: "memberJoined",

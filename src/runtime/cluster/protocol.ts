@@ -21,6 +21,7 @@ export type ClusterMessage =
   | { readonly type: "Heartbeat"; readonly from: UniqueAddress; readonly sequenceNr: number }
   | { readonly type: "HeartbeatRsp"; readonly from: UniqueAddress; readonly sequenceNr: number }
   | { readonly type: "ExitingConfirmed"; readonly node: UniqueAddress }
+  | { readonly type: "Quarantined"; readonly from: UniqueAddress; readonly to: UniqueAddress }
   | {
       readonly type: "App";
       readonly channel: string;

@@ -19,6 +19,12 @@ export type TraceRecord =
     }
   | {
       readonly at: number;
+      readonly type: "quarantined";
+      readonly node: UniqueAddress;
+      readonly by: UniqueAddress;
+    }
+  | {
+      readonly at: number;
       readonly type: "leaveRequested";
       readonly node: UniqueAddress;
     }

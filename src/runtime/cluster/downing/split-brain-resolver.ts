@@ -179,6 +179,9 @@ class ResolverAgent implements DowningAgent {
         return;
       case "convergenceChanged":
         return;
+      case "quarantinedByRemote":
+        this.actOnDecision({ kind: "down-self-quarantined-by-remote" });
+        return;
     }
   }
 

@@ -11,6 +11,7 @@ export type Decision =
   | { readonly kind: "down-all" }
   | { readonly kind: "down-indirectly-connected" }
   | { readonly kind: "reverse-down-indirectly-connected" }
+  | { readonly kind: "down-self-quarantined-by-remote" }
   | { readonly kind: "acquire-lease-and-down-unreachable"; readonly acquireDelayMs: number }
   | {
       readonly kind: "acquire-lease-and-down-indirectly-connected";
@@ -279,6 +280,8 @@ function nodesToDownUnsafe(
       const indirect = indirectlyConnected(view);
       return new Set([...downable.filter((k) => indirect.has(k)), ...reachable]);
     }
+    case "down-self-quarantined-by-remote":
+      return new Set(downable.filter((k) => k === view.self));
   }
 }
 
