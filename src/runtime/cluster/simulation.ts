@@ -60,7 +60,8 @@ export class ClusterSimulation {
   readonly settings: ClusterSettings;
   private readonly random: Random;
   private readonly uidRandom: Random;
-  private readonly downing: DowningProvider;
+  /** The downing provider every node runs; sharding and singletons read its removal margin. */
+  readonly downing: DowningProvider;
   private readonly running = new Map<Address, ClusterNode>();
   private readonly usedUids = new Set<number>();
   private readonly startListeners = new Set<(node: ClusterNode) => void>();

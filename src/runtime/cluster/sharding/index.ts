@@ -1,0 +1,34 @@
+export {
+  type LeastShardAllocationSettings,
+  LeastShardAllocationStrategy,
+  type ShardAllocationStrategy,
+  type ShardAllocations,
+} from "./allocation";
+export {
+  ClusterSharding,
+  type ClusterShardingOptions,
+  type Entity,
+  EntityRef,
+  ShardedEntity,
+} from "./cluster-sharding";
+export { coordinatorPersistenceId, ShardCoordinator } from "./coordinator";
+export { type CoordinatorEvent, CoordinatorState } from "./coordinator-state";
+export {
+  type EntityId,
+  hashShardId,
+  javaStringHash,
+  type ShardId,
+  type ShardingEnvelope,
+  ShardingMessageExtractor,
+  shardingEnvelope,
+} from "./extractor";
+export { NodeJournal, NodeRuntime, NodeStoppedError } from "./node-runtime";
+export { RegionStoppedError, ShardRegion, type ShardRegionOptions } from "./region";
+export { DEFAULT_SHARDING_SETTINGS, type ShardingSettings, shardingSettings } from "./settings";
+export { rememberedEntitiesId } from "./shard";
+export {
+  type EntityStopReason,
+  type ShardingRecord,
+  type ShardingRecordInput,
+  ShardingTrace,
+} from "./trace";
