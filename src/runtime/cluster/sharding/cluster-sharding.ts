@@ -11,6 +11,7 @@ import { downRemovalMargin } from "../singleton/removal-margin";
 import { ClusterSingletonManager } from "../singleton/singleton-manager";
 import { LeastShardAllocationStrategy, type ShardAllocationStrategy } from "./allocation";
 import { ShardCoordinator } from "./coordinator";
+import { advanceSimulation } from "./drive";
 import {
   type EntityId,
   type ShardId,
@@ -219,6 +220,14 @@ export class ClusterSharding {
     this.snapshotStore = options.snapshotStore ?? new InMemorySnapshotStore();
     this.trace = new ShardingTrace(() => sim.scheduler.now(), options.retainTrace ?? true);
     sim.onNodeStarted((node) => this.nodeStarted(node));
+  }
+
+  /**
+   * Moves the simulation forward by `ms` of virtual time, letting journal I/O complete at each
+   * instant: the same run as `sim.advance(ms)`, faster (see {@link advanceSimulation}).
+   */
+  advance(ms: number): Promise<void> {
+    return advanceSimulation(this.simulation.scheduler, ms);
   }
 
   /** Starts sharding for an entity type on every node, now and after restarts. */

@@ -75,8 +75,7 @@ export class CoordinatorState {
 
   /**
    * Shards that had a home and lost it (their region died, or a hand-off finished) and have
-   * none yet: with remember-entities the coordinator gives them one without waiting for a
-   * message, so their remembered entities start again.
+   * none yet: the coordinator gives them one without waiting for a message.
    */
   unallocated(): ShardId[] {
     return [...this.homeless];

@@ -166,7 +166,7 @@ export class ShardCoordinator {
         this.scheduleTermination(region, replaced ? 0 : this.options.removalMarginMs);
     }
     this.scheduleRebalance();
-    this.allocateRemembered();
+    this.allocateHomeless();
     this.drain();
   }
 
@@ -294,7 +294,7 @@ export class ShardCoordinator {
             node: this.self,
           });
           this.finishHandOff(message.shard);
-          this.allocateRemembered();
+          this.allocateHomeless();
         });
         return;
       }
@@ -405,7 +405,7 @@ export class ShardCoordinator {
       for (const h of [...this.handOffs.values()]) {
         if (h.awaiting.delete(key)) this.continueHandOff(h);
       }
-      this.allocateRemembered();
+      this.allocateHomeless();
     });
   }
 
@@ -422,15 +422,19 @@ export class ShardCoordinator {
     );
   }
 
-  /** With remember-entities, shards without a home get one at once (queued, one write each). */
-  private allocateRemembered(): void {
-    if (!this.options.settings.rememberEntities) return;
+  /**
+   * Shards that lost their home (hand-off done, region gone) get a new one at once, queued with
+   * one write each. Akka waits for the next message unless remember-entities is on; allocating
+   * eagerly keeps the allocation (and the demos' picture of it) complete, so rebalancing
+   * converges without traffic. Entities still start lazily unless remembered.
+   */
+  private allocateHomeless(): void {
     const shards = this.state.unallocated().filter((s) => !this.handOffs.has(s));
     for (const shard of shards.reverse()) this.queue.unshift({ kind: "allocate", shard });
   }
 
   private rebalance(): void {
-    this.allocateRemembered();
+    this.allocateHomeless();
     const inProgress = new Set(this.handOffs.keys());
     for (const shard of this.options.strategy.rebalance(
       this.state.allocations(this.eligible()),

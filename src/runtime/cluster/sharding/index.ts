@@ -5,6 +5,15 @@ export {
   type ShardAllocations,
 } from "./allocation";
 export {
+  type Acknowledged,
+  checkAcknowledgedWrites,
+  checkBalanced,
+  checkSingleIncarnation,
+  type IncarnationViolation,
+  type LostWrite,
+  shardCounts,
+} from "./checkers";
+export {
   ClusterSharding,
   type ClusterShardingOptions,
   type Entity,
@@ -13,6 +22,14 @@ export {
 } from "./cluster-sharding";
 export { coordinatorPersistenceId, ShardCoordinator } from "./coordinator";
 export { type CoordinatorEvent, CoordinatorState } from "./coordinator-state";
+export {
+  type CounterCommand,
+  type CounterEvent,
+  type CounterReply,
+  counterEntity,
+  counterPersistenceId,
+} from "./counter-entity";
+export { advanceSimulation } from "./drive";
 export {
   type EntityId,
   hashShardId,
@@ -24,6 +41,12 @@ export {
 } from "./extractor";
 export { NodeJournal, NodeRuntime, NodeStoppedError } from "./node-runtime";
 export { RegionStoppedError, ShardRegion, type ShardRegionOptions } from "./region";
+export {
+  type RecoveryMismatch,
+  runShardingSeed,
+  type ShardingRun,
+  type ShardingRunOptions,
+} from "./seeded-run";
 export { DEFAULT_SHARDING_SETTINGS, type ShardingSettings, shardingSettings } from "./settings";
 export { rememberedEntitiesId } from "./shard";
 export {

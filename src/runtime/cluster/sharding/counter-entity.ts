@@ -2,27 +2,35 @@ import type { ActorRef } from "../../actor/ref";
 import { Effect } from "../../persistence/effect";
 import { EventSourcedBehavior } from "../../persistence/event-sourced-behavior";
 
-/** @internal A counter entity for tests, benches and examples: each `add` stores one event. */
+/** What a {@link counterEntity} accepts. */
 export type CounterCommand =
   | { readonly type: "add"; readonly n: number; readonly replyTo?: ActorRef<CounterReply> }
   | { readonly type: "get"; readonly replyTo: ActorRef<CounterReply> }
   | { readonly type: "stop" };
 
-/** @internal */
+/** A counter's answer: its total and the sequence number of its last stored event. */
 export interface CounterReply {
   readonly entityId: string;
   readonly total: number;
-  /** Sequence number of the last event; `add` replies carry the one just stored. */
+  /** `add` replies carry the sequence number the event was just stored at. */
   readonly sequenceNr: number;
 }
 
-/** @internal */
+/** The one event a counter stores. */
 export type CounterEvent = { readonly type: "added"; readonly n: number };
 
-/** @internal The persistence id tests read back from the journal. */
+/** The persistence id of counter `entityId`. */
 export const counterPersistenceId = (entityId: string) => `counter-${entityId}`;
 
-/** @internal */
+/**
+ * A small event-sourced entity for simulations, benchmarks, labs and demos: each `add` stores
+ * one event and, once it is stored, replies with the new total and the event's sequence
+ * number, so a caller can later check that the acknowledged write is in the journal.
+ *
+ * @example
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * const reply = counters.entityRefFor("c-1", "node-1").ask<CounterReply>((replyTo) => ({ type: "add", n: 1, replyTo }), 5_000);
+ */
 export function counterEntity(entityId: string) {
   return EventSourcedBehavior.create<CounterCommand, CounterEvent, { total: number; seq: number }>({
     persistenceId: counterPersistenceId(entityId),
