@@ -173,11 +173,15 @@ export class ClusterSingletonManager {
     this.retry?.cancel();
     this.retry = undefined;
     if (current === undefined) {
+      // The state can be ahead of the events: inside one gossip update the removal event may
+      // still be queued. Without its record, assume the worst (a downed member) for now.
       const removal = this.removals.of(key);
       const wait =
-        removal === undefined || removal.previousStatus === "exiting"
-          ? 0
-          : removal.at + this.removalMarginMs - this.now();
+        removal === undefined
+          ? this.removalMarginMs
+          : removal.previousStatus === "exiting"
+            ? 0
+            : removal.at + this.removalMarginMs - this.now();
       if (wait <= 0) this.startInstance();
       else this.retry = this.options.scheduler.schedule(wait, () => this.tryTakeOver());
       return;
