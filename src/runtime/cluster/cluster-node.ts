@@ -388,7 +388,18 @@ export class ClusterNode {
     if (!local.reachability.isReachableFrom(this.selfKey, fromKey)) return;
     let winning: Gossip;
     let talkback: boolean;
-    switch (remote.version.compare(local.version)) {
+    let order = remote.version.compare(local.version);
+    // Not in Akka: pruning a removed node's vector-clock entry can make a gossip look newer (or
+    // the same) while it lacks that node's last changes, and adopting it would move members
+    // backwards (our membership property found a downed member coming back up). When the
+    // "newer" side does not cover the other's member statuses, merge instead.
+    if (
+      (order === "after" && !remote.covers(local)) ||
+      (order === "before" && !local.covers(remote)) ||
+      (order === "same" && !(remote.covers(local) && local.covers(remote)))
+    )
+      order = "concurrent";
+    switch (order) {
       case "same":
         winning = remote.mergeSeen(local);
         talkback = !remote.seenBy(this.selfKey);
@@ -402,9 +413,16 @@ export class ClusterNode {
         winning = remote;
         talkback = true;
         break;
-      default:
-        winning = remote.merge(local);
+      default: {
+        const merged = remote.merge(local);
+        // A merge whose version equals one of the inputs would hide the difference: tick it.
+        const order2 = merged.version.compare(remote.version);
+        winning =
+          order2 === "same" || merged.version.compare(local.version) === "same"
+            ? merged.tickedBy(this.selfKey)
+            : merged;
         talkback = true;
+      }
     }
     this.setGossip(winning.withSeen(this.selfKey));
     if (talkback && this._phase === "member") this.gossipTo(from);

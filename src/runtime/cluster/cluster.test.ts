@@ -290,3 +290,30 @@ describe("determinism", () => {
     expect(checkMembershipMovesForward(records)).toEqual([]);
   });
 });
+
+describe("gossip never moves a member backwards", () => {
+  it("merges, instead of adopting, a newer-versioned gossip that lacks a status it has seen", () => {
+    // Pruning a removed node's vector-clock entry can produce exactly this: a version that
+    // compares as newer while missing that node's last change (our membership property found
+    // a downed member coming back up).
+    const sim = formed({ nodes: 3 });
+    const n1 = sim.node("node-1") as ClusterNode;
+    const n2 = sim.node("node-2") as ClusterNode;
+    const n3 = sim.node("node-3")?.self as UniqueAddress;
+    const base = n2.membershipState().gossip;
+    const member3 = base.member(nodeKey(n3));
+    if (member3 === undefined) throw new Error("node-3 missing");
+    const downed = base.markAsDown(member3).tickedBy("someone");
+    const stale = base.tickedBy("someone").tickedBy("someone");
+    expect(stale.version.compare(downed.version)).toBe("after");
+    const deliver = (gossip: typeof base) =>
+      sim.network.send("node-2", "node-1", { type: "Gossip", from: n2.self, to: n1.self, gossip });
+    deliver(downed);
+    sim.runFor(50);
+    expect(statusIn(n1, n3)).toBe("down");
+    deliver(stale);
+    sim.runFor(50);
+    expect(statusIn(n1, n3)).toBe("down");
+    expect(checkMembershipMovesForward(sim.trace.records)).toEqual([]);
+  });
+});

@@ -204,6 +204,16 @@ describe("down-all and lease-majority", () => {
   });
 });
 
+describe("lease-majority with only leaving members on this side", () => {
+  it("downs itself rather than take an uncontested lease (they may be gone on the other side)", () => {
+    const members: Case["members"] = [...up(1, 2), [3, "leaving"]];
+    expect(outcome({ kind: "lease-majority" }, { members, self: 3, unreachable: [1, 2] })).toEqual({
+      decision: "down-reachable",
+      down: [3],
+    });
+  });
+});
+
 describe("indirectly connected nodes", () => {
   it("are found from cycles in the unreachability graph and from unreachable nodes that saw the gossip", () => {
     const members = up(1, 2, 3, 4, 5);
@@ -472,5 +482,72 @@ describe("auto-down and none", () => {
 
   it("keys the checkers by incarnation, not address", () => {
     expect(nodeKey({ address: "node-1", uid: 3 })).toBe("node-1#3");
+  });
+});
+
+describe("cases the property tests found (not in Akka)", () => {
+  const leaseSim = (
+    seed: number,
+    faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"],
+  ) => {
+    const scheduler = new VirtualScheduler();
+    const lease = new SimulatedLease(scheduler);
+    const sim = new ClusterSimulation({
+      seed,
+      nodes: 3,
+      scheduler,
+      faults,
+      downing: new SplitBrainResolver({
+        strategy: { kind: "lease-majority" },
+        stableAfterMs: 7_000,
+        lease,
+      }),
+    });
+    sim.runFor(60_000);
+    return sim;
+  };
+
+  it("a lease taken for an earlier decision is kept until the nodes of a later one are removed", () => {
+    // Seed 505 of the exploration: node-1 takes the lease to down the crashed node-3, later
+    // downs node-2 under the same lease, and must not release it while node-2 still runs,
+    // unaware, on the other side of a one-way partition (it would take the lease and down
+    // node-1 in turn).
+    const sim = leaseSim(505, [
+      { at: 9_670, type: "crash", node: "node-3" },
+      {
+        at: 22_030,
+        type: "partition",
+        sideA: ["node-2"],
+        sideB: ["node-3", "node-1"],
+        direction: "a-to-b",
+      },
+      { at: 35_000, type: "heal" },
+    ]);
+    expect(checkSplitBrain(sim.trace.records)).toEqual([]);
+    expect(sim.nodes().map((n) => n.address)).toEqual(["node-1"]);
+  });
+
+  it("a side made only of leaving members downs itself instead of taking the uncontested lease", () => {
+    // node-3 leaves while it cannot hear the others: they move it to exiting and remove it
+    // without any downing, so they never ask for the lease; alone and still "leaving" in its
+    // own eyes, node-3 would otherwise take the free lease and down them.
+    const sim = leaseSim(435, [
+      {
+        at: 15_000,
+        type: "partition",
+        sideA: ["node-1", "node-2"],
+        sideB: ["node-3"],
+        direction: "a-to-b",
+      },
+      { at: 15_100, type: "leave", node: "node-3" },
+    ]);
+    expect(checkSplitBrain(sim.trace.records)).toEqual([]);
+    expect(sim.nodes().map((n) => n.address)).toEqual(["node-1", "node-2"]);
+    const n3 = ofType(sim.trace.records, "downingDecision").filter(
+      (d) => d.node.address === "node-3",
+    );
+    expect(n3.map((d) => [d.decision, d.downed.map((n) => n.address)])).toEqual([
+      ["down-reachable", ["node-3"]],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Member, MemberStatus, UniqueAddress } from "./member";
+import { type Member, type MemberStatus, nodeKey, type UniqueAddress } from "./member";
 import type { MembershipState } from "./membership-state";
 
 /**
@@ -90,5 +90,5 @@ export function diffStates(
 }
 
 function keyOf(m: Member): string {
-  return `${m.node.address}#${m.node.uid}`;
+  return nodeKey(m.node);
 }

@@ -153,6 +153,17 @@ describe("Gossip.merge", () => {
   });
 });
 
+describe("Gossip.covers", () => {
+  it("holds when every member is known at an equal or higher status, or removed", () => {
+    const a = gossipOf([member(1, "up"), member(2, "down")]);
+    const b = gossipOf([member(1, "up"), member(2, "up")]);
+    expect(a.covers(b)).toBe(true);
+    expect(b.covers(a)).toBe(false);
+    expect(a.remove(k(2), 1).covers(a)).toBe(true);
+    expect(a.covers(a.remove(k(2), 1))).toBe(false);
+  });
+});
+
 describe("MembershipState", () => {
   it("converges only when every up member has seen the version", () => {
     const members = [member(1, "up"), member(2, "up"), member(3, "joining")];

@@ -1,4 +1,4 @@
-import { compareNodes, highestPriorityOf, type Member, nodeKey } from "./member";
+import { compareNodes, highestPriorityOf, type Member, nodeKey, STATUS_RANK } from "./member";
 import { Reachability } from "./reachability";
 import { VectorClock } from "./vector-clock";
 
@@ -121,6 +121,22 @@ export class Gossip {
       this.version.prune(key),
       new Map(this.tombstones).set(key, at),
     );
+  }
+
+  /**
+   * True when this gossip knows at least as much about every member as `that`: each of its
+   * members is here at an equal or higher status, or tombstoned here, and nothing it removed is
+   * still a member here.
+   */
+  covers(that: Gossip): boolean {
+    for (const [key, m] of that.members) {
+      const mine = this.members.get(key);
+      if (mine === undefined) {
+        if (!this.tombstones.has(key)) return false;
+      } else if (STATUS_RANK[mine.status] < STATUS_RANK[m.status]) return false;
+    }
+    for (const key of that.tombstones.keys()) if (this.members.has(key)) return false;
+    return true;
   }
 
   /**

@@ -10,9 +10,18 @@ export interface UniqueAddress {
   readonly uid: number;
 }
 
+const keys = new WeakMap<UniqueAddress, string>();
+
 /** A stable string key for maps and sets: `address#uid`. */
 export function nodeKey(node: UniqueAddress): string {
-  return `${node.address}#${node.uid}`;
+  // Memoised per object: the same UniqueAddress travels in every gossip, and rebuilding (and
+  // rehashing) the string on each map lookup was a hot spot.
+  let key = keys.get(node);
+  if (key === undefined) {
+    key = `${node.address}#${node.uid}`;
+    keys.set(node, key);
+  }
+  return key;
 }
 
 /**

@@ -89,8 +89,8 @@ export class Network<M> {
   private readonly endpoints = new Map<Address, Handler<M>>();
   private readonly links = new Map<string, LinkFaults>();
   private readonly partitions = new Map<number, Partition>();
-  /** Last scheduled arrival per directed FIFO link, so later messages never overtake. */
-  private readonly lastArrival = new Map<string, number>();
+  /** Last scheduled arrival per directed FIFO link (from → to → time): no overtaking. */
+  private readonly lastArrival = new Map<Address, Map<Address, number>>();
   private readonly listeners = new Set<(event: NetworkEvent) => void>();
   /** Bumped by {@link shutdown}: messages sent in an earlier generation are never delivered. */
   private generation = 0;
@@ -128,7 +128,7 @@ export class Network<M> {
    */
   send(from: Address, to: Address, message: M): boolean {
     this.stats.sent++;
-    const faults = this.links.get(linkKey(from, to));
+    const faults = this.links.size === 0 ? undefined : this.links.get(linkKey(from, to));
     if (this.isBlocked(from, to) || (faults?.dropRate && this.random.next() < faults.dropRate)) {
       this.stats.dropped++;
       return false;
@@ -226,10 +226,14 @@ export class Network<M> {
     const base = this.latencyMs + (faults?.delayMs ?? 0);
     const delay = base + (jitter > 0 ? this.random.next() * jitter : 0);
     if (faults?.reorder) return delay;
-    const key = linkKey(from, to);
+    let fromLinks = this.lastArrival.get(from);
+    if (fromLinks === undefined) {
+      fromLinks = new Map();
+      this.lastArrival.set(from, fromLinks);
+    }
     const now = this.scheduler.now();
-    const arrival = Math.max(now + delay, this.lastArrival.get(key) ?? 0);
-    this.lastArrival.set(key, arrival);
+    const arrival = Math.max(now + delay, fromLinks.get(to) ?? 0);
+    fromLinks.set(to, arrival);
     return arrival - now;
   }
 

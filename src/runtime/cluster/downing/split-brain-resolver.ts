@@ -296,7 +296,11 @@ class ResolverAgent implements DowningAgent {
     const lease = this.resolver.settings.lease;
     if (lease === undefined) throw new Error("lease decision without a lease");
     if (lease.checkLease(this.owner)) {
-      this.actOnDecision(decision);
+      // Akka acts here without touching the release condition, so a lease taken for an earlier
+      // decision can be released right after this one, while the nodes just downed may still
+      // be running on the other side; our simulation found that split brain (seed 505 of the
+      // lease-majority property run). Holding on until the new downs are removed closes it.
+      this.holdLeaseUntilRemoved(this.actOnDecision(decision));
       return;
     }
     this.waitingForLease = decision;
@@ -316,14 +320,7 @@ class ResolverAgent implements DowningAgent {
       outcome: granted ? "acquired" : "denied",
     });
     if (granted) {
-      const downed = this.actOnDecision(decision);
-      const previous = this.releaseCondition;
-      this.releaseCondition =
-        previous.kind === "when-members-removed"
-          ? { kind: "when-members-removed", nodes: new Set([...previous.nodes, ...downed]) }
-          : downed.size === 0
-            ? { kind: "when-time-elapsed", deadline: this.now() + this.resolver.stableAfterMs * 2 }
-            : { kind: "when-members-removed", nodes: downed };
+      this.holdLeaseUntilRemoved(this.actOnDecision(decision));
     } else {
       this.actOnDecision(reverseDecision(decision));
       this.releaseCondition = { kind: "none" };
@@ -331,6 +328,23 @@ class ResolverAgent implements DowningAgent {
     this.waitingForLease = undefined;
     const stashed = this.stashed.splice(0);
     for (const e of stashed) this.onEvent(e);
+  }
+
+  /** Keep the lease until every node downed under it is removed, then stable-after × 2 more. */
+  private holdLeaseUntilRemoved(downed: ReadonlySet<string>): void {
+    const previous = this.releaseCondition;
+    if (previous.kind === "when-members-removed")
+      this.releaseCondition = {
+        kind: "when-members-removed",
+        nodes: new Set([...previous.nodes, ...downed]),
+      };
+    else if (downed.size > 0)
+      this.releaseCondition = { kind: "when-members-removed", nodes: downed };
+    else if (previous.kind === "none")
+      this.releaseCondition = {
+        kind: "when-time-elapsed",
+        deadline: this.now() + this.resolver.stableAfterMs * 2,
+      };
   }
 
   private actOnDecision(decision: Decision, reason?: string): Set<string> {

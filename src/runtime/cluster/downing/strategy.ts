@@ -193,6 +193,13 @@ function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
 function leaseMajority(view: ResolverView, delayForMinorityMs: number): Decision {
   if (indirectlyConnected(view).size > 0)
     return { kind: "acquire-lease-and-down-indirectly-connected", acquireDelayMs: 0 };
+  // Not in Akka: a side made only of leaving members may already be exiting, even removed, on
+  // the other side, which then has nothing unreachable and never contends for the lease. Taking
+  // the uncontested lease would let the leavers down the real cluster (our property test found
+  // it: a leave racing a one-way partition, seed 435). Keep-majority and keep-oldest guard the
+  // same race with their "possibly exiting" edge-case check; this is the lease's version.
+  if (split(counted(view, false, false, true), view).reachable === 0)
+    return { kind: "down-reachable" };
   const ms = counted(view, false);
   let minority = false;
   const lowest = ms[0];
