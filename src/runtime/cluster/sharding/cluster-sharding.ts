@@ -158,7 +158,8 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
     });
     this.regions.set(node.address, region);
     const removalMarginMs =
-      this.settings.removalMarginMs ?? downRemovalMargin(this.sharding.simulation.downing, this.sharding.simulation.settings);
+      this.settings.removalMarginMs ??
+      downRemovalMargin(this.sharding.simulation.downing, this.sharding.simulation.settings);
     const strategy =
       this.entity.allocationStrategy ??
       new LeastShardAllocationStrategy(this.settings.leastShardAllocation);

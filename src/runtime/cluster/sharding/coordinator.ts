@@ -341,8 +341,14 @@ export class ShardCoordinator {
       return;
     }
     const home = this.state.homeOf(shard);
-    if (home !== undefined) this.toRegion(requester, { type: "ShardHome", shard, region: home });
-    else this.allocate(shard, requester);
+    if (home === undefined) this.allocate(shard, requester);
+    else {
+      // A home on a downed or removed node is about to be freed: say nothing, the requester
+      // asks again and gets the new home once the region is terminated.
+      const status = this.memberStatus(nodeKey(home));
+      if (status !== undefined && status !== "down")
+        this.toRegion(requester, { type: "ShardHome", shard, region: home });
+    }
   }
 
   /** Regions that may get new shards: registered, up, reachable, not leaving. */

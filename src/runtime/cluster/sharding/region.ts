@@ -267,6 +267,12 @@ export class ShardRegion {
   }
 
   private onShardHome(shard: ShardId, region: UniqueAddress): void {
+    const key = nodeKey(region);
+    const known = this.runtime.node
+      .state()
+      .members.some((m) => nodeKey(m.node) === key && m.status !== "down");
+    // A stale answer naming a node this region already saw downed or removed: keep buffering.
+    if (!known) return;
     this.homes.set(shard, region);
     if (nodeKey(region) === this.selfKey) this.startShard(shard);
     const buffered = this.buffers.get(shard);
