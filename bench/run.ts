@@ -7,11 +7,18 @@ import { writeFileSync } from "node:fs";
 import { clusterSection } from "./cluster";
 import { deckSection } from "./deck";
 import { persistenceSection } from "./persistence";
+import { shardingSection } from "./sharding";
 import { tellSection } from "./tell";
 import type { BenchContext, Metrics, Section } from "./types";
 
 const quick = process.argv.includes("--quick");
-const sections: Section[] = [tellSection, persistenceSection, clusterSection, deckSection];
+const sections: Section[] = [
+  tellSection,
+  persistenceSection,
+  clusterSection,
+  shardingSection,
+  deckSection,
+];
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const metrics: Metrics = {};

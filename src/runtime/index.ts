@@ -29,7 +29,6 @@ export {
   type SystemEvent,
 } from "./actor/system";
 export type { TimerScheduler } from "./actor/timers";
-export * from "./cluster/index";
 export {
   type ChangeCause,
   type Consistency,
@@ -68,6 +67,7 @@ export {
   writeLocal,
   writeMajority,
 } from "./cluster/ddata/index";
+export * from "./cluster/index";
 export * from "./persistence/index";
 export {
   type Fault,

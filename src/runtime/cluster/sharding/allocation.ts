@@ -1,9 +1,24 @@
 import type { ShardId } from "./extractor";
 
-/** Shards per region, keyed by the region's node (`address#uid`). */
+/**
+ * Shards per region, keyed by the region's node (`address#uid`).
+ *
+ * @example
+ * const current: ShardAllocations = new Map([["node-1#7", ["1", "4"]], ["node-2#9", ["2"]]]);
+ */
 export type ShardAllocations = ReadonlyMap<string, readonly ShardId[]>;
 
-/** Decides where new shards go and which shards to move, after Akka's `ShardAllocationStrategy`. */
+/**
+ * Decides where new shards go and which shards to move, after Akka's `ShardAllocationStrategy`.
+ *
+ * @example
+ * // Everything on the region with the lowest key, never rebalance (a lab's "bad" strategy):
+ * const pinned: ShardAllocationStrategy = {
+ *   allocateShard: (_shard, current) => [...current.keys()].sort()[0],
+ *   rebalance: () => [],
+ * };
+ * sharding.init({ typeName: "account", createBehavior: account, allocationStrategy: pinned });
+ */
 export interface ShardAllocationStrategy {
   /** The region for a new shard, among `current`'s keys; undefined when there is none. */
   allocateShard(shard: ShardId, current: ShardAllocations): string | undefined;
@@ -11,7 +26,12 @@ export interface ShardAllocationStrategy {
   rebalance(current: ShardAllocations, inProgress: ReadonlySet<ShardId>): ShardId[];
 }
 
-/** Limits on how many shards one rebalance round moves (Akka's defaults). */
+/**
+ * Limits on how many shards one rebalance round moves (Akka's defaults).
+ *
+ * @example
+ * new LeastShardAllocationStrategy({ absoluteLimit: 5, relativeLimit: 0.2 });
+ */
 export interface LeastShardAllocationSettings {
   /** At most this many shards per round (Akka's `rebalance-absolute-limit`; here 20). */
   readonly absoluteLimit?: number;

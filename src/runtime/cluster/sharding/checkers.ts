@@ -2,7 +2,13 @@ import type { Journal } from "../../persistence/journal";
 import { nodeKey, type UniqueAddress } from "../member";
 import type { ShardingRecord } from "./trace";
 
-/** Two live incarnations of one thing at one instant, or a second writer the journal caught. */
+/**
+ * Two live incarnations of one thing at one instant, or a second writer the journal caught.
+ *
+ * @example
+ * // { kind: "entity", id: "counter/c3", at: 31_200, nodes: [node-1#…, node-3#…] }
+ * const [first] = checkSingleIncarnation(sharding.trace.records);
+ */
 export type IncarnationViolation =
   | {
       readonly kind: "entity" | "singleton" | "coordinator";
@@ -105,7 +111,12 @@ function splitKey(key: string): [Kind, string] {
   return [key.slice(0, i) as Kind, key.slice(i + 1)];
 }
 
-/** A command whose reply said its events were stored at `sequenceNr` of `persistenceId`. */
+/**
+ * A command whose reply said its events were stored at `sequenceNr` of `persistenceId`.
+ *
+ * @example
+ * acks.push({ persistenceId: "counter-c1", sequenceNr: reply.sequenceNr, event: { type: "added", n: 1 } });
+ */
 export interface Acknowledged {
   readonly persistenceId: string;
   readonly sequenceNr: number;
@@ -113,7 +124,12 @@ export interface Acknowledged {
   readonly event?: unknown;
 }
 
-/** An acknowledged write that the journal does not hold (or holds with another payload). */
+/**
+ * An acknowledged write that the journal does not hold (or holds with another payload).
+ *
+ * @example
+ * for (const { ack, found } of await checkAcknowledgedWrites(journal, acks)) console.log(ack.persistenceId, found);
+ */
 export interface LostWrite {
   readonly ack: Acknowledged;
   readonly found: unknown;

@@ -23,7 +23,17 @@ import { ShardRegion } from "./region";
 import { type ShardingSettings, shardingSettings } from "./settings";
 import { ShardingTrace } from "./trace";
 
-/** An entity type to shard, after Akka Typed's `Entity(typeKey)(createBehavior)`. */
+/**
+ * An entity type to shard, after Akka Typed's `Entity(typeKey)(createBehavior)`.
+ *
+ * @example
+ * const accounts: Entity<AccountCommand, AccountCommand> = {
+ *   typeName: "account",
+ *   createBehavior: (id) => account(id), // EventSourcedBehavior with persistenceId `account-${id}`
+ *   extractor: ShardingMessageExtractor.noEnvelope(30, (cmd) => cmd.accountId),
+ *   settings: { passivateIdleAfterMs: 60_000 },
+ * };
+ */
 export interface Entity<M, E = ShardingEnvelope<M>> {
   /** Names the type; region, coordinator and store ids derive from it. */
   readonly typeName: string;
@@ -36,7 +46,14 @@ export interface Entity<M, E = ShardingEnvelope<M>> {
   readonly allocationStrategy?: ShardAllocationStrategy;
 }
 
-/** Where the simulated cluster keeps its events. */
+/**
+ * Where the simulated cluster keeps its events.
+ *
+ * @example
+ * const journal = new InMemoryJournal();
+ * const sharding = new ClusterSharding(sim, { journal, retainTrace: true });
+ * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", ...
+ */
 export interface ClusterShardingOptions {
   /** The journal every node shares (default: a new `InMemoryJournal`). */
   readonly journal?: Journal;

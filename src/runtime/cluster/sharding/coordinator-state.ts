@@ -2,7 +2,12 @@ import { nodeKey, type UniqueAddress } from "../member";
 import type { ShardAllocations } from "./allocation";
 import type { ShardId } from "./extractor";
 
-/** What the coordinator stores in the journal, after Akka's `ShardCoordinator.DomainEvent`. */
+/**
+ * What the coordinator stores in the journal, after Akka's `ShardCoordinator.DomainEvent`.
+ *
+ * @example
+ * const e: CoordinatorEvent = { type: "shardHomeAllocated", shard: "7", region: node.self };
+ */
 export type CoordinatorEvent =
   | { readonly type: "regionRegistered"; readonly region: UniqueAddress }
   | { readonly type: "regionTerminated"; readonly region: UniqueAddress }

@@ -34,7 +34,12 @@ interface HandOff {
 
 const ALLOCATABLE: ReadonlySet<MemberStatus> = new Set(["up", "weakly-up"]);
 
-/** The persistence id of an entity type's coordinator state. */
+/**
+ * The persistence id of an entity type's coordinator state.
+ *
+ * @example
+ * await sharding.journal.read(coordinatorPersistenceId("counter"), 1, 100); // its allocations
+ */
 export function coordinatorPersistenceId(typeName: string): string {
   return `sharding-coordinator-${typeName}`;
 }
@@ -309,7 +314,7 @@ export class ShardCoordinator {
   }
 
   private memberStatus(key: string): MemberStatus | undefined {
-    return this.runtime.node.state().members.find((m) => nodeKey(m.node) === key)?.status;
+    return this.runtime.node.membershipState().gossip.member(key)?.status;
   }
 
   private register(region: UniqueAddress): void {
@@ -353,12 +358,17 @@ export class ShardCoordinator {
 
   /** Regions that may get new shards: registered, up, reachable, not leaving. */
   private eligible(): (key: string) => boolean {
-    const state = this.runtime.node.state();
-    const up = new Set(
-      state.members.filter((m) => ALLOCATABLE.has(m.status)).map((m) => nodeKey(m.node)),
-    );
-    const unreachable = new Set(state.unreachable.map((m) => nodeKey(m.node)));
-    return (key) => up.has(key) && !unreachable.has(key) && !this.shuttingDown.has(key);
+    const gossip = this.runtime.node.membershipState().gossip;
+    const self = nodeKey(this.self);
+    return (key) => {
+      const status = gossip.member(key)?.status;
+      return (
+        status !== undefined &&
+        ALLOCATABLE.has(status) &&
+        (key === self || gossip.reachability.isReachable(key)) &&
+        !this.shuttingDown.has(key)
+      );
+    };
   }
 
   private allocate(shard: ShardId, requester: UniqueAddress | undefined): void {

@@ -2,13 +2,23 @@ import type { ActorRef } from "../../actor/ref";
 import { Effect } from "../../persistence/effect";
 import { EventSourcedBehavior } from "../../persistence/event-sourced-behavior";
 
-/** What a {@link counterEntity} accepts. */
+/**
+ * What a {@link counterEntity} accepts.
+ *
+ * @example
+ * ref.tell({ type: "add", n: 2 });
+ */
 export type CounterCommand =
   | { readonly type: "add"; readonly n: number; readonly replyTo?: ActorRef<CounterReply> }
   | { readonly type: "get"; readonly replyTo: ActorRef<CounterReply> }
   | { readonly type: "stop" };
 
-/** A counter's answer: its total and the sequence number of its last stored event. */
+/**
+ * A counter's answer: its total and the sequence number of its last stored event.
+ *
+ * @example
+ * const { total, sequenceNr } = await ref.ask<CounterReply>((replyTo) => ({ type: "get", replyTo }), 5_000);
+ */
 export interface CounterReply {
   readonly entityId: string;
   readonly total: number;
@@ -16,10 +26,20 @@ export interface CounterReply {
   readonly sequenceNr: number;
 }
 
-/** The one event a counter stores. */
+/**
+ * The one event a counter stores.
+ *
+ * @example
+ * const e: CounterEvent = { type: "added", n: 3 };
+ */
 export type CounterEvent = { readonly type: "added"; readonly n: number };
 
-/** The persistence id of counter `entityId`. */
+/**
+ * The persistence id of counter `entityId`.
+ *
+ * @example
+ * await journal.highestSequenceNr(counterPersistenceId("c1"));
+ */
 export const counterPersistenceId = (entityId: string) => `counter-${entityId}`;
 
 /**

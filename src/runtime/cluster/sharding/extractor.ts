@@ -1,6 +1,16 @@
-/** Identifies one entity within its entity type, e.g. `"account-42"`. */
+/**
+ * Identifies one entity within its entity type.
+ *
+ * @example
+ * const id: EntityId = "account-42";
+ */
 export type EntityId = string;
-/** Identifies a shard: a group of entities that moves between nodes as one. */
+/**
+ * Identifies a shard: a group of entities that moves between nodes as one.
+ *
+ * @example
+ * const shard: ShardId = hashShardId("account-42", 30); // "13"
+ */
 export type ShardId = string;
 
 /**
@@ -15,7 +25,12 @@ export interface ShardingEnvelope<M> {
   readonly message: M;
 }
 
-/** Builds a {@link ShardingEnvelope}. */
+/**
+ * Builds a {@link ShardingEnvelope}; the entity id must be a non-empty string.
+ *
+ * @example
+ * shardingEnvelope("account-42", { type: "deposit", amount: 10 });
+ */
 export function shardingEnvelope<M>(entityId: EntityId, message: M): ShardingEnvelope<M> {
   if (typeof entityId !== "string" || entityId.length === 0)
     throw new TypeError(
@@ -44,6 +59,9 @@ export interface ShardingMessageExtractor<E, M> {
 /**
  * Java's `String.hashCode`, so shard numbers match what Akka's `HashCodeMessageExtractor`
  * computes for the same ids (handy when a lab compares with Akka's docs).
+ *
+ * @example
+ * javaStringHash("hello"); // 99162322, as in Java
  */
 export function javaStringHash(text: string): number {
   let h = 0;
@@ -51,7 +69,12 @@ export function javaStringHash(text: string): number {
   return h;
 }
 
-/** `abs(hashCode(entityId)) % numberOfShards`, as a string: Akka's default shard id. */
+/**
+ * `abs(hashCode(entityId)) % numberOfShards`, as a string: Akka's default shard id.
+ *
+ * @example
+ * hashShardId("hello", 10); // "2"
+ */
 export function hashShardId(entityId: EntityId, numberOfShards: number): ShardId {
   return String(Math.abs(javaStringHash(entityId)) % numberOfShards);
 }

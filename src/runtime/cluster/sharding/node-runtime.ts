@@ -14,7 +14,13 @@ import { nodeKey, type UniqueAddress } from "../member";
 import type { EntityId, ShardId } from "./extractor";
 import type { ShardingTrace } from "./trace";
 
-/** Thrown by a dead node's journal: a crashed process writes nothing. */
+/**
+ * Thrown by a dead node's journal: a crashed process writes nothing.
+ *
+ * @example
+ * sim.crash("node-2");
+ * await runtime.journal.append(events); // rejects with NodeStoppedError
+ */
 export class NodeStoppedError extends Error {
   constructor(readonly node: UniqueAddress) {
     super(`node ${nodeKey(node)} has stopped; it cannot write to the journal`);

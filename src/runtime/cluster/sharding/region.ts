@@ -17,7 +17,12 @@ import { localizeReplies, ReplyAddress } from "./reply";
 import type { ShardingSettings } from "./settings";
 import { type ShardCommand, shardBehavior } from "./shard";
 
-/** What a region needs to know about its entity type. */
+/**
+ * What a region needs to know about its entity type (built by `ShardedEntity`).
+ *
+ * @example
+ * new ShardRegion(runtime, { typeName: "counter", settings: shardingSettings(), shardId: (id) => hashShardId(id, 12), createBehavior: counterEntity });
+ */
 export interface ShardRegionOptions {
   readonly typeName: string;
   readonly settings: ShardingSettings;
@@ -36,7 +41,14 @@ interface PendingAsk {
   readonly timeout: Cancellable;
 }
 
-/** Thrown by a pending `ask` when the node it was sent from stops. */
+/**
+ * Thrown by a pending `ask` when the node it was sent from stops.
+ *
+ * @example
+ * const reply = counters.entityRefFor("c1", "node-2").ask((replyTo) => ({ type: "get", replyTo }), 5_000);
+ * sim.crash("node-2");
+ * await reply.catch((e) => e instanceof RegionStoppedError); // true
+ */
 export class RegionStoppedError extends Error {
   constructor(node: UniqueAddress) {
     super(`the shard region on ${nodeKey(node)} stopped before the reply arrived`);
@@ -268,9 +280,8 @@ export class ShardRegion {
 
   private onShardHome(shard: ShardId, region: UniqueAddress): void {
     const key = nodeKey(region);
-    const known = this.runtime.node
-      .state()
-      .members.some((m) => nodeKey(m.node) === key && m.status !== "down");
+    const status = this.runtime.node.membershipState().gossip.member(key)?.status;
+    const known = status !== undefined && status !== "down";
     // A stale answer naming a node this region already saw downed or removed: keep buffering.
     if (!known) return;
     this.homes.set(shard, region);
@@ -293,7 +304,10 @@ export class ShardRegion {
       if (this.coordinator !== undefined)
         this.toCoordinator(this.coordinator, { type: "GracefulShutdownReq" });
     }
-    const oldest = oldestMember(this.runtime.node.state().members);
+    if (e.type !== "memberUp" && e.type !== "memberLeft" && e.type !== "memberExited") {
+      if (e.type !== "memberDowned" && e.type !== "memberRemoved") return;
+    }
+    const oldest = this.oldest();
     if (
       this.coordinator !== undefined &&
       (oldest === undefined || nodeKey(oldest.node) !== nodeKey(this.coordinator))
@@ -303,8 +317,12 @@ export class ShardRegion {
     }
   }
 
+  private oldest() {
+    return oldestMember(this.runtime.node.membershipState().gossip.members.values());
+  }
+
   private register(): void {
-    const oldest = oldestMember(this.runtime.node.state().members);
+    const oldest = this.oldest();
     if (oldest !== undefined) this.toCoordinator(oldest.node, { type: "Register" });
   }
 

@@ -1,5 +1,5 @@
 import { ActorRef, type Recipient } from "../../actor/ref";
-import { nodeKey, type UniqueAddress } from "../member";
+import type { UniqueAddress } from "../member";
 
 /**
  * Where an `ask` through sharding waits for its answer: a pending request on node `home`.
@@ -31,11 +31,12 @@ export function localizeReplies(
 ): unknown {
   if (message === null || typeof message !== "object" || Array.isArray(message)) return message;
   let copy: Record<string, unknown> | undefined;
-  const selfKey = nodeKey(self);
-  for (const [key, value] of Object.entries(message)) {
+  const fields = message as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
     if (!(value instanceof ActorRef) || !(value.recipient instanceof ReplyAddress)) continue;
     const address = value.recipient;
-    if (nodeKey(address.home) === selfKey) continue;
+    if (address.home.uid === self.uid && address.home.address === self.address) continue;
     copy ??= { ...(message as Record<string, unknown>) };
     copy[key] = new ActorRef(value.path, {
       enqueue: (reply: unknown) => send(address.home, address.askId, reply),

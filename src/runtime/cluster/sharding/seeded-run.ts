@@ -26,7 +26,12 @@ import {
 } from "./counter-entity";
 import type { ShardingSettings } from "./settings";
 
-/** A seeded sharding run: a cluster of counters under random faults and a steady workload. */
+/**
+ * A seeded sharding run: a cluster of counters under random faults and a steady workload.
+ *
+ * @example
+ * await runShardingSeed(7, { nodes: 5, entities: 20, faults: { leaves: true }, downing: () => new AutoDowning(5_000) });
+ */
 export interface ShardingRunOptions {
   /** Cluster size (default 3). */
   readonly nodes?: number;
@@ -48,14 +53,25 @@ export interface ShardingRunOptions {
   readonly verifyRecovery?: boolean;
 }
 
-/** An entity whose state after the run disagrees with its events in the journal. */
+/**
+ * An entity whose state after the run disagrees with its events in the journal.
+ *
+ * @example
+ * for (const m of run.recoveryMismatches) console.log(m.entityId, m.reply.total, "!=", m.journal.total);
+ */
 export interface RecoveryMismatch {
   readonly entityId: string;
   readonly reply: CounterReply;
   readonly journal: { readonly total: number; readonly highest: number };
 }
 
-/** The outcome of {@link runShardingSeed}. */
+/**
+ * The outcome of {@link runShardingSeed}.
+ *
+ * @example
+ * const run = await runShardingSeed(3);
+ * run.violations.length === 0 && run.lostWrites.length === 0;
+ */
 export interface ShardingRun {
   readonly seed: number;
   readonly faults: FaultSchedule;

@@ -2,6 +2,13 @@ import type { LeastShardAllocationSettings } from "./allocation";
 
 /**
  * Knobs of one sharded entity type, after Akka's `akka.cluster.sharding` (defaults in brackets).
+ *
+ * @example
+ * sharding.init({
+ *   typeName: "account",
+ *   createBehavior: account,
+ *   settings: { numberOfShards: 30, passivateIdleAfterMs: 60_000, rememberEntities: true },
+ * });
  */
 export interface ShardingSettings {
   /** Shards for the default extractor [100; Akka's 1,000 is too many for a workshop cluster]. */
@@ -41,7 +48,12 @@ export const DEFAULT_SHARDING_SETTINGS: ShardingSettings = {
   leastShardAllocation: {},
 };
 
-/** Fills in defaults; throws a RangeError naming the bad field. */
+/**
+ * Fills in defaults; throws a RangeError naming the bad field.
+ *
+ * @example
+ * shardingSettings({ numberOfShards: 0 }); // RangeError: ShardingSettings.numberOfShards must be a positive number, got 0
+ */
 export function shardingSettings(overrides: Partial<ShardingSettings> = {}): ShardingSettings {
   const s: ShardingSettings = { ...DEFAULT_SHARDING_SETTINGS, ...overrides };
   const positive: (keyof ShardingSettings)[] = [

@@ -50,7 +50,12 @@ interface Entity {
   readonly buffer: unknown[];
 }
 
-/** The persistence id of a shard's remember-entities store. */
+/**
+ * The persistence id of a shard's remember-entities store.
+ *
+ * @example
+ * rememberedEntitiesId("counter", "3"); // "sharding-counter-shard-3-entities"
+ */
 export function rememberedEntitiesId(typeName: string, shard: ShardId): string {
   return `sharding-${typeName}-shard-${shard}-entities`;
 }

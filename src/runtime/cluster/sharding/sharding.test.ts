@@ -75,7 +75,7 @@ describe("ClusterSharding", () => {
       add(counters, `e${i % 10}`, `node-${(i % 3) + 1}`),
     );
     await sharding.advance(5_000);
-    const e0 = outcomes.filter((o, i) => i % 10 === 0).map((o) => o.reply?.total);
+    const e0 = outcomes.filter((_o, i) => i % 10 === 0).map((o) => o.reply?.total);
     expect(e0.sort()).toEqual([1, 2, 3]);
     const records = sharding.trace.records;
     const starts = records.filter((r) => r.type === "entityStarted");

@@ -1,7 +1,12 @@
 import type { UniqueAddress } from "../member";
 import type { SingletonRecord } from "../singleton/records";
 
-/** Why an entity stopped. */
+/**
+ * Why an entity stopped.
+ *
+ * @example
+ * const crashed = records.filter((r) => r.type === "entityStopped" && r.reason === "node-stopped");
+ */
 export type EntityStopReason =
   /** Idle for longer than `passivateIdleAfterMs`. */
   | "passivated"
@@ -16,6 +21,10 @@ export type EntityStopReason =
  * One thing the sharding layer did, stamped with virtual time (`at`, ms): a parallel stream to
  * the cluster trace, in the same clock. Every record names the node incarnation (`address#uid`)
  * where it happened, so a checker can tell a restarted node from the crashed one.
+ *
+ * @example
+ * for (const r of sharding.trace.records)
+ *   if (r.type === "shardAllocated") console.log(`${r.at} ms: shard ${r.shard} -> ${r.region.address}`);
  */
 export type ShardingRecord =
   | SingletonRecord
@@ -100,7 +109,12 @@ export type ShardingRecord =
       readonly writer: UniqueAddress;
     };
 
-/** A record without its timestamp, as producers hand it in. */
+/**
+ * A record without its timestamp, as producers hand it in.
+ *
+ * @example
+ * trace.emit({ type: "regionStarted", typeName: "counter", node: node.self });
+ */
 export type ShardingRecordInput = ShardingRecord extends infer R
   ? R extends { at: number }
     ? Omit<R, "at">

@@ -4,7 +4,12 @@ import { compareAge, type Member, type MemberStatus, NOT_UP, nodeKey } from "../
 /** Statuses of members that can hold a singleton, or still block the next in line. */
 const HOLDING: ReadonlySet<MemberStatus> = new Set(["up", "down"]);
 
-/** How a member left a node's view: when, and from which status. */
+/**
+ * How a member left a node's view: when, and from which status.
+ *
+ * @example
+ * const r: Removal = { at: 31_000, previousStatus: "down" }; // successors wait the margin
+ */
 export interface Removal {
   readonly at: number;
   readonly previousStatus: MemberStatus;
@@ -19,7 +24,7 @@ export interface Removal {
  * @example
  * oldestMember(node.state().members)?.node.address; // "node-1"
  */
-export function oldestMember(members: readonly Member[]): Member | undefined {
+export function oldestMember(members: Iterable<Member>): Member | undefined {
   let best: Member | undefined;
   for (const m of members) {
     if (!HOLDING.has(m.status) || m.upNumber === NOT_UP) continue;

@@ -3,6 +3,9 @@ import type { UniqueAddress } from "../member";
 /**
  * What a singleton manager reports: an instance started or stopped on one node incarnation, at
  * virtual time `at`. Checkers pair them up to prove that an instance never runs twice.
+ *
+ * @example
+ * const starts = trace.records.filter((r) => r.type === "singletonStarted" && r.name === "scoreboard");
  */
 export type SingletonRecord =
   | {

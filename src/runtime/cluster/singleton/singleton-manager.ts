@@ -4,7 +4,15 @@ import { type Member, nodeKey, type UniqueAddress } from "../member";
 import { oldestMember, Removals } from "./oldest";
 import type { SingletonRecord } from "./records";
 
-/** A running singleton instance. `stop()` must leave it inert when it returns. */
+/**
+ * A running singleton instance. `stop()` must leave it inert when it returns.
+ *
+ * @example
+ * const start = (): SingletonInstance => {
+ *   const tick = scheduler.schedule(1_000, () => publishScores());
+ *   return { stop: () => tick.cancel() };
+ * };
+ */
 export interface SingletonInstance {
   stop(): void;
 }
@@ -15,7 +23,12 @@ type SingletonRecordInput = SingletonRecord extends infer R
     : never
   : never;
 
-/** How to run one singleton on a node. */
+/**
+ * How to run one singleton on a node.
+ *
+ * @example
+ * const options: ClusterSingletonManagerOptions = { name: "scoreboard", scheduler: sim.scheduler, start, removalMarginMs: 39_000 };
+ */
 export interface ClusterSingletonManagerOptions {
   /** Names the singleton; managers of the same name on different nodes cooperate. */
   readonly name: string;
@@ -133,7 +146,7 @@ export class ClusterSingletonManager {
   }
 
   private currentOldest(): Member | undefined {
-    return oldestMember(this.node.state().members);
+    return oldestMember(this.node.membershipState().gossip.members.values());
   }
 
   private now(): number {
@@ -169,7 +182,7 @@ export class ClusterSingletonManager {
     if (this.phase.kind !== "becoming-oldest") return;
     const previous = this.phase.previous;
     const key = nodeKey(previous.node);
-    const current = this.node.state().members.find((m) => nodeKey(m.node) === key);
+    const current = this.node.membershipState().gossip.member(key);
     this.retry?.cancel();
     this.retry = undefined;
     if (current === undefined) {

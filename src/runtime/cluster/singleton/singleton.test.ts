@@ -89,7 +89,7 @@ describe("ClusterSingletonManager", () => {
     expect([...running]).toEqual([]);
   });
 
-  it("with a split-brain resolver the singleton never runs twice (300 seeds, every strategy)", () => {
+  it("with a split-brain resolver the singleton never runs twice (350 seeds, every strategy)", () => {
     const strategies: StrategyConfig[] = [
       { kind: "keep-majority" },
       { kind: "keep-oldest" },
@@ -120,7 +120,7 @@ describe("ClusterSingletonManager", () => {
         sim.runFor(70_000);
         expect(checkSingleIncarnation(trace.records)).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: 350 },
     );
   });
 
