@@ -35,6 +35,12 @@ export interface ShardingSettings {
   readonly leastShardAllocation: LeastShardAllocationSettings;
 }
 
+/**
+ * The defaults {@link shardingSettings} fills in.
+ *
+ * @example
+ * DEFAULT_SHARDING_SETTINGS.rebalanceIntervalMs; // 10_000
+ */
 export const DEFAULT_SHARDING_SETTINGS: ShardingSettings = {
   numberOfShards: 100,
   rebalanceIntervalMs: 10_000,
