@@ -5,6 +5,12 @@ export type VersionOrder = "same" | "before" | "after" | "concurrent";
  * A vector clock over node keys, immutable. Gossip versions are vector clocks: each node that
  * changes the membership ticks its own entry, so two gossips can be ordered, or found concurrent
  * and merged.
+ *
+ * @example
+ * const a = VectorClock.empty.tick("node-1#7");
+ * const b = a.tick("node-2#9");
+ * a.compare(b);                              // "before"
+ * b.compare(a.tick("node-3#4"));             // "concurrent"
  */
 export class VectorClock {
   static readonly empty = new VectorClock(new Map());
