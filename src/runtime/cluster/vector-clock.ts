@@ -1,5 +1,5 @@
 /** How two versions relate. */
-export type VersionOrder = "same" | "before" | "after" | "concurrent";
+export type ClockOrder = "same" | "before" | "after" | "concurrent";
 
 /**
  * A vector clock over node keys, immutable. Gossip versions are vector clocks: each node that
@@ -41,7 +41,7 @@ export class VectorClock {
   }
 
   /** How `this` relates to `that`: "before" means `that` has seen everything `this` has. */
-  compare(that: VectorClock): VersionOrder {
+  compare(that: VectorClock): ClockOrder {
     if (that === this) return "same";
     let less = false;
     let greater = false;

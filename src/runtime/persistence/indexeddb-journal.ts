@@ -1,3 +1,4 @@
+import { ReadBatch } from "./indexeddb-read-batch";
 import {
   CHUNKS,
   type Chunk,
@@ -28,6 +29,36 @@ interface PendingAppend {
 
 /** Chunks fetched per `getAll` while reading a range: bounded memory per step. */
 const READ_PAGE = 1_000;
+
+/**
+ * Small chunks written since the last compaction that trigger the next one. An actor that
+ * persists one event per command writes one record per event; merging every 64 of them into
+ * one record makes recovery read 64× fewer records, at the cost of writing each event twice.
+ */
+const COMPACT_AFTER = 64;
+
+// Merges the chunks written since the last compaction into one, inside the append's transaction:
+// readers see either the small chunks or the merged one, never a mix.
+async function compact(chunks: IDBObjectStore, m: Meta): Promise<void> {
+  const range = keyRange().bound(
+    [m.persistenceId, m.compactedTo ?? 0],
+    [m.persistenceId, m.highest],
+    true,
+  );
+  const tail = (await request(chunks.getAll(range))) as Chunk[];
+  if (tail.length > 1) {
+    const events = tail.flatMap((c) => c.events);
+    chunks.delete(range);
+    chunks.put({
+      persistenceId: m.persistenceId,
+      first: (tail[0] as Chunk).first,
+      last: m.highest,
+      events,
+    } satisfies Chunk);
+  }
+  m.compactedTo = m.highest;
+  m.tailChunks = 0;
+}
 
 function checkShape(events: AtomicWrite): Error | undefined {
   const first = events[0] as PersistentRepr;
@@ -61,6 +92,7 @@ function checkShape(events: AtomicWrite): Error | undefined {
  */
 export class IndexedDBJournal implements TaggedJournal {
   private readonly db: Promise<IDBDatabase>;
+  private readonly reads: ReadBatch;
   private pending: PendingAppend[] = [];
   private flushing = false;
   /** Readwrite transactions committed by appends so far (each may carry many appends). */
@@ -68,6 +100,12 @@ export class IndexedDBJournal implements TaggedJournal {
 
   constructor(factory: IDBFactory, name: string) {
     this.db = openDatabase(factory, name);
+    this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS]);
+  }
+
+  /** Readonly transactions opened so far; concurrent reads share one. */
+  get readTransactions(): number {
+    return this.reads.transactions;
   }
 
   append(events: AtomicWrite): Promise<void> {
@@ -98,11 +136,17 @@ export class IndexedDBJournal implements TaggedJournal {
       const tags = tx.objectStore(TAGS);
       const counters = tx.objectStore(COUNTERS);
       const pids = [...new Set(batch.map((p) => (p.events[0] as PersistentRepr).persistenceId))];
-      const highest = new Map<string, number>();
+      const metas = new Map<string, Meta>();
       const [offsetBefore] = await Promise.all([
         request(counters.get(GLOBAL_OFFSET)) as Promise<number | undefined>,
         ...pids.map(async (pid) =>
-          highest.set(pid, ((await request(meta.get(pid))) as Meta | undefined)?.highest ?? 0),
+          metas.set(
+            pid,
+            ((await request(meta.get(pid))) as Meta | undefined) ?? {
+              persistenceId: pid,
+              highest: 0,
+            },
+          ),
         ),
       ]);
       let offset = offsetBefore ?? 0;
@@ -111,7 +155,8 @@ export class IndexedDBJournal implements TaggedJournal {
         const events = item.events as PersistentRepr[];
         const first = events[0] as PersistentRepr;
         const pid = first.persistenceId;
-        const expected = (highest.get(pid) ?? 0) + 1;
+        const m = metas.get(pid) as Meta;
+        const expected = m.highest + 1;
         if (first.sequenceNr !== expected) {
           outcomes.push(() => item.reject(new SequenceConflict(pid, expected, first.sequenceNr)));
           continue;
@@ -140,9 +185,13 @@ export class IndexedDBJournal implements TaggedJournal {
             } satisfies TagRow);
           }
         }
-        highest.set(pid, last);
-        meta.put({ persistenceId: pid, highest: last } satisfies Meta);
+        m.highest = last;
+        m.tailChunks = (m.tailChunks ?? 0) + 1;
         outcomes.push(item.resolve);
+      }
+      for (const m of metas.values()) {
+        if ((m.tailChunks ?? 0) >= COMPACT_AFTER) await compact(chunks, m);
+        meta.put(m);
       }
       counters.put(offset, GLOBAL_OFFSET);
       await committed;
@@ -157,42 +206,45 @@ export class IndexedDBJournal implements TaggedJournal {
     }
   }
 
-  async read(
+  read(
     persistenceId: string,
     fromSequenceNr: number,
     toSequenceNr: number,
     max = Number.MAX_SAFE_INTEGER,
   ): Promise<PersistentRepr[]> {
-    const out: PersistentRepr[] = [];
-    if (toSequenceNr < fromSequenceNr || max <= 0) return out;
-    const db = await this.db;
-    const store = db.transaction(CHUNKS, "readonly").objectStore(CHUNKS);
-    const KeyRange = keyRange();
-    // Chunks are keyed by their last sequence number: the first one that matters is the first
-    // whose last ≥ from; read on in pages until a chunk starts after `to`.
-    let range = KeyRange.bound([persistenceId, fromSequenceNr], [persistenceId, Infinity]);
-    for (;;) {
-      const page = (await request(store.getAll(range, READ_PAGE))) as Chunk[];
-      for (const chunk of page) {
-        if (chunk.first > toSequenceNr) return out;
-        const events = chunk.events;
-        const start = Math.max(0, fromSequenceNr - chunk.first);
-        const end = Math.min(events.length, toSequenceNr - chunk.first + 1);
-        for (let i = start; i < end; i++) {
-          out.push(events[i] as PersistentRepr);
-          if (out.length >= max) return out;
+    if (toSequenceNr < fromSequenceNr || max <= 0) return Promise.resolve([]);
+    return this.reads.run(async (tx) => {
+      const out: PersistentRepr[] = [];
+      const store = tx.objectStore(CHUNKS);
+      const KeyRange = keyRange();
+      // Chunks are keyed by their last sequence number: the first one that matters is the first
+      // whose last ≥ from; read on in pages until a chunk starts after `to`.
+      let range = KeyRange.bound([persistenceId, fromSequenceNr], [persistenceId, Infinity]);
+      for (;;) {
+        const page = (await request(store.getAll(range, READ_PAGE))) as Chunk[];
+        for (const chunk of page) {
+          if (chunk.first > toSequenceNr) return out;
+          const events = chunk.events;
+          const start = Math.max(0, fromSequenceNr - chunk.first);
+          const end = Math.min(events.length, toSequenceNr - chunk.first + 1);
+          for (let i = start; i < end; i++) {
+            out.push(events[i] as PersistentRepr);
+            if (out.length >= max) return out;
+          }
         }
+        if (page.length < READ_PAGE) return out;
+        const lastKey = (page[page.length - 1] as Chunk).last;
+        range = KeyRange.bound([persistenceId, lastKey], [persistenceId, Infinity], true);
       }
-      if (page.length < READ_PAGE) return out;
-      const lastKey = (page[page.length - 1] as Chunk).last;
-      range = KeyRange.bound([persistenceId, lastKey], [persistenceId, Infinity], true);
-    }
+    });
   }
 
-  async highestSequenceNr(persistenceId: string): Promise<number> {
-    const db = await this.db;
-    const meta = db.transaction(META, "readonly").objectStore(META);
-    return ((await request(meta.get(persistenceId))) as Meta | undefined)?.highest ?? 0;
+  highestSequenceNr(persistenceId: string): Promise<number> {
+    return this.reads.run(
+      async (tx) =>
+        ((await request(tx.objectStore(META).get(persistenceId))) as Meta | undefined)?.highest ??
+        0,
+    );
   }
 
   /** Deletes events up to `toSequenceNr`; the tag index keeps them, as tag offsets are final. */
@@ -226,10 +278,11 @@ export class IndexedDBJournal implements TaggedJournal {
     afterOffset: number,
     max = Number.MAX_SAFE_INTEGER,
   ): Promise<EventEnvelope[]> {
-    const db = await this.db;
-    const store = db.transaction(TAGS, "readonly").objectStore(TAGS);
     const range = keyRange().bound([tag, afterOffset], [tag, Infinity], true);
-    const rows = (await request(store.getAll(range, Math.min(max, 2 ** 32 - 1)))) as TagRow[];
+    const rows = await this.reads.run(
+      async (tx) =>
+        (await request(tx.objectStore(TAGS).getAll(range, Math.min(max, 2 ** 32 - 1)))) as TagRow[],
+    );
     return rows.map(({ offset, persistenceId, sequenceNr, timestamp, event, manifest }) => ({
       offset,
       persistenceId,

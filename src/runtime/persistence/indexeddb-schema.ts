@@ -29,10 +29,14 @@ export interface Chunk {
   events: PersistentRepr[];
 }
 
-/** The highest sequence number per persistence id; survives `deleteTo`. */
+/** The highest sequence number per persistence id (survives `deleteTo`), and compaction state. */
 export interface Meta {
   persistenceId: string;
   highest: number;
+  /** Every chunk up to this sequence number has been through compaction (absent: none yet). */
+  compactedTo?: number;
+  /** Chunks written after `compactedTo`. */
+  tailChunks?: number;
 }
 
 /** One tagged event in the tag index, keyed [tag, offset]. */

@@ -1,3 +1,4 @@
+import { ReadBatch } from "./indexeddb-read-batch";
 import { completion, keyRange, openDatabase, request, SNAPSHOTS } from "./indexeddb-schema";
 import type { SelectedSnapshot, SnapshotMetadata, SnapshotStore } from "./journal";
 
@@ -16,9 +17,11 @@ interface StoredSnapshot extends SnapshotMetadata {
  */
 export class IndexedDBSnapshotStore implements SnapshotStore {
   private readonly db: Promise<IDBDatabase>;
+  private readonly reads: ReadBatch;
 
   constructor(factory: IDBFactory, name: string) {
     this.db = openDatabase(factory, name);
+    this.reads = new ReadBatch(this.db, [SNAPSHOTS]);
   }
 
   async save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
@@ -35,17 +38,17 @@ export class IndexedDBSnapshotStore implements SnapshotStore {
     await committed;
   }
 
-  async loadLatest(
+  loadLatest(
     persistenceId: string,
     maxSequenceNr = Number.MAX_SAFE_INTEGER,
   ): Promise<SelectedSnapshot | undefined> {
-    const db = await this.db;
-    const store = db.transaction(SNAPSHOTS, "readonly").objectStore(SNAPSHOTS);
     const range = keyRange().bound([persistenceId, 0], [persistenceId, maxSequenceNr]);
-    const cursor = await request(store.openCursor(range, "prev"));
-    if (!cursor) return undefined;
-    const { snapshot, ...metadata } = cursor.value as StoredSnapshot;
-    return { metadata, snapshot };
+    return this.reads.run(async (tx) => {
+      const cursor = await request(tx.objectStore(SNAPSHOTS).openCursor(range, "prev"));
+      if (!cursor) return undefined;
+      const { snapshot, ...metadata } = cursor.value as StoredSnapshot;
+      return { metadata, snapshot };
+    });
   }
 
   async deleteTo(persistenceId: string, maxSequenceNr: number): Promise<void> {

@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { IndexedDBJournal } from "./indexeddb-journal";
 import { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 import {
-  type Journal,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
@@ -231,6 +230,90 @@ describe("IndexedDB group commit", () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => journal.append(batch(`p${i}`, 1, 2))));
     expect(journal.commits).toBe(1);
     for (let i = 0; i < 20; i++) expect(await journal.highestSequenceNr(`p${i}`)).toBe(2);
+  });
+});
+
+describe("IndexedDB group reads and compaction", () => {
+  it("reads issued in one tick share a transaction", async () => {
+    const journal = new IndexedDBJournal(new IDBFactory(), "group-read");
+    await Promise.all(Array.from({ length: 10 }, (_, i) => journal.append(batch(`p${i}`, 1, 3))));
+    const before = journal.readTransactions;
+    const [highs, reads] = await Promise.all([
+      Promise.all(Array.from({ length: 10 }, (_, i) => journal.highestSequenceNr(`p${i}`))),
+      Promise.all(Array.from({ length: 10 }, (_, i) => journal.read(`p${i}`, 2, 3))),
+    ]);
+    expect(journal.readTransactions - before).toBe(1);
+    expect(highs).toEqual(Array(10).fill(3));
+    expect(reads.map((r) => r.map((e) => e.sequenceNr))).toEqual(Array(10).fill([2, 3]));
+  });
+
+  it("merges one-event writes into few records, and reads stay exact through deletes", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.record({
+              kind: fc.constant("append" as const),
+              size: fc.integer({ min: 1, max: 3 }),
+            }),
+            fc.record({
+              kind: fc.constant("delete" as const),
+              back: fc.integer({ min: 0, max: 80 }),
+            }),
+          ),
+          { minLength: 100, maxLength: 220 },
+        ),
+        async (ops) => {
+          const factory = new IDBFactory();
+          const journal = new IndexedDBJournal(factory, "compact");
+          let highest = 0;
+          let deletedTo = 0;
+          for (const op of ops) {
+            if (op.kind === "append") {
+              await journal.append(batch("a", highest + 1, op.size));
+              highest += op.size;
+            } else {
+              const to = Math.max(0, highest - op.back);
+              await journal.deleteTo("a", to);
+              deletedTo = Math.max(deletedTo, to);
+            }
+          }
+          const reopened = new IndexedDBJournal(factory, "compact");
+          const all = await reopened.read("a", 1, highest);
+          expect(all.map((e) => e.sequenceNr)).toEqual(
+            Array.from({ length: highest - deletedTo }, (_, i) => deletedTo + i + 1),
+          );
+          const from = deletedTo + Math.floor((highest - deletedTo) / 3) + 1;
+          const some = await reopened.read("a", from, from + 10, 5);
+          expect(some.map((e) => e.sequenceNr)).toEqual(
+            Array.from(
+              { length: Math.max(0, Math.min(5, highest - from + 1)) },
+              (_, i) => from + i,
+            ),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("keeps about one record per 64 one-event writes", async () => {
+    const factory = new IDBFactory();
+    const journal = new IndexedDBJournal(factory, "compact-count");
+    for (let seq = 1; seq <= 300; seq++) await journal.append(batch("a", seq, 1));
+    const records = await new Promise<number>((resolve, reject) => {
+      const open = factory.open("compact-count");
+      open.onsuccess = () => {
+        const count = open.result.transaction("chunks").objectStore("chunks").count();
+        count.onsuccess = () => resolve(count.result);
+        count.onerror = () => reject(count.error);
+      };
+    });
+    // Four merged chunks of 64 and a tail of 44 not yet merged.
+    expect(records).toBe(4 + 44);
+    expect((await journal.read("a", 1, 300)).map((e) => e.sequenceNr)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    );
   });
 });
 
