@@ -11,12 +11,14 @@ import type { Position } from "./navigation";
  * - `blackout`: the audience screen is (or is no longer) blacked out.
  * - `demo`: one command of a live demo's log. The runtime is deterministic, so the other window
  *   replays the same commands in order and reaches the same state.
+ * - `demo-log`: a demo's whole log, sent in answer to `hello` so a window opened later catches up.
  */
 export type DeckMessage =
   | { type: "hello"; from: string }
   | { type: "goto"; from: string; slide: number; step: number }
   | { type: "blackout"; from: string; on: boolean }
-  | { type: "demo"; from: string; id: string; command: unknown };
+  | { type: "demo"; from: string; id: string; command: unknown }
+  | { type: "demo-log"; from: string; id: string; log: unknown[] };
 
 /** A message before the channel stamps it with the sender. */
 export type DeckMessageBody = DeckMessage extends infer M
@@ -44,6 +46,8 @@ export function isDeckMessage(data: unknown): data is DeckMessage {
       return typeof m.on === "boolean";
     case "demo":
       return typeof m.id === "string" && "command" in m;
+    case "demo-log":
+      return typeof m.id === "string" && Array.isArray(m.log);
     default:
       return false;
   }
@@ -56,9 +60,9 @@ export const gotoMessage = ({ slide, step }: Position): DeckMessageBody => ({
 });
 
 /**
- * Opens the deck's channel. Messages from this window are ignored; `demo` messages are also
- * re-dispatched as a `deck:demo` CustomEvent on `document`, so a demo component can listen
- * without holding the channel.
+ * Opens the deck's channel. Messages from this window are ignored; `demo` and `demo-log`
+ * messages are also re-dispatched as `deck:demo` and `deck:demo-log` CustomEvents on
+ * `document`, so the demos' logs can listen without holding the channel.
  */
 export function openDeckChannel(
   slug: string,
@@ -73,6 +77,10 @@ export function openDeckChannel(
     if (message.type === "demo") {
       document.dispatchEvent(
         new CustomEvent("deck:demo", { detail: { id: message.id, command: message.command } }),
+      );
+    } else if (message.type === "demo-log") {
+      document.dispatchEvent(
+        new CustomEvent("deck:demo-log", { detail: { id: message.id, log: message.log } }),
       );
     }
     onMessage(message);
@@ -91,4 +99,12 @@ export function openDeckChannel(
       channel.close();
     },
   };
+}
+
+/** Hands every demo log this window holds to a window that just said hello. */
+export function sendDemoLogs(
+  channel: DeckChannel,
+  logs: { entries(): Array<[string, readonly unknown[]]> },
+): void {
+  for (const [id, log] of logs.entries()) channel.send({ type: "demo-log", id, log: [...log] });
 }

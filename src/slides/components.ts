@@ -1,8 +1,24 @@
+import BankConsole from "../demos/bank/BankConsole.astro";
+import ChatThread from "../demos/chat/ChatThread.astro";
+import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
+import ReplayLab from "../demos/replay/ReplayLab.astro";
+import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
 import Column from "./Column.astro";
 import Columns from "./Columns.astro";
 import Layout from "./Layout.astro";
 import Notes from "./Notes.astro";
 import Step from "./Step.astro";
 
-/** The components every deck may use without importing them. */
-export const deckComponents = { Notes, Step, Columns, Column, Layout };
+/** The components every deck may use without importing them, live demos included. */
+export const deckComponents = {
+  Notes,
+  Step,
+  Columns,
+  Column,
+  Layout,
+  BankConsole,
+  ChatThread,
+  MailboxDemo,
+  ReplayLab,
+  SnapshotSlider,
+};

@@ -1,4 +1,6 @@
-import { gotoMessage, openDeckChannel } from "./channel";
+import { hydrateNear, hydrateWhenVisible } from "../demos/islands";
+import { windowLogs } from "../demos/logs";
+import { gotoMessage, openDeckChannel, sendDemoLogs } from "./channel";
 import { formatSlideHash, parseSlideHash } from "./deep-link";
 import {
   CANVAS_WIDTH,
@@ -27,8 +29,12 @@ export function startDeck(root: HTMLElement): void {
   const slides = [...root.querySelectorAll<HTMLElement>(".deck-slide")];
   const canvases = slides.map((s) => s.querySelector<HTMLElement>(".slide") as HTMLElement);
 
+  // Live demos replay this window's command logs; the channel keeps them in step with the
+  // presenter's window.
+  const logs = windowLogs();
   if (params.get("mode") === "read") {
     startReading(root, canvases);
+    hydrateWhenVisible(root, logs);
     return;
   }
   if (params.has("print-steps")) {
@@ -62,8 +68,10 @@ export function startDeck(root: HTMLElement): void {
 
   const channel = openDeckChannel(slug, (message) => {
     if (message.type === "goto") show(message, { history: "push", broadcast: false });
-    else if (message.type === "hello") channel.send(gotoMessage(position));
-    else if (message.type === "blackout") setBlackout(message.on, false);
+    else if (message.type === "hello") {
+      channel.send(gotoMessage(position));
+      sendDemoLogs(channel, logs);
+    } else if (message.type === "blackout") setBlackout(message.on, false);
   });
 
   function show(
@@ -86,6 +94,7 @@ export function startDeck(root: HTMLElement): void {
     }
     steps[next.slide]?.apply(next.step);
     position = next;
+    if (slideChanged && root.dataset.view !== "overview") hydrateNear(slides, next.slide, logs);
     const title = slides[next.slide]?.dataset.title ?? "";
     if (counter) counter.textContent = `${next.slide + 1} / ${slides.length}`;
     status.textContent = slideChanged
@@ -124,6 +133,7 @@ export function startDeck(root: HTMLElement): void {
       status.textContent = "Overview: pick a slide";
     } else {
       stage.focus({ preventScroll: true });
+      hydrateNear(slides, position.slide, logs);
     }
   }
 

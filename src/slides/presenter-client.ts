@@ -1,4 +1,6 @@
-import { gotoMessage, openDeckChannel } from "./channel";
+import { disposeDemos, hydrateDemos } from "../demos/islands";
+import { windowLogs } from "../demos/logs";
+import { gotoMessage, openDeckChannel, sendDemoLogs } from "./channel";
 import { formatSlideHash, parseSlideHash } from "./deep-link";
 import { containScale, fitSlide, slideSteps, watchScale } from "./dom";
 import { keyAction } from "./keys";
@@ -39,27 +41,47 @@ export function startPresenter(root: HTMLElement): void {
   let position: Position = { slide: -1, step: 0 };
   let blackout = false;
 
+  const logs = windowLogs();
+  /** Which slide each pane shows, so a step within it keeps the copy (and its live demo). */
+  const placed = new Map<HTMLElement, number>();
+
   for (const pane of Object.values(panes)) watchScale(pane, containScale);
 
   const channel = openDeckChannel(slug, (message) => {
     if (message.type === "goto") render(message, false);
-    else if (message.type === "hello") channel.send(gotoMessage(position));
-    else if (message.type === "blackout") setBlackout(message.on, false);
+    else if (message.type === "hello") {
+      channel.send(gotoMessage(position));
+      sendDemoLogs(channel, logs);
+    } else if (message.type === "blackout") setBlackout(message.on, false);
   });
 
-  /** A copy of slide `index` as it looks after `step` steps, placed in `pane`. */
+  /**
+   * A copy of slide `index` as it looks after `step` steps, placed in `pane`. The current slide's
+   * demos run (the presenter drives them; the audience replays the commands); the preview of
+   * the next one stays inert.
+   */
   function place(pane: HTMLElement, index: number, step: number): void {
     const source = sources[index];
+    const live = pane === panes.current;
+    const kept = placed.get(pane) === index ? pane.firstElementChild : null;
+    if (kept) {
+      slideSteps(kept).apply(step);
+      return;
+    }
+    disposeDemos(pane);
     pane.replaceChildren();
+    placed.delete(pane);
     if (!source) return;
     const copy = source.cloneNode(true) as HTMLElement;
     copy.querySelector(".slide-notes")?.remove();
     copy.querySelector(".slide-pick")?.remove();
-    copy.inert = true;
+    copy.inert = !live;
     pane.append(copy);
+    placed.set(pane, index);
     slideSteps(copy).apply(step);
     const canvas = copy.querySelector<HTMLElement>(".slide");
     if (canvas) fitSlide(canvas);
+    if (live) hydrateDemos(copy, logs);
   }
 
   function render(target: Position, broadcast: boolean): void {
@@ -69,7 +91,7 @@ export function startPresenter(root: HTMLElement): void {
     place(panes.current, next.slide, next.step);
     const upcoming = nextPosition(next, counts);
     if (samePosition(upcoming, next)) {
-      panes.next.replaceChildren();
+      place(panes.next, -1, 0);
       nextLabel.textContent = "End of the deck";
     } else {
       place(panes.next, upcoming.slide, upcoming.step);

@@ -659,7 +659,7 @@ export class ClusterNode {
   }
 
   /** Stops this incarnation on its own terms (downed, left, removed). */
-  shutdown(reason: ShutdownReason): void {
+  private shutdown(reason: ShutdownReason): void {
     if (this.isTerminated) return;
     this.record({ type: "nodeShutdown", node: this.self, reason });
     this.terminate(reason);

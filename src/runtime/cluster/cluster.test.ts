@@ -317,3 +317,26 @@ describe("gossip never moves a member backwards", () => {
     expect(checkMembershipMovesForward(sim.trace.records)).toEqual([]);
   });
 });
+
+describe("the trace", () => {
+  it("takes records from layers on top of the cluster, in time order with its own", () => {
+    const sim = formed({ nodes: 2 });
+    const seen: string[] = [];
+    const stop = sim.trace.subscribe((r) => {
+      if (r.type === "app") seen.push(`${r.at}:${r.event}:${JSON.stringify(r.detail)}`);
+    });
+    const node = sim.node("node-1")?.self ?? null;
+    sim.trace.emit({
+      at: sim.scheduler.now(),
+      type: "app",
+      node,
+      event: "shardAllocated",
+      detail: { shard: 3 },
+    });
+    stop();
+    sim.trace.emit({ at: sim.scheduler.now(), type: "app", node, event: "ignored", detail: {} });
+    expect(seen).toEqual(['15000:shardAllocated:{"shard":3}']);
+    const last = sim.trace.records.at(-1);
+    expect(last?.type === "app" && last.event).toBe("ignored");
+  });
+});

@@ -5,6 +5,14 @@ import type { MembershipState } from "./membership-state";
  * What a node publishes to its subscribers when its view of the cluster changes, after Akka's
  * `ClusterEvent`s. Sharding and singleton subscribe to these; they describe one node's view, which
  * other nodes may not share yet.
+ *
+ * @example
+ * sim.onNodeStarted((node) =>
+ *   node.subscribe((e) => {
+ *     if (e.type === "memberRemoved") region.memberGone(e.member.node); // hand its shards on
+ *     if (e.type === "leaderChanged") console.log(`${node.address}: leader ${e.leader?.address}`);
+ *   }, { initialStateAsEvents: true }),
+ * );
  */
 export type ClusterEvent =
   | { readonly type: "memberJoined"; readonly member: Member }

@@ -6,6 +6,11 @@ import { VectorClock } from "./vector-clock";
  * The state every node gossips, after Akka's `Gossip`: the members, which nodes have seen this
  * version (the seen set, for convergence), the reachability table, a vector-clock version, and
  * tombstones for removed members so that a stale gossip cannot bring them back. Immutable.
+ *
+ * @example
+ * const g = sim.node("node-1")?.membershipState().gossip;
+ * g?.sortedMembers().map((m) => `${m.node.address}:${m.status}`);
+ * g?.seenBy("node-2#9"); // has node-2 seen this version?
  */
 export class Gossip {
   static readonly empty = new Gossip(

@@ -48,10 +48,11 @@ export {
 } from "./phi-accrual";
 export type { ClusterMessage } from "./protocol";
 export { Reachability, type ReachabilityRecord, type ReachabilityStatus } from "./reachability";
+export { replicatorTransport } from "./replicator-transport";
 export { runSeed, type SeededRun, type SeededRunOptions } from "./seeded-run";
 export { type ClusterSettings, clusterSettings, DEFAULT_CLUSTER_SETTINGS } from "./settings";
 export * from "./sharding/index";
 export { ClusterSimulation, type ClusterSimulationOptions } from "./simulation";
 export * from "./singleton/index";
 export { ClusterTrace, type ShutdownReason, type TraceRecord } from "./trace";
-export { VectorClock, type VersionOrder } from "./vector-clock";
+export { type ClockOrder, VectorClock } from "./vector-clock";

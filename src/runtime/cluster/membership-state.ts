@@ -12,6 +12,11 @@ const LEADER_STATUS: ReadonlySet<MemberStatus> = new Set(["up", "leaving"]);
 /**
  * One node's reading of a gossip: convergence, leader, reachability as this node must judge
  * them. Pure; a node builds a new one whenever its gossip changes.
+ *
+ * @example
+ * const state = sim.node("node-2")?.membershipState();
+ * state?.leader();                       // "node-1#…" on a healthy cluster
+ * state?.convergence(new Set());         // true once everyone has seen the latest gossip
  */
 export class MembershipState {
   readonly selfKey: string;

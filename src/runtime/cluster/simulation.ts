@@ -100,7 +100,7 @@ export class ClusterSimulation {
     return this.running.get(address);
   }
 
-  /** Running nodes in address order of creation. */
+  /** The running incarnations, in the order of `addresses`. */
   nodes(): ClusterNode[] {
     return this.addresses
       .map((a) => this.running.get(a))

@@ -66,6 +66,17 @@ export type TraceRecord =
       readonly node: UniqueAddress;
       readonly outcome: "acquired" | "denied" | "released";
     }
+  | {
+      /**
+       * A record from a layer on top of the cluster (sharding, singleton, replicated data):
+       * `event` names it ("shardAllocated", "entityStarted", …), `detail` carries plain data.
+       */
+      readonly at: number;
+      readonly type: "app";
+      readonly node: UniqueAddress | null;
+      readonly event: string;
+      readonly detail: Readonly<Record<string, unknown>>;
+    }
   | ({ readonly at: number } & NetworkEvent);
 
 /**

@@ -1,10 +1,16 @@
 /** How two versions relate. */
-export type VersionOrder = "same" | "before" | "after" | "concurrent";
+export type ClockOrder = "same" | "before" | "after" | "concurrent";
 
 /**
  * A vector clock over node keys, immutable. Gossip versions are vector clocks: each node that
  * changes the membership ticks its own entry, so two gossips can be ordered, or found concurrent
  * and merged.
+ *
+ * @example
+ * const a = VectorClock.empty.tick("node-1#7");
+ * const b = a.tick("node-2#9");
+ * a.compare(b);                              // "before"
+ * b.compare(a.tick("node-3#4"));             // "concurrent"
  */
 export class VectorClock {
   static readonly empty = new VectorClock(new Map());
@@ -35,7 +41,7 @@ export class VectorClock {
   }
 
   /** How `this` relates to `that`: "before" means `that` has seen everything `this` has. */
-  compare(that: VectorClock): VersionOrder {
+  compare(that: VectorClock): ClockOrder {
     if (that === this) return "same";
     let less = false;
     let greater = false;

@@ -89,7 +89,14 @@ export class AutoDowning implements DowningProvider {
 /**
  * No downing at all: unreachable members stay members forever, so the leader never reaches
  * convergence again, nobody is removed, and nothing fails over until a human downs the node or
- * it comes back. Safe, and unavailable.
+ * it comes back. Safe, and unavailable. Akka's default.
+ *
+ * @example
+ * const sim = new ClusterSimulation({ seed: 1, nodes: 3, downing: new NoDowning() });
+ * sim.runFor(15_000);
+ * sim.crash("node-3");
+ * sim.runFor(600_000);
+ * failoverTimes(sim.trace.records)[0]?.failoverMs; // undefined: never
  */
 export class NoDowning implements DowningProvider {
   readonly name = "none";

@@ -29,6 +29,15 @@ export interface DowningAgent {
 /**
  * Decides which unreachable members to down, after Akka's `DowningProvider`. One agent runs on
  * every node; whether it acts (only on the leader, or everywhere) is its own business.
+ *
+ * @example
+ * // A lab exercise: down any member unreachable for 30 s, but only from the oldest node.
+ * const downOldestSays: DowningProvider = {
+ *   name: "oldest-says",
+ *   start(ctx) {
+ *     return { stop: ctx.subscribe((e) => { if (e.type === "unreachableMember") ... }) };
+ *   },
+ * };
  */
 export interface DowningProvider {
   /** For traces and logs, e.g. "split-brain-resolver:keep-majority". */

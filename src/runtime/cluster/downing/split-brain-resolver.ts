@@ -228,14 +228,13 @@ class ResolverAgent implements DowningAgent {
     this.stats = { first: now, latest: now, count: 0 };
   }
 
+  /** Akka resets instability tracking once every counted unreachable member is down or gone. */
   private resetStatsIfAllUnreachableDowned(): void {
     if (this.stats.count === 0) return;
     for (const key of this.unreachable) {
-      const m = this.allMembers.get(key);
-      if (m !== undefined && m.status !== "down" && m.status !== "exiting") {
-        // Joining and weakly-up members do not count, as in Akka's `unreachableMembers`.
-        if (m.status !== "joining" && m.status !== "weakly-up") return;
-      }
+      const status = this.allMembers.get(key)?.status;
+      // Joining and weakly-up members are not counted, as in Akka's `unreachableMembers`.
+      if (status === "up" || status === "leaving") return;
     }
     this.resetStats();
   }

@@ -214,7 +214,15 @@ function leaseMajority(view: ResolverView, delayForMinorityMs: number): Decision
   };
 }
 
-/** The strategy's decision for this view, following Akka's rules. */
+/**
+ * The strategy's decision for this view, following Akka's rules. Pure, so labs and tests can ask
+ * "what would keep-majority do here?" without running a cluster.
+ *
+ * @example
+ * const view = { self: "node-1#1", members, unreachable: new Set(["node-4#4", "node-5#5"]), records: [], seenBy: new Set() };
+ * decide({ kind: "keep-majority" }, view);                 // { kind: "down-unreachable" }
+ * nodesToDown({ kind: "keep-majority" }, decide(...), view); // Set { "node-4#4", "node-5#5" }
+ */
 export function decide(strategy: StrategyConfig, view: ResolverView): Decision {
   switch (strategy.kind) {
     case "keep-majority":

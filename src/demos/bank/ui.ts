@@ -1,0 +1,102 @@
+import { clock, el, part, scrollToEnd } from "../dom";
+import { hostDemo } from "../host";
+import type { MountDemo } from "../islands";
+import { type AccountEvent, parseTransaction } from "./account";
+import type { BankView } from "./model";
+import BankWorker from "./worker?worker";
+
+const eventText = (e: AccountEvent) => `${e.type} ${e.amount}`;
+
+/** The bank console: a command line, the journal, the balance and a time-travel slider. */
+export const mount: MountDemo = (root, id, logs) => {
+  const form = part<HTMLFormElement>(root, "form");
+  const input = part<HTMLInputElement>(root, "input");
+  const status = part(root, "status");
+  const journal = part<HTMLOListElement>(root, "journal");
+  const balance = part(root, "balance");
+  const travel = part<HTMLInputElement>(root, "travel");
+  const shown = part(root, "shown");
+
+  const session = hostDemo<BankView>({
+    id,
+    logs,
+    worker: new BankWorker(),
+    config: { limit: root.dataset.limit ?? "" },
+    render,
+    report: (message) => {
+      status.textContent = message;
+    },
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    const text = submitter?.value || input.value;
+    const parsed = parseTransaction(text);
+    if ("error" in parsed) {
+      status.textContent = parsed.error;
+      return;
+    }
+    session.send(parsed);
+    if (!submitter?.value) input.value = "";
+  });
+  part(root, "reset").addEventListener("click", () => session.send({ type: "reset" }));
+  travel.addEventListener("input", () => {
+    const to = Number(travel.value);
+    session.send({ type: "travel", to: to >= Number(travel.max) ? null : to });
+  });
+
+  function render(view: BankView, changed: boolean): void {
+    root.dataset.sequenceNr = String(view.sequenceNr);
+    journal.replaceChildren(
+      ...view.journal.map((row) =>
+        el(
+          "li",
+          {
+            "data-seq": row.sequenceNr,
+            class:
+              row.sequenceNr > view.shown.sequenceNr
+                ? "is-future"
+                : changed && view.last?.ok && row.sequenceNr === view.sequenceNr
+                  ? "is-new"
+                  : undefined,
+          },
+          el("span", { class: "demo-seq" }, `#${row.sequenceNr}`),
+          el("span", {}, eventText(row.event)),
+          el("span", { class: "demo-muted" }, `at ${clock(row.at)} → ${row.balance}`),
+        ),
+      ),
+    );
+    if (view.journal.length === 0)
+      journal.append(el("li", { class: "demo-muted" }, "No events yet."));
+    scrollToEnd(journal);
+    balance.textContent = String(view.balance);
+    travel.max = String(view.sequenceNr);
+    travel.value = String(view.shown.sequenceNr);
+    travel.disabled = view.sequenceNr === 0;
+    travel.setAttribute(
+      "aria-valuetext",
+      view.travel === null ? `now, after event ${view.sequenceNr}` : `after event ${view.travel}`,
+    );
+    shown.textContent =
+      view.travel === null
+        ? `Now: after event #${view.sequenceNr}, balance ${view.balance}`
+        : `Replayed events 1–${view.travel}: balance ${view.shown.balance}`;
+    root.classList.toggle("is-travelling", view.travel !== null);
+    root.dataset.outcome = view.last ? (view.last.ok ? "ok" : "rejected") : "";
+    if (!changed) {
+      status.textContent = "Ready: type deposit 50 or withdraw 20.";
+      return;
+    }
+    const last = view.last;
+    status.textContent = !last
+      ? view.travel === null
+        ? "Back to now."
+        : `Showing the state after event #${view.travel}.`
+      : last.ok
+        ? `${last.text}: stored ${last.events.map(eventText).join(", ")}; balance ${view.balance}.`
+        : `${last.text} rejected: ${last.reason}. Nothing stored.`;
+  }
+
+  return session.dispose;
+};

@@ -1,0 +1,5 @@
+/// <reference lib="webworker" />
+import { serveModel } from "../serve";
+import { ChatThreadModel } from "./model";
+
+serveModel(() => new ChatThreadModel());

@@ -1,0 +1,5 @@
+/// <reference lib="webworker" />
+import { serveModel } from "../serve";
+import { MailboxModel } from "./model";
+
+serveModel(() => new MailboxModel());
