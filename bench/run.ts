@@ -4,14 +4,23 @@
  * `{ quick, node, date, metrics }`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { clusterSection } from "./cluster";
 import { deckSection } from "./deck";
 import { gradeSection } from "./grade";
 import { persistenceSection } from "./persistence";
+import { shardingSection } from "./sharding";
 import { tellSection } from "./tell";
 import type { BenchContext, Metrics, Section } from "./types";
 
 const quick = process.argv.includes("--quick");
-const sections: Section[] = [tellSection, persistenceSection, deckSection, gradeSection];
+const sections: Section[] = [
+  tellSection,
+  persistenceSection,
+  clusterSection,
+  shardingSection,
+  deckSection,
+  gradeSection,
+];
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const metrics: Metrics = {};

@@ -61,14 +61,28 @@ export {
   readMajority,
   type UpdateContext,
   type UpdateResponse,
-  type VersionOrder,
   VersionVector,
   type WriteConsistency,
   writeAll,
   writeLocal,
   writeMajority,
 } from "./cluster/ddata/index";
+export * from "./cluster/index";
 export * from "./persistence/index";
+export {
+  type Fault,
+  type FaultSchedule,
+  type RandomFaultOptions,
+  randomFaultSchedule,
+} from "./sim/fault-schedule";
+export {
+  type Address,
+  type LinkFaults,
+  Network,
+  type NetworkEvent,
+  type NetworkOptions,
+  type NetworkStats,
+} from "./sim/network";
 export { type Random, SeededRandom } from "./sim/random";
 export { RealScheduler } from "./sim/real-scheduler";
 export type { Cancellable, Scheduler } from "./sim/scheduler";

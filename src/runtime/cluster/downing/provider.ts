@@ -1,0 +1,47 @@
+import type { Scheduler } from "../../sim/scheduler";
+import type { ClusterEvent } from "../events";
+import type { UniqueAddress } from "../member";
+import type { MembershipState } from "../membership-state";
+import type { TraceRecord } from "../trace";
+
+/** What a node offers the downing agent running on it. */
+export interface DowningContext {
+  readonly self: UniqueAddress;
+  readonly scheduler: Scheduler;
+  /** The node's current membership state. */
+  state(): MembershipState;
+  /** Marks `node` down in this node's gossip (Akka's `cluster.down`). */
+  down(node: UniqueAddress): void;
+  /** Listens to this node's cluster events; returns an unsubscribe function. */
+  subscribe(listener: (event: ClusterEvent) => void): () => void;
+  /** Appends to the cluster trace (decisions, lease outcomes), stamped with this node's time. */
+  record(record: DistributiveOmit<TraceRecord, "at">): void;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A running downing agent on one node incarnation. */
+export interface DowningAgent {
+  /** Called when the node stops (crash or shutdown): cancel timers. */
+  stop(): void;
+}
+
+/**
+ * Decides which unreachable members to down, after Akka's `DowningProvider`. One agent runs on
+ * every node; whether it acts (only on the leader, or everywhere) is its own business.
+ *
+ * @example
+ * // A lab exercise: down any member unreachable for 30 s, but only from the oldest node.
+ * const downOldestSays: DowningProvider = {
+ *   name: "oldest-says",
+ *   start(ctx) {
+ *     return { stop: ctx.subscribe((e) => { if (e.type === "unreachableMember") ... }) };
+ *   },
+ * };
+ */
+export interface DowningProvider {
+  /** For traces and logs, e.g. "split-brain-resolver:keep-majority". */
+  readonly name: string;
+  /** Starts the agent for one node incarnation, once the node has joined. */
+  start(context: DowningContext): DowningAgent;
+}

@@ -1,0 +1,104 @@
+import type { Gossip } from "./gossip";
+import { type Member, type MemberStatus, NOT_UP, nodeKey, type UniqueAddress } from "./member";
+import type { Reachability } from "./reachability";
+
+/** Statuses whose members must have seen a version for convergence (Akka). */
+const CONVERGENCE_STATUS: ReadonlySet<MemberStatus> = new Set(["up", "leaving"]);
+/** Unreachable members with these statuses do not block convergence, and can be removed. */
+const SKIP_UNREACHABLE_STATUS: ReadonlySet<MemberStatus> = new Set(["down", "exiting"]);
+/** Statuses a leader is preferably chosen from. */
+const LEADER_STATUS: ReadonlySet<MemberStatus> = new Set(["up", "leaving"]);
+
+/**
+ * One node's reading of a gossip: convergence, leader, reachability as this node must judge
+ * them. Pure; a node builds a new one whenever its gossip changes.
+ *
+ * @example
+ * const state = sim.node("node-2")?.membershipState();
+ * state?.leader();                       // "node-1#…" on a healthy cluster
+ * state?.convergence(new Set());         // true once everyone has seen the latest gossip
+ */
+export class MembershipState {
+  readonly selfKey: string;
+  private excludingDowned: Reachability | undefined;
+
+  constructor(
+    readonly gossip: Gossip,
+    readonly self: UniqueAddress,
+  ) {
+    this.selfKey = nodeKey(self);
+  }
+
+  get selfMember(): Member | undefined {
+    return this.gossip.member(this.selfKey);
+  }
+
+  get selfStatus(): MemberStatus {
+    return this.selfMember?.status ?? "removed";
+  }
+
+  /** The reachability table without observations made by downed members. */
+  reachabilityExcludingDownedObservers(): Reachability {
+    if (this.excludingDowned === undefined) {
+      const downed = new Set<string>();
+      for (const [k, m] of this.gossip.members) if (m.status === "down") downed.add(k);
+      this.excludingDowned = this.gossip.reachability.removeObservers(downed);
+    }
+    return this.excludingDowned;
+  }
+
+  /**
+   * Convergence, after Akka: every unreachable member (other than this node, and other than
+   * members that confirmed their exit) is down or exiting, and every up or leaving member has
+   * seen this version. Leader actions wait for it, so a leader never acts on a view others lack.
+   */
+  convergence(exitingConfirmed: ReadonlySet<string>): boolean {
+    const g = this.gossip;
+    for (const key of this.reachabilityExcludingDownedObservers().allUnreachableOrTerminated()) {
+      if (key === this.selfKey || exitingConfirmed.has(key)) continue;
+      const m = g.member(key);
+      if (m !== undefined && !SKIP_UNREACHABLE_STATUS.has(m.status)) return false;
+    }
+    for (const [key, m] of g.members) {
+      if (CONVERGENCE_STATUS.has(m.status) && !g.seenBy(key) && !exitingConfirmed.has(key))
+        return false;
+    }
+    return true;
+  }
+
+  /**
+   * The leader: the first member in address order that is up or leaving, among members that are
+   * not down and that this node counts as reachable (itself always). Each side of a partition
+   * therefore has its own leader. Without such a member, the first reachable one of any status.
+   */
+  leader(): string | undefined {
+    const r = this.gossip.reachability;
+    let fallback: Member | undefined;
+    for (const m of this.gossip.sortedMembers()) {
+      if (m.status === "down") continue;
+      const key = nodeKey(m.node);
+      if (key !== this.selfKey && !r.isReachable(key)) continue;
+      if (LEADER_STATUS.has(m.status)) return key;
+      if (fallback === undefined || (fallback.status === "exiting" && m.status !== "exiting"))
+        fallback = m;
+    }
+    return fallback === undefined ? undefined : nodeKey(fallback.node);
+  }
+
+  isLeader(): boolean {
+    return this.leader() === this.selfKey;
+  }
+
+  /** Whether to gossip to `key`: another member that this node itself does not see as unreachable. */
+  validNodeForGossip(key: string): boolean {
+    return key !== this.selfKey && this.gossip.reachability.isReachableFrom(this.selfKey, key);
+  }
+
+  /** The highest up number in use, so the next member up is younger than everyone. */
+  youngestUpNumber(): number {
+    let youngest = 0;
+    for (const m of this.gossip.members.values())
+      if (m.upNumber !== NOT_UP && m.upNumber > youngest) youngest = m.upNumber;
+    return youngest;
+  }
+}

@@ -1,0 +1,280 @@
+import type { Behavior } from "../../actor/behavior";
+import type { ActorRef } from "../../actor/ref";
+import type { Journal, SnapshotStore } from "../../persistence/journal";
+import { InMemoryJournal } from "../../persistence/memory-journal";
+import { InMemorySnapshotStore } from "../../persistence/memory-snapshot-store";
+import type { Address } from "../../sim/network";
+import type { ClusterNode } from "../cluster-node";
+import { nodeKey } from "../member";
+import type { ClusterSimulation } from "../simulation";
+import { downRemovalMargin } from "../singleton/removal-margin";
+import { ClusterSingletonManager } from "../singleton/singleton-manager";
+import { LeastShardAllocationStrategy, type ShardAllocationStrategy } from "./allocation";
+import { ShardCoordinator } from "./coordinator";
+import { advanceSimulation } from "./drive";
+import {
+  type EntityId,
+  type ShardId,
+  type ShardingEnvelope,
+  ShardingMessageExtractor,
+} from "./extractor";
+import { NodeRuntime } from "./node-runtime";
+import { ShardRegion } from "./region";
+import { type ShardingSettings, shardingSettings } from "./settings";
+import { ShardingTrace } from "./trace";
+
+/**
+ * An entity type to shard, after Akka Typed's `Entity(typeKey)(createBehavior)`.
+ *
+ * @example
+ * const accounts: Entity<AccountCommand, AccountCommand> = {
+ *   typeName: "account",
+ *   createBehavior: (id) => account(id), // EventSourcedBehavior with persistenceId `account-${id}`
+ *   extractor: ShardingMessageExtractor.noEnvelope(30, (cmd) => cmd.accountId),
+ *   settings: { passivateIdleAfterMs: 60_000 },
+ * };
+ */
+export interface Entity<M, E = ShardingEnvelope<M>> {
+  /** Names the type; region, coordinator and store ids derive from it. */
+  readonly typeName: string;
+  /** The behaviour of one entity; usually an `EventSourcedBehavior` with id-based persistenceId. */
+  readonly createBehavior: (entityId: EntityId) => Behavior<M>;
+  /** Defaults to `ShardingMessageExtractor.hashCode(settings.numberOfShards)` over envelopes. */
+  readonly extractor?: ShardingMessageExtractor<E, M>;
+  readonly settings?: Partial<ShardingSettings>;
+  /** Defaults to {@link LeastShardAllocationStrategy} with `settings.leastShardAllocation`. */
+  readonly allocationStrategy?: ShardAllocationStrategy;
+}
+
+/**
+ * Where the simulated cluster keeps its events.
+ *
+ * @example
+ * const journal = new InMemoryJournal();
+ * const sharding = new ClusterSharding(sim, { journal, retainTrace: true });
+ * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", ...
+ */
+export interface ClusterShardingOptions {
+  /** The journal every node shares (default: a new `InMemoryJournal`). */
+  readonly journal?: Journal;
+  readonly snapshotStore?: SnapshotStore;
+  /** Keep trace records in memory (default true). */
+  readonly retainTrace?: boolean;
+}
+
+/**
+ * A reference to one sharded entity, used from one node: messages enter the cluster through
+ * that node's shard region, after Akka Typed's `EntityRef`.
+ *
+ * @example
+ * const ref = accounts.entityRefFor("acc-1", "node-3");
+ * ref.tell({ type: "deposit", amount: 5, replyTo: ignoreRef });
+ * const reply = ref.ask<Receipt>((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 5_000);
+ * await sim.advance(5_000);
+ * await reply; // { ok: true, balance: 5 }
+ */
+export class EntityRef<M> {
+  constructor(
+    private readonly type: ShardedEntity<M, unknown>,
+    readonly entityId: EntityId,
+    readonly from: Address,
+  ) {}
+
+  tell(message: M): void {
+    this.type.regionOrThrow(this.from).deliver(this.entityId, message);
+  }
+
+  /**
+   * Sends the command built by `build` and resolves with the entity's reply, or rejects with
+   * `AskTimeoutError` after `timeoutMs` of virtual time (move the simulation forward).
+   */
+  ask<R>(build: (replyTo: ActorRef<R>) => M, timeoutMs: number): Promise<R> {
+    return this.type.regionOrThrow(this.from).ask<R>(this.entityId, build, timeoutMs);
+  }
+}
+
+/**
+ * One entity type sharded across the simulated cluster: a region on every node incarnation and
+ * a coordinator singleton. Send through any running node.
+ *
+ * @example
+ * accounts.tell("node-1", shardingEnvelope("acc-1", { type: "deposit", amount: 5, replyTo }));
+ * accounts.region("node-2")?.hostedShards();
+ */
+export class ShardedEntity<M, E = ShardingEnvelope<M>> {
+  readonly typeName: string;
+  readonly settings: ShardingSettings;
+  readonly extractor: ShardingMessageExtractor<E, M>;
+  private readonly regions = new Map<Address, ShardRegion>();
+  private readonly coordinators = new Map<Address, ShardCoordinator>();
+
+  /** @internal Built by {@link ClusterSharding.init}. */
+  constructor(
+    private readonly sharding: ClusterSharding,
+    readonly entity: Entity<M, E>,
+  ) {
+    this.typeName = entity.typeName;
+    if (!/^[\w-]+$/.test(entity.typeName))
+      throw new Error(`Entity.typeName "${entity.typeName}": use letters, digits, - and _`);
+    this.settings = shardingSettings(entity.settings);
+    this.extractor =
+      entity.extractor ??
+      (ShardingMessageExtractor.hashCode<M>(
+        this.settings.numberOfShards,
+      ) as unknown as ShardingMessageExtractor<E, M>);
+  }
+
+  /** Sends `message` into the cluster through the region on node `from`. */
+  tell(from: Address, message: E): void {
+    this.regionOrThrow(from).deliver(
+      this.extractor.entityId(message),
+      this.extractor.unwrapMessage(message),
+    );
+  }
+
+  /** A reference to entity `entityId` that sends through node `from`. */
+  entityRefFor(entityId: EntityId, from: Address): EntityRef<M> {
+    return new EntityRef<M>(this as ShardedEntity<M, unknown>, entityId, from);
+  }
+
+  /** The shard `entityId` belongs to. */
+  shardId(entityId: EntityId): ShardId {
+    return this.extractor.shardId(entityId);
+  }
+
+  /** The running region at `address`, if its node runs. */
+  region(address: Address): ShardRegion | undefined {
+    const region = this.regions.get(address);
+    return region === undefined || region.isStopped ? undefined : region;
+  }
+
+  /** The coordinator, if one is running (and active) anywhere. */
+  coordinator(): ShardCoordinator | undefined {
+    for (const c of this.coordinators.values()) if (c.isActive) return c;
+    return undefined;
+  }
+
+  /** @internal */
+  regionOrThrow(address: Address): ShardRegion {
+    const region = this.region(address);
+    if (region === undefined)
+      throw new Error(
+        `ShardedEntity "${this.typeName}": no running node at "${address}" to send from`,
+      );
+    return region;
+  }
+
+  /** @internal Starts the region and the coordinator's singleton manager on a new node. */
+  startOn(runtime: NodeRuntime): void {
+    const node = runtime.node;
+    const region = new ShardRegion(runtime, {
+      typeName: this.typeName,
+      settings: this.settings,
+      shardId: (id) => this.extractor.shardId(id),
+      createBehavior: this.entity.createBehavior as (id: EntityId) => Behavior<never>,
+    });
+    this.regions.set(node.address, region);
+    const removalMarginMs =
+      this.settings.removalMarginMs ??
+      downRemovalMargin(this.sharding.simulation.downing, this.sharding.simulation.settings);
+    const strategy =
+      this.entity.allocationStrategy ??
+      new LeastShardAllocationStrategy(this.settings.leastShardAllocation);
+    new ClusterSingletonManager(node, {
+      name: `sharding-coordinator-${this.typeName}`,
+      scheduler: runtime.scheduler,
+      removalMarginMs,
+      record: (r) => this.sharding.trace.emit(r),
+      start: () => {
+        const coordinator = new ShardCoordinator(runtime, {
+          typeName: this.typeName,
+          settings: this.settings,
+          strategy,
+          removalMarginMs,
+        });
+        this.coordinators.set(node.address, coordinator);
+        return {
+          stop: () => {
+            coordinator.stop();
+            if (this.coordinators.get(node.address) === coordinator)
+              this.coordinators.delete(node.address);
+          },
+        };
+      },
+    });
+  }
+}
+
+/**
+ * Cluster sharding in a {@link ClusterSimulation}, after Akka's `ClusterSharding`: every node
+ * incarnation gets an actor system on the simulation's scheduler and a view of one shared
+ * journal; each entity type gets a shard region per node and a coordinator singleton. A crash
+ * kills the node's actor system (entity state is lost); entities start again elsewhere on their
+ * next message and recover from the journal.
+ *
+ * Drive it with `await sim.advance(ms)` (not `runFor`): journal writes are asynchronous.
+ *
+ * @example
+ * const sim = new ClusterSimulation({ seed: 7, nodes: 3, downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }) });
+ * const sharding = new ClusterSharding(sim);
+ * const accounts = sharding.init({ typeName: "account", createBehavior: (id) => account(id) });
+ * await sim.advance(20_000);                    // the cluster forms, the coordinator starts
+ * const done = accounts.entityRefFor("acc-1", "node-2").ask((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 10_000);
+ * await sim.advance(1_000);
+ * await done;                                   // the entity's reply
+ * sharding.trace.records;                       // entityStarted, journalWrite, shardAllocated, ...
+ */
+export class ClusterSharding {
+  readonly simulation: ClusterSimulation;
+  readonly journal: Journal;
+  readonly snapshotStore: SnapshotStore;
+  readonly trace: ShardingTrace;
+  private readonly types: ShardedEntity<unknown, unknown>[] = [];
+  private readonly runtimes = new Map<string, NodeRuntime>();
+
+  constructor(sim: ClusterSimulation, options: ClusterShardingOptions = {}) {
+    this.simulation = sim;
+    this.journal = options.journal ?? new InMemoryJournal();
+    this.snapshotStore = options.snapshotStore ?? new InMemorySnapshotStore();
+    this.trace = new ShardingTrace(() => sim.scheduler.now(), options.retainTrace ?? true);
+    sim.onNodeStarted((node) => this.nodeStarted(node));
+  }
+
+  /**
+   * Moves the simulation forward by `ms` of virtual time, letting journal I/O complete at each
+   * instant: the same run as `sim.advance(ms)`, faster (see {@link advanceSimulation}).
+   */
+  advance(ms: number): Promise<void> {
+    return advanceSimulation(this.simulation.scheduler, ms);
+  }
+
+  /** Starts sharding for an entity type on every node, now and after restarts. */
+  init<M, E = ShardingEnvelope<M>>(entity: Entity<M, E>): ShardedEntity<M, E> {
+    if (this.types.some((t) => t.typeName === entity.typeName))
+      throw new Error(`ClusterSharding.init: entity type "${entity.typeName}" is already started`);
+    const type = new ShardedEntity<M, E>(this, entity);
+    this.types.push(type as unknown as ShardedEntity<unknown, unknown>);
+    for (const runtime of this.runtimes.values()) if (runtime.isAlive) type.startOn(runtime);
+    return type;
+  }
+
+  /** The actor system and journal view of the running incarnation at `address`. */
+  runtime(address: Address): NodeRuntime | undefined {
+    const node = this.simulation.node(address);
+    return node === undefined ? undefined : this.runtimes.get(nodeKey(node.self));
+  }
+
+  private nodeStarted(node: ClusterNode): void {
+    const runtime = new NodeRuntime(node, {
+      scheduler: this.simulation.scheduler,
+      journal: this.journal,
+      snapshotStore: this.snapshotStore,
+      trace: this.trace,
+      seed: (this.simulation.seed * 31 + node.self.uid) | 0,
+    });
+    const key = nodeKey(node.self);
+    this.runtimes.set(key, runtime);
+    node.onTerminated(() => this.runtimes.delete(key));
+    for (const type of this.types) type.startOn(runtime);
+  }
+}

@@ -1,0 +1,514 @@
+import type { PersistentRepr } from "../../persistence/journal";
+import type { Cancellable } from "../../sim/scheduler";
+import type { ClusterEvent } from "../events";
+import { type MemberStatus, nodeKey, type UniqueAddress } from "../member";
+import type { ShardAllocationStrategy } from "./allocation";
+import { type CoordinatorEvent, CoordinatorState } from "./coordinator-state";
+import type { ShardId } from "./extractor";
+import type { NodeRuntime } from "./node-runtime";
+import {
+  type CoordinatorMessage,
+  coordinatorChannel,
+  type RegionMessage,
+  regionChannel,
+} from "./protocol";
+import type { ShardingSettings } from "./settings";
+
+/** Inputs are handled one at a time; while an event is being stored they wait, in order. */
+type Input =
+  | { readonly kind: "message"; readonly from: UniqueAddress; readonly message: CoordinatorMessage }
+  | { readonly kind: "removed"; readonly region: UniqueAddress; readonly previous: MemberStatus }
+  | { readonly kind: "terminate"; readonly region: UniqueAddress }
+  | { readonly kind: "rebalance" }
+  | { readonly kind: "allocate"; readonly shard: ShardId }
+  | { readonly kind: "handOffTimeout"; readonly shard: ShardId; readonly id: number };
+
+interface HandOff {
+  readonly id: number;
+  readonly shard: ShardId;
+  readonly owner: UniqueAddress;
+  readonly awaiting: Set<string>;
+  phase: "begin" | "hand-off";
+  readonly timeout: Cancellable;
+}
+
+const ALLOCATABLE: ReadonlySet<MemberStatus> = new Set(["up", "weakly-up"]);
+
+/**
+ * The persistence id of an entity type's coordinator state.
+ *
+ * @example
+ * await sharding.journal.read(coordinatorPersistenceId("counter"), 1, 100); // its allocations
+ */
+export function coordinatorPersistenceId(typeName: string): string {
+  return `sharding-coordinator-${typeName}`;
+}
+
+/**
+ * Decides where every shard of one entity type lives, after Akka's persistent
+ * `ShardCoordinator`. It runs as a cluster singleton, stores its decisions in the journal
+ * (so its successor replays them), allocates new shards with the allocation strategy, moves
+ * shards with a hand-off (every region stops routing to the shard, then its owner stops every
+ * entity, and only then does the shard get a new home), and frees the shards of regions whose
+ * node was removed, after the removal margin.
+ *
+ * Started and stopped by the {@link ClusterSingletonManager} that {@link ClusterSharding.init}
+ * runs on every node.
+ *
+ * @example
+ * const coordinator = new ShardCoordinator(runtime, {
+ *   typeName: "account", settings, strategy: new LeastShardAllocationStrategy(), removalMarginMs: 20_000,
+ * });
+ * // ... later, on hand-over:
+ * coordinator.stop();
+ */
+export class ShardCoordinator {
+  readonly typeName: string;
+  private readonly state = new CoordinatorState();
+  private readonly persistenceId: string;
+  private readonly self: UniqueAddress;
+  private phase: "recovering" | "active" | "stopped" = "recovering";
+  private writing = false;
+  private sequenceNr = 0;
+  private readonly queue: Input[] = [];
+  private readonly handOffs = new Map<ShardId, HandOff>();
+  private nextHandOffId = 1;
+  private readonly waitingForHome = new Map<ShardId, UniqueAddress[]>();
+  private readonly shuttingDown = new Set<string>();
+  private readonly unackedHosts = new Map<ShardId, Cancellable>();
+  private readonly terminations = new Map<string, Cancellable>();
+  private readonly cleanup: (() => void)[] = [];
+  private rebalanceTimer: Cancellable | undefined;
+
+  constructor(
+    private readonly runtime: NodeRuntime,
+    private readonly options: {
+      readonly typeName: string;
+      readonly settings: ShardingSettings;
+      readonly strategy: ShardAllocationStrategy;
+      readonly removalMarginMs: number;
+    },
+  ) {
+    this.typeName = options.typeName;
+    this.self = runtime.self;
+    this.persistenceId = coordinatorPersistenceId(options.typeName);
+    runtime.trace.emit({ type: "coordinatorStarted", typeName: this.typeName, node: this.self });
+    const node = runtime.node;
+    this.cleanup.push(
+      node.receiveOn(coordinatorChannel(this.typeName), (from, message) =>
+        this.enqueue({ kind: "message", from, message: message as CoordinatorMessage }),
+      ),
+      node.subscribe((e) => this.onClusterEvent(e)),
+    );
+    this.track(this.recover()).then(
+      () => this.recovered(),
+      (error: unknown) => {
+        if (this.phase !== "stopped") throw error;
+      },
+    );
+  }
+
+  get isActive(): boolean {
+    return this.phase === "active";
+  }
+
+  /** Where `shard` lives, as this coordinator knows it. */
+  homeOf(shard: ShardId): UniqueAddress | undefined {
+    return this.state.homeOf(shard);
+  }
+
+  /** Stops this coordinator (hand-over or node stop); its state stays in the journal. */
+  stop(): void {
+    if (this.phase === "stopped") return;
+    this.phase = "stopped";
+    this.rebalanceTimer?.cancel();
+    for (const c of this.cleanup) c();
+    for (const h of this.handOffs.values()) h.timeout.cancel();
+    for (const t of this.unackedHosts.values()) t.cancel();
+    for (const t of this.terminations.values()) t.cancel();
+    this.queue.length = 0;
+    this.runtime.trace.emit({
+      type: "coordinatorStopped",
+      typeName: this.typeName,
+      node: this.self,
+    });
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    return this.runtime.scheduler.track(p);
+  }
+
+  private now(): number {
+    return this.runtime.scheduler.now();
+  }
+
+  // ---- recovery ---------------------------------------------------------------------------
+
+  private async recover(): Promise<void> {
+    const journal = this.runtime.journal;
+    const highest = await journal.highestSequenceNr(this.persistenceId);
+    if (highest > 0) {
+      const events = await journal.read(this.persistenceId, 1, highest);
+      for (const repr of events) this.state.apply(repr.event as CoordinatorEvent);
+    }
+    this.sequenceNr = highest;
+  }
+
+  private recovered(): void {
+    if (this.phase !== "recovering") return;
+    this.phase = "active";
+    // Regions from the stored state whose node is gone: a newer incarnation at the same
+    // address proves the old one dead; otherwise it may still run behind a partition, so wait.
+    const members = this.runtime.node.state().members;
+    for (const region of this.state.regions()) {
+      const key = nodeKey(region);
+      const member = members.find((m) => nodeKey(m.node) === key);
+      if (member !== undefined && member.status !== "down") continue;
+      const replaced = members.some(
+        (m) => m.node.address === region.address && m.node.uid !== region.uid,
+      );
+      if (member === undefined)
+        this.scheduleTermination(region, replaced ? 0 : this.options.removalMarginMs);
+    }
+    this.scheduleRebalance();
+    this.allocateHomeless();
+    this.drain();
+  }
+
+  // ---- the input queue --------------------------------------------------------------------
+
+  private enqueue(input: Input): void {
+    if (this.phase === "stopped") return;
+    this.queue.push(input);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.phase === "active" && !this.writing && this.queue.length > 0) {
+      this.handle(this.queue.shift() as Input);
+    }
+  }
+
+  private persist(event: CoordinatorEvent, then: () => void): void {
+    this.writing = true;
+    const repr: PersistentRepr = {
+      persistenceId: this.persistenceId,
+      sequenceNr: this.sequenceNr + 1,
+      event,
+      timestamp: this.now(),
+      tags: [],
+      writerUuid: String(this.self.uid),
+      manifest: "",
+    };
+    this.track(this.runtime.journal.append([repr])).then(
+      () => {
+        if (this.phase === "stopped") return;
+        this.sequenceNr = repr.sequenceNr;
+        this.state.apply(event);
+        this.writing = false;
+        then();
+        this.drain();
+      },
+      () => {
+        // Another coordinator wrote first (or this node is gone): this one must not go on.
+        this.stop();
+      },
+    );
+  }
+
+  private handle(input: Input): void {
+    switch (input.kind) {
+      case "message":
+        this.onMessage(input.from, input.message);
+        return;
+      case "removed": {
+        const key = nodeKey(input.region);
+        if (this.state.region(key) === undefined) return;
+        this.scheduleTermination(
+          input.region,
+          input.previous === "exiting" ? 0 : this.options.removalMarginMs,
+        );
+        return;
+      }
+      case "terminate":
+        this.terminateRegion(input.region);
+        return;
+      case "rebalance":
+        this.rebalance();
+        return;
+      case "allocate":
+        if (this.state.homeOf(input.shard) === undefined && !this.handOffs.has(input.shard))
+          this.allocate(input.shard, undefined);
+        return;
+      case "handOffTimeout": {
+        const h = this.handOffs.get(input.shard);
+        if (h === undefined || h.id !== input.id) return;
+        // The shard stays where it was; whoever waited asks again and gets that home.
+        this.finishHandOff(input.shard);
+        return;
+      }
+    }
+  }
+
+  private onClusterEvent(e: ClusterEvent): void {
+    if (e.type === "memberRemoved")
+      this.enqueue({ kind: "removed", region: e.member.node, previous: e.previousStatus });
+  }
+
+  private scheduleTermination(region: UniqueAddress, delayMs: number): void {
+    const key = nodeKey(region);
+    if (this.terminations.has(key)) return;
+    this.terminations.set(
+      key,
+      this.runtime.scheduler.schedule(delayMs, () => {
+        this.terminations.delete(key);
+        this.enqueue({ kind: "terminate", region });
+      }),
+    );
+  }
+
+  // ---- messages ---------------------------------------------------------------------------
+
+  private onMessage(from: UniqueAddress, message: CoordinatorMessage): void {
+    switch (message.type) {
+      case "Register":
+        this.register(from);
+        return;
+      case "GetShardHome":
+        this.getShardHome(message.shard, from);
+        return;
+      case "ShardStarted":
+        this.unackedHosts.get(message.shard)?.cancel();
+        this.unackedHosts.delete(message.shard);
+        return;
+      case "BeginHandOffAck": {
+        const h = this.handOffs.get(message.shard);
+        if (h === undefined || h.phase !== "begin") return;
+        h.awaiting.delete(nodeKey(from));
+        this.continueHandOff(h);
+        return;
+      }
+      case "ShardStopped": {
+        const h = this.handOffs.get(message.shard);
+        if (h === undefined || h.phase !== "hand-off" || nodeKey(h.owner) !== nodeKey(from)) return;
+        this.persist({ type: "shardHomeDeallocated", shard: message.shard }, () => {
+          this.runtime.trace.emit({
+            type: "shardDeallocated",
+            typeName: this.typeName,
+            shard: message.shard,
+            node: this.self,
+          });
+          this.finishHandOff(message.shard);
+          this.allocateHomeless();
+        });
+        return;
+      }
+      case "GracefulShutdownReq": {
+        const key = nodeKey(from);
+        if (this.state.region(key) === undefined) return;
+        this.shuttingDown.add(key);
+        for (const shard of this.state.shardsOf(key)) this.startHandOff(shard);
+        return;
+      }
+    }
+  }
+
+  private memberStatus(key: string): MemberStatus | undefined {
+    return this.runtime.node.membershipState().gossip.member(key)?.status;
+  }
+
+  private register(region: UniqueAddress): void {
+    const key = nodeKey(region);
+    const status = this.memberStatus(key);
+    if (status === undefined || !ALLOCATABLE.has(status)) return;
+    const ack = () => this.toRegion(region, { type: "RegisterAck" });
+    if (this.state.region(key) !== undefined) {
+      ack();
+      return;
+    }
+    const older = this.state
+      .regions()
+      .find((r) => r.address === region.address && r.uid !== region.uid);
+    if (older !== undefined) {
+      // A new incarnation at the same address: the old one is certainly dead.
+      this.terminateRegion(older);
+      this.queue.unshift({ kind: "message", from: region, message: { type: "Register" } });
+      return;
+    }
+    this.persist({ type: "regionRegistered", region }, ack);
+  }
+
+  private getShardHome(shard: ShardId, requester: UniqueAddress): void {
+    if (this.handOffs.has(shard)) {
+      const waiting = this.waitingForHome.get(shard) ?? [];
+      if (!waiting.some((w) => nodeKey(w) === nodeKey(requester))) waiting.push(requester);
+      this.waitingForHome.set(shard, waiting);
+      return;
+    }
+    const home = this.state.homeOf(shard);
+    if (home === undefined) this.allocate(shard, requester);
+    else {
+      // A home on a downed or removed node is about to be freed: say nothing, the requester
+      // asks again and gets the new home once the region is terminated.
+      const status = this.memberStatus(nodeKey(home));
+      if (status !== undefined && status !== "down")
+        this.toRegion(requester, { type: "ShardHome", shard, region: home });
+    }
+  }
+
+  /** Regions that may get new shards: registered, up, reachable, not leaving. */
+  private eligible(): (key: string) => boolean {
+    const gossip = this.runtime.node.membershipState().gossip;
+    const self = nodeKey(this.self);
+    return (key) => {
+      const status = gossip.member(key)?.status;
+      return (
+        status !== undefined &&
+        ALLOCATABLE.has(status) &&
+        (key === self || gossip.reachability.isReachable(key)) &&
+        !this.shuttingDown.has(key)
+      );
+    };
+  }
+
+  private allocate(shard: ShardId, requester: UniqueAddress | undefined): void {
+    const key = this.options.strategy.allocateShard(shard, this.state.allocations(this.eligible()));
+    const region = key === undefined ? undefined : this.state.region(key);
+    if (region === undefined) return; // no region yet: the requester asks again
+    this.persist({ type: "shardHomeAllocated", shard, region }, () => {
+      this.runtime.trace.emit({
+        type: "shardAllocated",
+        typeName: this.typeName,
+        shard,
+        region,
+        node: this.self,
+      });
+      this.hostShard(shard, region);
+      if (requester !== undefined && nodeKey(requester) !== nodeKey(region))
+        this.toRegion(requester, { type: "ShardHome", shard, region });
+    });
+  }
+
+  private hostShard(shard: ShardId, region: UniqueAddress): void {
+    this.unackedHosts.get(shard)?.cancel();
+    this.toRegion(region, { type: "HostShard", shard });
+    this.unackedHosts.set(
+      shard,
+      this.runtime.scheduler.schedule(this.options.settings.retryIntervalMs, () => {
+        if (this.phase !== "active") return;
+        const home = this.state.homeOf(shard);
+        if (home !== undefined && nodeKey(home) === nodeKey(region)) this.hostShard(shard, region);
+        else this.unackedHosts.delete(shard);
+      }),
+    );
+  }
+
+  private terminateRegion(region: UniqueAddress): void {
+    const key = nodeKey(region);
+    if (this.state.region(key) === undefined) return;
+    const shards = this.state.shardsOf(key);
+    this.persist({ type: "regionTerminated", region }, () => {
+      this.shuttingDown.delete(key);
+      for (const shard of shards) {
+        this.runtime.trace.emit({
+          type: "shardDeallocated",
+          typeName: this.typeName,
+          shard,
+          node: this.self,
+        });
+        if (this.handOffs.has(shard)) this.finishHandOff(shard);
+      }
+      for (const h of [...this.handOffs.values()]) {
+        if (h.awaiting.delete(key)) this.continueHandOff(h);
+      }
+      this.allocateHomeless();
+    });
+  }
+
+  // ---- rebalancing and hand-off -----------------------------------------------------------
+
+  private scheduleRebalance(): void {
+    this.rebalanceTimer = this.runtime.scheduler.schedule(
+      this.options.settings.rebalanceIntervalMs,
+      () => {
+        if (this.phase === "stopped") return;
+        this.enqueue({ kind: "rebalance" });
+        this.scheduleRebalance();
+      },
+    );
+  }
+
+  /**
+   * Shards that lost their home (hand-off done, region gone) get a new one at once, queued with
+   * one write each. Akka waits for the next message unless remember-entities is on; allocating
+   * eagerly keeps the allocation (and the demos' picture of it) complete, so rebalancing
+   * converges without traffic. Entities still start lazily unless remembered.
+   */
+  private allocateHomeless(): void {
+    const shards = this.state.unallocated().filter((s) => !this.handOffs.has(s));
+    for (const shard of shards.reverse()) this.queue.unshift({ kind: "allocate", shard });
+  }
+
+  private rebalance(): void {
+    this.allocateHomeless();
+    const inProgress = new Set(this.handOffs.keys());
+    for (const shard of this.options.strategy.rebalance(
+      this.state.allocations(this.eligible()),
+      inProgress,
+    ))
+      this.startHandOff(shard);
+  }
+
+  private startHandOff(shard: ShardId): void {
+    const owner = this.state.homeOf(shard);
+    if (owner === undefined || this.handOffs.has(shard)) return;
+    const id = this.nextHandOffId++;
+    const regions = this.state.regions();
+    const h: HandOff = {
+      id,
+      shard,
+      owner,
+      awaiting: new Set(regions.map(nodeKey)),
+      phase: "begin",
+      timeout: this.runtime.scheduler.schedule(this.options.settings.handOffTimeoutMs, () =>
+        this.enqueue({ kind: "handOffTimeout", shard, id }),
+      ),
+    };
+    this.handOffs.set(shard, h);
+    this.runtime.trace.emit({
+      type: "shardHandOffStarted",
+      typeName: this.typeName,
+      shard,
+      region: owner,
+      node: this.self,
+    });
+    for (const region of regions) this.toRegion(region, { type: "BeginHandOff", shard });
+    this.continueHandOff(h);
+  }
+
+  private continueHandOff(h: HandOff): void {
+    if (h.phase !== "begin" || h.awaiting.size > 0) return;
+    h.phase = "hand-off";
+    this.toRegion(h.owner, { type: "HandOff", shard: h.shard });
+  }
+
+  private finishHandOff(shard: ShardId): void {
+    const h = this.handOffs.get(shard);
+    if (h === undefined) return;
+    h.timeout.cancel();
+    this.handOffs.delete(shard);
+    const waiting = this.waitingForHome.get(shard) ?? [];
+    this.waitingForHome.delete(shard);
+    // Answer in the queue's order, after whatever this step stores.
+    for (const requester of waiting.reverse())
+      this.queue.unshift({
+        kind: "message",
+        from: requester,
+        message: { type: "GetShardHome", shard },
+      });
+  }
+
+  private toRegion(region: UniqueAddress, message: RegionMessage): void {
+    this.runtime.node.send(region, regionChannel(this.typeName), message);
+  }
+}
