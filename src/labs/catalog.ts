@@ -24,6 +24,8 @@ export interface LabBundle {
   solution: Record<string, string>;
   /** Check files, keyed `checks/<name>.test.ts`, in run order. */
   checks: Record<string, string>;
+  /** Cluster labs: what replays a seed for the trace view. */
+  trace?: { file: string; export: string };
 }
 
 function folder(slug: string, name: "starter" | "solution" | "checks"): Record<string, string> {
@@ -47,6 +49,10 @@ export function labBundle(slug: string, meta: LabMeta): LabBundle {
     if (!(file in solution))
       throw new Error(`labs/${slug}/lab.json: ${file} is missing from solution/`);
   }
+  if (meta.trace && !(meta.trace.file in starter))
+    throw new Error(
+      `labs/${slug}/lab.json: trace.file ${meta.trace.file} is missing from starter/`,
+    );
   if (Object.keys(checks).length === 0) throw new Error(`labs/${slug}/checks/ has no *.test.ts`);
   const pick = (from: Record<string, string>, names: string[]) =>
     Object.fromEntries(names.map((n) => [n, from[n] as string]));
@@ -59,6 +65,7 @@ export function labBundle(slug: string, meta: LabMeta): LabBundle {
     starter: pick(starter, [...meta.editable, ...meta.readonly]),
     solution: pick(solution, meta.editable),
     checks,
+    ...(meta.trace ? { trace: meta.trace } : {}),
   };
 }
 

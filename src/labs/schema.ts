@@ -18,6 +18,16 @@ export const labMetaSchema = z.object({
   /** Whole-run timeout for the checks, in seconds. */
   timeoutSeconds: z.number().positive().max(600).default(30),
   order: z.number().int().positive().default(100),
+  /**
+   * Cluster labs: the lab file and export that replay one seed for the trace view, as
+   * `(seed: number) => Promise<{ cluster: TraceRecord[]; sharding: ShardingRecord[] }>`.
+   */
+  trace: z
+    .object({
+      file: labFile,
+      export: z.string().regex(/^[A-Za-z_$][\w$]*$/, "must be an export name"),
+    })
+    .optional(),
 });
 
 export type LabMeta = z.infer<typeof labMetaSchema>;

@@ -1,9 +1,10 @@
 import type { LabBundle } from "../catalog";
 import type { V3Results } from "../results";
+import type { TraceMarker } from "../trace-marker";
 import type { LabEditor } from "./editor";
 import { type LabProgress, ProgressStore } from "./progress";
 import { renderResults } from "./render-results";
-import { prepareNextRun, runChecksInWorker } from "./run-checks";
+import { prepareNextRun, replayTraceInWorker, runChecksInWorker } from "./run-checks";
 import { zip } from "./zip";
 
 /**
@@ -47,7 +48,13 @@ class LabPage {
     const saved = await this.store.load(this.lab.slug).catch(() => undefined);
     if (saved) this.restore(saved);
     this.selectTab(this.open, false);
-    if (this.results) renderResults(byId("results"), this.results, "Results of your last run.");
+    if (this.results)
+      renderResults(
+        byId("results"),
+        this.results,
+        "Results of your last run.",
+        this.renderOptions(),
+      );
     // Monaco is heavy: let the page paint and become usable first.
     const mount = () => {
       prepareNextRun();
@@ -60,6 +67,67 @@ class LabPage {
   status(text: string): void {
     const el = document.querySelector(".editor-status");
     if (el) el.textContent = text;
+  }
+
+  /** Cluster labs turn a failing check's seed into a "Show trace" button. */
+  private renderOptions() {
+    if (!this.lab.trace) return {};
+    return { lab: this.lab.slug, onTrace: (marker: TraceMarker) => void this.showTrace(marker) };
+  }
+
+  /**
+   * Replays the marker's seed with the code as it is now (the run is deterministic, so with
+   * unchanged code it is the run that failed) and draws its timeline in the trace panel.
+   */
+  private async showTrace(marker: TraceMarker): Promise<void> {
+    const trace = this.lab.trace;
+    if (!trace) return;
+    const panel = byId("trace-panel");
+    const heading = document.createElement("h2");
+    heading.id = "trace-title";
+    heading.tabIndex = -1;
+    heading.textContent = `Trace of seed ${marker.seed}`;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close trace";
+    close.addEventListener("click", () => {
+      panel.hidden = true;
+      panel.replaceChildren();
+    });
+    const status = document.createElement("p");
+    status.className = "muted trace-status";
+    status.setAttribute("role", "status");
+    status.textContent = `Replaying seed ${marker.seed} with your code…`;
+    const body = document.createElement("div");
+    body.className = "trace-body";
+    panel.dataset.seed = String(marker.seed);
+    panel.dataset.state = "loading";
+    panel.replaceChildren(heading, close, status, body);
+    panel.hidden = false;
+    panel.scrollIntoView({ block: "start" });
+    heading.focus();
+    try {
+      const [replayed, { buildTimeline }, { renderTrace }] = await Promise.all([
+        replayTraceInWorker({
+          files: this.allFiles(),
+          file: trace.file,
+          exportName: trace.export,
+          seed: marker.seed,
+          timeoutMs: this.lab.timeoutSeconds * 1000,
+        }),
+        import("../trace-timeline"),
+        import("./trace-view"),
+      ]);
+      if (panel.dataset.seed !== String(marker.seed)) return;
+      const timeline = buildTimeline(replayed.cluster, replayed.sharding);
+      renderTrace(body, timeline, marker.seed);
+      status.textContent = `Seed ${marker.seed}, replayed with your current code: ${timeline.events.length} events over ${(timeline.endMs / 1000).toFixed(0)} s of virtual time.`;
+      panel.dataset.state = "ready";
+    } catch (e) {
+      if (panel.dataset.seed !== String(marker.seed)) return;
+      status.textContent = e instanceof Error ? e.message : String(e);
+      panel.dataset.state = "error";
+    }
   }
 
   private starterFiles(): Record<string, string> {
@@ -217,7 +285,7 @@ class LabPage {
         },
       });
       this.results = outcome.results;
-      renderResults(target, outcome.results);
+      renderResults(target, outcome.results, undefined, this.renderOptions());
       target.dataset.lastRunMs = String(Math.round(outcome.wallMs));
       target.dataset.runs = String(Number(target.dataset.runs ?? 0) + 1);
       await this.save();

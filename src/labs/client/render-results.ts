@@ -1,10 +1,23 @@
 import { taskIdOf, type V3Results, type V3TestResult } from "../results";
+import { parseTraceMarkers, type TraceMarker } from "../trace-marker";
+
+export interface RenderOptions {
+  /** The lab on the page: only its trace markers become buttons. */
+  lab?: string;
+  /** Cluster labs: open the trace of a failing seed. */
+  onTrace?: (marker: TraceMarker) => void;
+}
 
 /**
  * Draws v3 results grouped by task. Built with DOM nodes and textContent only: messages and
  * output come from the learner's code and must never be parsed as HTML.
  */
-export function renderResults(target: HTMLElement, results: V3Results, note?: string): void {
+export function renderResults(
+  target: HTMLElement,
+  results: V3Results,
+  note?: string,
+  options: RenderOptions = {},
+): void {
   const doc = target.ownerDocument;
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
     const node = doc.createElement(tag);
@@ -37,7 +50,21 @@ export function renderResults(target: HTMLElement, results: V3Results, note?: st
       item.dataset.status = test.status;
       const short = test.name.split(" > ").slice(1).join(" > ") || test.name;
       item.append(el("span", `status ${test.status}`, test.status), el("span", undefined, short));
-      if (test.message) item.append(el("pre", "message", test.message));
+      if (test.message) {
+        item.append(el("pre", "message", test.message));
+        const { onTrace } = options;
+        const seeds = new Set<number>();
+        for (const marker of onTrace ? parseTraceMarkers(test.message) : []) {
+          if (options.lab !== undefined && marker.lab !== options.lab) continue;
+          if (seeds.has(marker.seed)) continue;
+          seeds.add(marker.seed);
+          const button = el("button", "trace-link", `Show trace of seed ${marker.seed}`);
+          button.type = "button";
+          button.dataset.seed = String(marker.seed);
+          button.addEventListener("click", () => onTrace?.(marker));
+          item.append(button);
+        }
+      }
       if (test.output) {
         item.append(el("div", "label", "Console output"), el("pre", "output", test.output));
       }

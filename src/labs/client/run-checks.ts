@@ -1,6 +1,7 @@
 import { errorResults, taskIdOf, type V3Results } from "../results";
 import type { CheckRunTimings } from "../runner/core";
-import type { RunRequest, WorkerEvent } from "../worker/protocol";
+import type { LabTrace } from "../runner/trace";
+import type { RunRequest, TraceRequest, WorkerEvent } from "../worker/protocol";
 
 export interface BrowserRunOptions {
   files: Record<string, string>;
@@ -116,4 +117,49 @@ export function timeoutResults(timeoutMs: number, runningTest: string | undefine
       ...(taskId === undefined ? {} : { task_id: taskId }),
     },
   ]);
+}
+
+/**
+ * Replays one seed of a cluster lab with the learner's files in a fresh worker, for the trace
+ * view. The run is deterministic, so this is the very run whose check failed.
+ */
+export function replayTraceInWorker(options: {
+  files: Record<string, string>;
+  file: string;
+  exportName: string;
+  seed: number;
+  timeoutMs: number;
+}): Promise<LabTrace> {
+  const worker = newWorker();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      worker.terminate();
+      reject(
+        new Error(
+          `The replay of seed ${options.seed} did not finish in ${options.timeoutMs / 1000} s`,
+        ),
+      );
+    }, options.timeoutMs);
+    worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
+      const event = message.data;
+      if (event.type !== "trace" && event.type !== "crash") return;
+      clearTimeout(timer);
+      worker.terminate();
+      if (event.type === "trace") resolve(event.trace);
+      else reject(new Error(event.message));
+    };
+    worker.onerror = (error) => {
+      clearTimeout(timer);
+      worker.terminate();
+      reject(new Error(`The trace worker failed to start: ${error.message}`));
+    };
+    const request: TraceRequest = {
+      type: "trace",
+      files: options.files,
+      file: options.file,
+      exportName: options.exportName,
+      seed: options.seed,
+    };
+    worker.postMessage(request);
+  });
 }

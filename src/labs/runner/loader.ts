@@ -91,6 +91,12 @@ export class ModuleLoader {
     return this.load(path);
   }
 
+  /** Loads one of the learner's files on its own, outside any check (a trace replay). */
+  importFile(path: string): Record<string, unknown> {
+    if (!(path in this.input.files)) throw new Error(`No lab file named ${path}`);
+    return this.load(path);
+  }
+
   private compile(path: string, source: string): string {
     let code = this.compiled.get(path);
     if (code === undefined) {

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { runChecks } from "../runner/core";
-import type { RunRequest, WorkerEvent } from "./protocol";
+import { replayTrace } from "../runner/trace";
+import type { RunRequest, TraceRequest, WorkerEvent } from "./protocol";
 
 /**
  * The dedicated worker a lab page starts for each run of the checks. It only adapts messages:
@@ -23,8 +24,18 @@ function post(event: WorkerEvent): void {
   self.postMessage(event);
 }
 
-self.onmessage = async (message: MessageEvent<RunRequest>) => {
+self.onmessage = async (message: MessageEvent<RunRequest | TraceRequest>) => {
   const request = message.data;
+  if (request?.type === "trace") {
+    try {
+      const trace = await replayTrace({ ...request, runtime: await runtimeLoading });
+      post({ type: "trace", trace });
+    } catch (e) {
+      const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      post({ type: "crash", message: `The trace replay failed: ${text}` });
+    }
+    return;
+  }
   if (request?.type !== "run") return;
   try {
     const runtime = await runtimeLoading;
