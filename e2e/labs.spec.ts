@@ -48,6 +48,22 @@ const LAB_CASES: LabCase[] = [
       hangs: "1. The Thread aggregate > CreateThread",
     },
   },
+  {
+    slug: "sharding-crash",
+    // Three shards instead of twelve: stable and in range, but carts crowd together.
+    wrongChange: {
+      file: "extractors.ts",
+      from: "Math.abs(hash) % NUMBER_OF_SHARDS",
+      to: "Math.abs(hash) % 3",
+      task: "1",
+      failing: "carts spread over the shards",
+    },
+    loop: {
+      file: "cart.ts",
+      before: "switch (command.type) {",
+      hangs: "1. Route by cart > on the cluster",
+    },
+  },
 ];
 
 interface LabMeta {
@@ -355,4 +371,48 @@ test("the editor knows the runtime's types: a wrong use of @runtime is flagged, 
     'import { Behaviors } from "@runtime";\nexport const wrong: number = Behaviors.same;\n',
   );
   await expect(squiggles.first()).toBeVisible({ timeout: 20_000 });
+});
+
+test("a failing cluster check opens the trace of its seed, replayed with the learner's code", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const slug = "sharding-crash";
+  await openLab(page, slug);
+  // The right extractors with the starter's in-memory cart: only the cluster checks fail.
+  await replaceFile(page, "extractors.ts", solutionOf(slug, "extractors.ts"));
+  await replaceFile(page, "cart.ts", starterOf(slug, "cart.ts"));
+  await runChecks(page, 1, 40_000);
+  const failing = page.locator('#results .task[data-task="3"] li[data-status=fail]').first();
+  await expect(failing.locator(".message")).toContainText(
+    /seed (\d+) \[trace seed=\1 lab=sharding-crash\]/,
+  );
+  const button = failing.getByRole("button", { name: /^Show trace of seed \d+$/ });
+  const seed = await button.getAttribute("data-seed");
+  expect(seed).toMatch(/^\d+$/);
+  await button.click();
+
+  const panel = page.locator("#trace-panel");
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole("heading", { name: `Trace of seed ${seed}` })).toBeFocused();
+  await expect(panel).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+  await expect(panel).toHaveAttribute("data-seed", seed ?? "");
+  // The drawing: one row per node, a crashed incarnation, shard and entity marks.
+  const svg = panel.locator("svg.trace-svg");
+  await expect(svg).toHaveAttribute(
+    "aria-label",
+    new RegExp(`seed ${seed} .*crashed: node-\\d at`),
+  );
+  await expect(svg.locator("text.trace-node")).toHaveText(["node-1", "node-2", "node-3"]);
+  await expect(svg.locator("text.trace-crash")).toHaveCount(1);
+  expect(await svg.locator("rect.trace-shard").count()).toBeGreaterThan(0);
+  expect(await svg.locator("circle.trace-entity").count()).toBeGreaterThan(0);
+  // The table fallback lists the same run's events, the crash among them.
+  await panel.getByText(/^All \d+ events as a table$/).click();
+  const table = panel.getByRole("table", { name: `Events of seed ${seed}, in virtual time` });
+  await expect(table.locator("tr", { hasText: "node crashed" })).toHaveCount(1);
+  await expect(table.locator("tr[data-kind=entity]").first()).toBeVisible();
+
+  await panel.getByRole("button", { name: "Close trace" }).click();
+  await expect(panel).toBeHidden();
 });
