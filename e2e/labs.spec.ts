@@ -120,8 +120,11 @@ async function pasteSolution(
   }
 }
 
-/** Clicks Run checks and waits for the n-th run to finish; returns its wall time in ms. */
-async function runChecks(page: Page, n: number, timeout = 20_000): Promise<number> {
+/**
+ * Clicks Run checks and waits for the n-th run to finish; returns its wall time in ms. The
+ * default wait covers the longest lab timeout (sharding-crash: 30 s) with room to spare.
+ */
+async function runChecks(page: Page, n: number, timeout = 35_000): Promise<number> {
   await page.getByRole("button", { name: /Run checks/ }).click();
   const results = page.locator(`#results[data-runs="${n}"]`);
   await expect(results).toBeAttached({ timeout });
@@ -382,7 +385,7 @@ test("a failing cluster check opens the trace of its seed, replayed with the lea
   // The right extractors with the starter's in-memory cart: only the cluster checks fail.
   await replaceFile(page, "extractors.ts", solutionOf(slug, "extractors.ts"));
   await replaceFile(page, "cart.ts", starterOf(slug, "cart.ts"));
-  await runChecks(page, 1, 40_000);
+  await runChecks(page, 1);
   const failing = page.locator('#results .task[data-task="3"] li[data-status=fail]').first();
   await expect(failing.locator(".message")).toContainText(
     /seed (\d+) \[trace seed=\1 lab=sharding-crash\]/,
