@@ -206,7 +206,7 @@ test.describe("navigation", () => {
     await page.keyboard.press("ArrowRight");
     await expect(status).toHaveText("Step 1 of 3");
     // Hidden slides are out of the accessibility tree and inert; there is no application role.
-    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(29);
+    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(31);
     expect(
       await page
         .locator(".deck-slide[hidden]")
@@ -306,7 +306,7 @@ test.describe("reading and printing", () => {
   test("reading mode stacks every slide with its notes", async ({ page }) => {
     await page.goto(deck(AKKA, "?mode=read"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "read");
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(30);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(32);
     await expect(page.locator(".slide-notes").first()).toBeVisible();
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     await expect(page.locator(".deck-slide").nth(16).locator("[data-step]")).toBeVisible();
@@ -315,7 +315,7 @@ test.describe("reading and printing", () => {
   test("print gives one page per slide", async ({ page }) => {
     await openDeck(page, AKKA, "#8.1");
     await page.emulateMedia({ media: "print" });
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(30);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(32);
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
     expect(pdfPages(pdf)).toBe(30);

@@ -160,7 +160,8 @@ class Run {
   partition: { sideA: string[]; sideB: string[] } | null = null;
   private readonly homes = new Map<string, Map<string, UniqueAddress>>();
   private readonly incarnations = new Map<string, number>();
-  private readonly starts = new Map<string, number>();
+  /** The simulation starts every node in its constructor, before anyone can subscribe. */
+  private readonly starts = new Map<string, number>(NODES.map((a) => [a, 1]));
   private readonly coordinators = new Map<string, UniqueAddress>();
   private readonly narrator = new Narrator();
 

@@ -88,12 +88,15 @@ export const mount: MountDemo = (root, id, logs) => {
       ),
     );
     scrollToEnd(lines);
-    const problems = [...view.splitBrain, ...view.doubleRuns.slice(0, 3)];
-    verdict.hidden = problems.length === 0;
-    verdict.textContent =
-      view.splitBrain.length > 0
-        ? `Split brain: ${view.splitBrain.join("; ")}. Ran twice: ${view.doubleRuns.length} times (${view.doubleRuns.slice(0, 2).join("; ")}…)`
-        : `Ran twice: ${view.doubleRuns.slice(0, 3).join("; ")}`;
+    verdict.hidden = view.splitBrain.length === 0 && view.doubleRuns.length === 0;
+    verdict.textContent = [
+      view.splitBrain.length > 0 ? `Split brain: ${view.splitBrain.join("; ")}.` : "",
+      view.doubleRuns.length > 0
+        ? `Ran twice ${view.doubleRuns.length}×, first: ${view.doubleRuns[0]}.`
+        : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     root.dataset.splitBrain = String(view.splitBrain.length > 0);
     status.textContent =
       changed && view.said
@@ -134,18 +137,19 @@ export const mount: MountDemo = (root, id, logs) => {
       el(
         "p",
         { class: "demo-muted" },
-        `incarnation ${node.incarnation}, leader ${node.leader ?? "none"}`,
+        `incarnation ${node.incarnation} · leader ${node.leader ?? "none"}`,
       ),
       el(
         "ul",
         { class: "cluster-peers", "aria-label": `${node.address} sees` },
         ...node.peers.map(peerItem),
       ),
-      el("p", {}, "shards ", ...node.shards.map((s) => el("span", { class: "cluster-chip" }, s))),
       el(
         "p",
         {},
-        "entities ",
+        "shards ",
+        ...node.shards.map((s) => el("span", { class: "cluster-chip" }, s)),
+        " entities ",
         ...node.entities.map((e) => el("span", { class: "cluster-chip is-entity" }, e)),
       ),
     );
@@ -173,7 +177,7 @@ export const mount: MountDemo = (root, id, logs) => {
         : "—";
     const strip = el(
       "span",
-      { class: "cluster-strip", "aria-label": stripLabel(entity) },
+      { class: "cluster-strip", role: "img", "aria-label": stripLabel(entity) },
       ...entity.recent.map((r) =>
         el(
           "span",
