@@ -39,6 +39,35 @@ function scriptRequests(page: Page): string[] {
 }
 
 test.describe("each deck has a live demo that reacts", () => {
+  test("talks 1 and 3: the cluster demo reacts to a crash: detection, downing, shards move", async ({
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    await openSlide(page, AKKA, 24);
+    const demo = await liveDemo(current(page), "cluster");
+    const status = demo.locator("[role=status]");
+    const node3 = demo.locator('[data-node="node-3"]');
+    await demo.getByRole("button", { name: "+5 s" }).click();
+    await expect(status).toHaveText("+5 s: every entity answers.");
+    await expect(node3.locator(".cluster-chip.is-entity").first()).toBeVisible();
+    await demo.getByRole("combobox", { name: "Node" }).selectOption("node-3");
+    await demo.getByRole("button", { name: "Crash" }).click();
+    await expect(status).toContainText("node-3 crashed");
+    await expect(node3).toHaveClass(/is-stopped/);
+    await demo.getByRole("button", { name: "+5 s" }).click();
+    await expect(demo.locator('[data-node="node-1"]')).toContainText("node-3: up, UNREACHABLE");
+    await expect(demo.locator("[data-part=entities] tr.is-down").first()).toBeVisible();
+    await demo.getByRole("button", { name: "+30 s" }).click();
+    await demo.getByRole("button", { name: "+30 s" }).click();
+    await expect(demo.locator("[data-part=lines]")).toContainText(
+      "keep-majority): down-unreachable, downs node-3",
+    );
+    await expect(status).toHaveText("+30 s: every entity answers.");
+    await expect(demo.locator("[data-part=entities] tr.is-down")).toHaveCount(0);
+    await expect(demo.locator("[data-part=entities]")).toContainText(/was \d+(\.\d)? s/);
+    await expect(demo.locator("[data-part=verdict]")).toBeHidden();
+  });
+
   test("talk 1: the mailbox fills, the worker takes one message per step, restart loses its state", async ({
     page,
   }) => {
@@ -292,6 +321,7 @@ test.describe("accessibility", () => {
   for (const [slug, slide, kind] of [
     [AKKA, 11, "mailbox"],
     [CHAT, 11, "chat-thread"],
+    [AKKA, 24, "cluster"],
     [PERSISTENCE, 32, "replay-lab"],
     [BASICS, 22, "snapshot-slider"],
   ] as const) {

@@ -15,6 +15,7 @@ const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   "replay-lab": () => import("./replay/ui"),
   "chat-thread": () => import("./chat/ui"),
   "snapshot-slider": () => import("./snapshots/ui"),
+  cluster: () => import("./cluster/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

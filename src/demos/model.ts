@@ -6,7 +6,8 @@
  */
 export interface DemoModel<V> {
   apply(command: unknown): Promise<V>;
-  view(): V;
+  /** May wait, for a model that first has to bring its simulation to its starting point. */
+  view(): V | Promise<V>;
 }
 
 /** A command the model could not read, named with what was wrong. */

@@ -11,7 +11,7 @@ export interface DemoWorkerApi<V> {
   /** Starts over from an empty log, with the same settings. */
   reset(): void;
   apply(command: unknown): Promise<V>;
-  view(): V;
+  view(): V | Promise<V>;
 }
 
 /** Serves a model from inside its worker. */

@@ -1,5 +1,6 @@
 import BankConsole from "../demos/bank/BankConsole.astro";
 import ChatThread from "../demos/chat/ChatThread.astro";
+import ClusterDemo from "../demos/cluster/ClusterDemo.astro";
 import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
 import ReplayLab from "../demos/replay/ReplayLab.astro";
 import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
@@ -18,6 +19,7 @@ export const deckComponents = {
   Layout,
   BankConsole,
   ChatThread,
+  ClusterDemo,
   MailboxDemo,
   ReplayLab,
   SnapshotSlider,
