@@ -1,0 +1,131 @@
+import { build } from "esbuild";
+import { expect, test } from "./fixtures";
+
+// Live mode in real Chromium: each node a real Web Worker running the same ClusterNode as the
+// simulation, a relay on the page's main thread, and a crash that is worker.terminate().
+let workerBundle = "";
+let pageBundle = "";
+test.beforeAll(async () => {
+  const bundle = async (contents: string, globalName?: string) => {
+    const out = await build({
+      stdin: { contents, resolveDir: "src/runtime/cluster/live" },
+      bundle: true,
+      format: "iife",
+      globalName,
+      write: false,
+      logLevel: "silent",
+    });
+    return out.outputFiles[0]?.text ?? "";
+  };
+  workerBundle = await bundle(`import "./node-worker";`);
+  pageBundle = await bundle(`export * from "./index";`, "Live");
+});
+
+type Win = typeof window & {
+  Live: typeof import("../src/runtime/cluster/live/index");
+  cluster: import("../src/runtime/cluster/live/index").LiveCluster;
+};
+
+const fastSettings = {
+  gossipIntervalMs: 200,
+  leaderActionsIntervalMs: 200,
+  unreachableNodesReaperIntervalMs: 200,
+  heartbeatIntervalMs: 200,
+  heartbeatExpectedResponseAfterMs: 200,
+  joinRetryIntervalMs: 200,
+  failureDetector: { acceptableHeartbeatPauseMs: 1000, firstHeartbeatEstimateMs: 200 },
+};
+
+test("three node workers form a cluster; a terminated worker is found unreachable and removed by keep-majority", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.addScriptTag({ content: pageBundle });
+  await page.evaluate(
+    ({ source, settings }) => {
+      const w = window as Win;
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      w.cluster = new w.Live.LiveCluster({
+        nodes: 3,
+        spawn: () => new Worker(url),
+        settings,
+        downing: {
+          kind: "split-brain-resolver",
+          settings: { strategy: { kind: "keep-majority" }, stableAfterMs: 2000 },
+        },
+      });
+    },
+    { source: workerBundle, settings: fastSettings },
+  );
+
+  const views = () =>
+    page.evaluate(async () => {
+      const c = (window as Win).cluster;
+      const out: Record<string, string[]> = {};
+      for (const a of c.addresses) {
+        const s = await c.state(a);
+        out[a] =
+          s === null
+            ? []
+            : s.members.map((m) => `${m.address}:${m.status}${m.reachable ? "" : "!"}`);
+      }
+      return out;
+    });
+  const allUp = ["node-1:up", "node-2:up", "node-3:up"];
+  await expect.poll(views, { timeout: 8000, intervals: [200] }).toEqual({
+    "node-1": allUp,
+    "node-2": allUp,
+    "node-3": allUp,
+  });
+
+  const crashedAt = await page.evaluate(() => {
+    const c = (window as Win).cluster;
+    const at = c.trace.records.at(-1)?.at ?? 0;
+    c.crash("node-3");
+    return at;
+  });
+  const survivors = ["node-1:up", "node-2:up"];
+  await expect.poll(views, { timeout: 12_000, intervals: [200] }).toEqual({
+    "node-1": survivors,
+    "node-2": survivors,
+    "node-3": [],
+  });
+
+  const story = await page.evaluate(() => {
+    const c = (window as Win).cluster;
+    const recs = c.trace.records;
+    const crashed = recs.find((r) => r.type === "nodeCrashed");
+    const unreachable = recs.filter(
+      (r) => r.type === "reachability" && !r.reachable && r.member.address === "node-3",
+    );
+    const decision = recs.find((r) => r.type === "downingDecision");
+    const removed = recs.filter(
+      (r) => r.type === "memberStatus" && r.to === "removed" && r.member.address === "node-3",
+    );
+    return {
+      crashed: crashed?.type === "nodeCrashed" ? crashed.node.address : null,
+      crashAt: crashed?.at ?? -1,
+      unreachableObservers: unreachable.map((r) =>
+        r.type === "reachability" ? r.observer.address : "",
+      ),
+      firstUnreachableAt: unreachable[0]?.at ?? -1,
+      decision: decision?.type === "downingDecision" ? decision.downed.map((n) => n.address) : null,
+      decisionAt: decision?.at ?? -1,
+      removedBy: removed.map((r) => (r.type === "memberStatus" ? r.observer.address : "")).sort(),
+      removedAt: removed[0]?.at ?? -1,
+    };
+  });
+  expect(story.crashed).toBe("node-3");
+  expect(story.crashAt).toBeGreaterThanOrEqual(crashedAt);
+  expect(story.unreachableObservers.length).toBeGreaterThan(0);
+  expect(story.firstUnreachableAt).toBeGreaterThan(story.crashAt);
+  expect(story.decision).toEqual(["node-3"]);
+  // keep-majority waits stable-after (2 s) of quiet before deciding.
+  expect(story.decisionAt - story.firstUnreachableAt).toBeGreaterThanOrEqual(1900);
+  expect(story.removedBy).toEqual(["node-1", "node-2"]);
+  expect(story.removedAt).toBeGreaterThan(story.decisionAt);
+  console.log(
+    `live: unreachable after ${Math.round(story.firstUnreachableAt - story.crashAt)} ms, downed after ${Math.round(story.decisionAt - story.crashAt)} ms, removed after ${Math.round(story.removedAt - story.crashAt)} ms`,
+  );
+  await page.evaluate(() => (window as Win).cluster.shutdown());
+});
