@@ -1,5 +1,5 @@
 export { LiveCluster, type LiveClusterOptions, type NodeWorker } from "./live-cluster";
-export { nodeRunner } from "./node-runner";
+export { type NodeRunnerOptions, nodeRunner } from "./node-runner";
 export { PortTransport } from "./port-transport";
 export {
   type DowningSpec,
@@ -7,6 +7,7 @@ export {
   type FromNode,
   type LiveMemberView,
   type LiveNodeState,
+  type LiveShardingSpec,
   type NodeStart,
   type ToNode,
 } from "./protocol";

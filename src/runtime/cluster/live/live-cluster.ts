@@ -3,9 +3,11 @@ import { type Random, SeededRandom } from "../../sim/random";
 import { RealScheduler } from "../../sim/real-scheduler";
 import type { Scheduler } from "../../sim/scheduler";
 import type { UniqueAddress } from "../member";
+import { DEFAULT_PHI_ACCRUAL, type PhiAccrualSettings } from "../phi-accrual";
 import { type ClusterSettings, clusterSettings } from "../settings";
+import { ShardingTrace } from "../sharding/trace";
 import { ClusterTrace } from "../trace";
-import type { DowningSpec, FromNode, LiveNodeState, ToNode } from "./protocol";
+import type { DowningSpec, FromNode, LiveNodeState, LiveShardingSpec, ToNode } from "./protocol";
 import { Relay } from "./relay";
 
 /**
@@ -24,8 +26,13 @@ export interface LiveClusterOptions {
   readonly nodes: number | readonly Address[];
   /** Starts a fresh worker running the node entry module (`node-worker.ts`, bundled). */
   readonly spawn: (address: Address) => NodeWorker;
-  /** Overrides of Akka's defaults; short timings make a demo quick. Seeds default to all. */
-  readonly settings?: Partial<ClusterSettings>;
+  /**
+   * Overrides of Akka's defaults (the failure detector's field by field); short timings make a
+   * demo quick. Seed nodes default to every address.
+   */
+  readonly settings?: Partial<Omit<ClusterSettings, "failureDetector">> & {
+    readonly failureDetector?: Partial<PhiAccrualSettings>;
+  };
   /** Defaults to none, as in Akka. */
   readonly downing?: DowningSpec;
   /** Seeds UIDs and the relay's drop choices (default: random). */
@@ -34,11 +41,15 @@ export interface LiveClusterOptions {
   readonly scheduler?: Scheduler;
   /** Relay latency and jitter (default none: the workers' own message passing is the delay). */
   readonly network?: NetworkOptions;
+  /** Run cluster sharding on every node, over the shared journal named here. */
+  readonly sharding?: LiveShardingSpec;
 }
 
 interface Incarnation {
   readonly self: UniqueAddress;
   readonly worker: NodeWorker;
+  /** Questions to this worker awaiting an answer; a stopped worker answers them with null. */
+  readonly pending: Map<number, (answer: FromNode | null) => void>;
 }
 
 /**
@@ -62,12 +73,13 @@ export class LiveCluster {
   readonly addresses: readonly Address[];
   readonly settings: ClusterSettings;
   readonly trace = new ClusterTrace();
+  /** Shard allocations, entity starts and stops, journal writes: from every worker, one clock. */
+  readonly shardingTrace: ShardingTrace;
   readonly relay: Relay;
   private readonly scheduler: Scheduler;
   private readonly random: Random;
   private readonly running = new Map<Address, Incarnation>();
   private readonly usedUids = new Set<number>();
-  private readonly pending = new Map<number, (state: LiveNodeState | null) => void>();
   private nextQuery = 1;
 
   constructor(private readonly options: LiveClusterOptions) {
@@ -81,8 +93,13 @@ export class LiveCluster {
       throw new RangeError(
         `LiveClusterOptions.nodes: duplicate address in ${this.addresses.join(", ")}`,
       );
-    this.settings = clusterSettings({ seedNodes: this.addresses, ...options.settings });
+    this.settings = clusterSettings({
+      seedNodes: this.addresses,
+      ...options.settings,
+      failureDetector: { ...DEFAULT_PHI_ACCRUAL, ...options.settings?.failureDetector },
+    });
     this.scheduler = options.scheduler ?? new RealScheduler();
+    this.shardingTrace = new ShardingTrace(() => this.scheduler.now());
     this.random = new SeededRandom(options.seed ?? Math.floor(Math.random() * 0x7fffffff));
     this.relay = new Relay(
       this.scheduler,
@@ -101,13 +118,47 @@ export class LiveCluster {
   }
 
   /** The view of the node at `address`, or null when nothing runs there. */
-  state(address: Address): Promise<LiveNodeState | null> {
+  async state(address: Address): Promise<LiveNodeState | null> {
+    const answer = await this.question(address, (id) => ({ kind: "state", id }));
+    return answer?.kind === "state" ? answer.state : null;
+  }
+
+  /**
+   * Asks entity `entityId` of `typeName` through the region on node `from`: `command` is plain
+   * data, and gets the ask's `replyTo` added. Rejects when the entity does not answer within
+   * `timeoutMs`, or the node stops first.
+   *
+   * @example
+   * await cluster.ask("node-2", "counter", "c1", { type: "add", n: 5 }, 5_000); // { total: 5, ... }
+   */
+  async ask(
+    from: Address,
+    typeName: string,
+    entityId: string,
+    command: Readonly<Record<string, unknown>>,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const answer = await this.question(from, (id) => ({
+      kind: "ask",
+      id,
+      typeName,
+      entityId,
+      command,
+      timeoutMs,
+    }));
+    if (answer === null) throw new Error(`LiveCluster.ask: no running node at "${from}"`);
+    if (answer.kind !== "answer") throw new Error(`LiveCluster.ask: unexpected ${answer.kind}`);
+    if (!answer.ok) throw new Error(`LiveCluster.ask ${typeName}/${entityId}: ${answer.error}`);
+    return answer.value;
+  }
+
+  private question(address: Address, build: (id: number) => ToNode): Promise<FromNode | null> {
     const running = this.running.get(this.known(address));
     if (running === undefined) return Promise.resolve(null);
     const id = this.nextQuery++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      running.worker.postMessage({ kind: "state", id });
+      running.pending.set(id, resolve);
+      running.worker.postMessage(build(id));
     });
   }
 
@@ -156,15 +207,18 @@ export class LiveCluster {
   private start(address: Address, joinSelf: boolean): UniqueAddress {
     const self: UniqueAddress = { address, uid: this.freshUid() };
     const worker = this.options.spawn(address);
-    const incarnation: Incarnation = { self, worker };
+    const incarnation: Incarnation = { self, worker, pending: new Map() };
     this.running.set(address, incarnation);
     worker.onmessage = (event) => {
       // A terminated worker's last posts may still be queued; they belong to no one now.
       if (this.running.get(address) !== incarnation) return;
       const rest = this.relay.fromNode(address, event.data);
-      if (rest?.kind === "state") {
-        this.pending.get(rest.id)?.(rest.state);
-        this.pending.delete(rest.id);
+      if (rest?.kind === "state" || rest?.kind === "answer") {
+        incarnation.pending.get(rest.id)?.(rest);
+        incarnation.pending.delete(rest.id);
+      } else if (rest?.kind === "sharding") {
+        const { at: _workerClock, ...record } = rest.record;
+        this.shardingTrace.emit(record);
       } else if (rest?.kind === "terminated") {
         // The node shut itself down (downed, left, removed): the process exits, as in Akka.
         this.stop(address);
@@ -178,6 +232,7 @@ export class LiveCluster {
       downing: this.options.downing ?? { kind: "none" },
       joinSelf,
       seed: this.random.int(1, 0x7fffffff),
+      sharding: this.options.sharding,
     });
     return self;
   }
@@ -189,11 +244,8 @@ export class LiveCluster {
     this.relay.detach(address);
     running.worker.onmessage = null;
     running.worker.terminate();
-    // Questions the worker can no longer answer.
-    for (const [id, resolve] of this.pending) {
-      resolve(null);
-      this.pending.delete(id);
-    }
+    for (const resolve of running.pending.values()) resolve(null);
+    running.pending.clear();
   }
 
   private freshUid(): number {

@@ -1,10 +1,18 @@
+import { IDBFactory } from "fake-indexeddb";
+import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
+import type { Behavior } from "../../actor/behavior";
+import { IndexedDBJournal } from "../../persistence/indexeddb-journal";
+import { IndexedDBSnapshotStore } from "../../persistence/indexeddb-snapshot-store";
 import { SeededRandom } from "../../sim/random";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
+import { DEFAULT_PHI_ACCRUAL } from "../phi-accrual";
+import { counterEntity } from "../sharding/counter-entity";
+import { advanceSimulation } from "../sharding/drive";
 import { ClusterSimulation } from "../simulation";
 import { ClusterTrace, type TraceRecord } from "../trace";
 import { LiveCluster, type NodeWorker } from "./live-cluster";
-import { nodeRunner } from "./node-runner";
+import { type NodeRunnerOptions, nodeRunner } from "./node-runner";
 import type { FromNode, ToNode } from "./protocol";
 import { Relay } from "./relay";
 import { decodeGossip, decodeMessage, encodeGossip, encodeMessage } from "./wire";
@@ -134,7 +142,7 @@ describe("Relay", () => {
  * Workers stood in for by the real node runner on one virtual clock: every post is a
  * structured clone delivered on a later turn, as between threads; terminate stops it dead.
  */
-function inProcessWorkers(scheduler: VirtualScheduler) {
+function inProcessWorkers(scheduler: VirtualScheduler, options: NodeRunnerOptions = {}) {
   let terminated = 0;
   const spawn = (): NodeWorker => {
     let alive = true;
@@ -151,12 +159,16 @@ function inProcessWorkers(scheduler: VirtualScheduler) {
         terminated++;
       },
     };
-    const receive = nodeRunner((m: FromNode) => {
-      const copy = structuredClone(m);
-      scheduler.executeSoon(() => {
-        if (alive) worker.onmessage?.({ data: copy } as MessageEvent<FromNode>);
-      });
-    }, scheduler);
+    const receive = nodeRunner(
+      (m: FromNode) => {
+        const copy = structuredClone(m);
+        scheduler.executeSoon(() => {
+          if (alive) worker.onmessage?.({ data: copy } as MessageEvent<FromNode>);
+        });
+      },
+      scheduler,
+      options,
+    );
     return worker;
   };
   return { spawn, terminated: () => terminated };
@@ -251,6 +263,71 @@ describe("LiveCluster over the node runner", () => {
   });
 });
 
+describe("LiveCluster with sharding over one shared IndexedDB", () => {
+  it("an entity on a terminated worker restarts on a survivor and recovers its state from the journal", async () => {
+    const scheduler = new VirtualScheduler();
+    const idb = new IDBFactory();
+    const workers = inProcessWorkers(scheduler, {
+      entities: { counter: counterEntity as (id: string) => Behavior<never> },
+      // Each worker opens its own connection, as real workers do.
+      stores: (name) => ({
+        journal: new IndexedDBJournal(idb, name),
+        snapshotStore: new IndexedDBSnapshotStore(idb, name),
+      }),
+    });
+    const cluster = new LiveCluster({
+      nodes: 3,
+      seed: 3,
+      scheduler,
+      spawn: workers.spawn,
+      settings: fastSettings,
+      downing: {
+        kind: "split-brain-resolver",
+        settings: { strategy: { kind: "keep-majority" }, stableAfterMs: 2000 },
+      },
+      sharding: { journal: "live-sharding", entities: [{ typeName: "counter" }] },
+    });
+    const settle = async <T>(p: Promise<T>): Promise<T> => {
+      let done = false;
+      const watched = p.finally(() => {
+        done = true;
+      });
+      for (let i = 0; i < 300 && !done; i++) await advanceSimulation(scheduler, 100);
+      return watched;
+    };
+    await advanceSimulation(scheduler, 5000);
+    const first = (await settle(
+      cluster.ask("node-2", "counter", "c1", { type: "add", n: 5 }, 5000),
+    )) as { total: number };
+    expect(first.total).toBe(5);
+    await settle(cluster.ask("node-3", "counter", "c1", { type: "add", n: 2 }, 5000));
+    const started = cluster.shardingTrace.records.filter(
+      (r) => r.type === "entityStarted" && r.entityId === "c1",
+    );
+    expect(started).toHaveLength(1);
+    const host = started[0]?.type === "entityStarted" ? started[0].node.address : "";
+    cluster.crash(host);
+    await advanceSimulation(scheduler, 8000);
+    const survivor = cluster.addresses.find((a) => a !== host) ?? "";
+    const after = (await settle(
+      cluster.ask(survivor, "counter", "c1", { type: "get" }, 25_000),
+    )) as {
+      total: number;
+      sequenceNr: number;
+    };
+    expect(after).toMatchObject({ total: 7, sequenceNr: 2 });
+    const restarted = cluster.shardingTrace.records.filter(
+      (r) => r.type === "entityStarted" && r.entityId === "c1",
+    );
+    expect(restarted).toHaveLength(2);
+    expect(restarted[1]?.type === "entityStarted" && restarted[1].node.address).not.toBe(host);
+    expect(await new IndexedDBJournal(idb, "live-sharding").highestSequenceNr("counter-c1")).toBe(
+      2,
+    );
+    cluster.shutdown();
+  });
+});
+
 const fastSettings = {
   gossipIntervalMs: 200,
   leaderActionsIntervalMs: 200,
@@ -258,5 +335,9 @@ const fastSettings = {
   heartbeatIntervalMs: 200,
   heartbeatExpectedResponseAfterMs: 200,
   joinRetryIntervalMs: 200,
-  failureDetector: { acceptableHeartbeatPauseMs: 1000, firstHeartbeatEstimateMs: 200 },
-} as const;
+  failureDetector: {
+    ...DEFAULT_PHI_ACCRUAL,
+    acceptableHeartbeatPauseMs: 1000,
+    firstHeartbeatEstimateMs: 200,
+  },
+};

@@ -7,6 +7,8 @@ import {
 } from "../downing/split-brain-resolver";
 import type { MemberStatus, UniqueAddress } from "../member";
 import type { ClusterSettings } from "../settings";
+import type { ShardingSettings } from "../sharding/settings";
+import type { ShardingRecord } from "../sharding/trace";
 import type { TraceRecord } from "../trace";
 import type { WireMessage } from "./wire";
 
@@ -47,6 +49,21 @@ export interface NodeStart {
   readonly joinSelf: boolean;
   /** Seeds the node's gossip-target and timer-phase choices. */
   readonly seed: number;
+  /** Run cluster sharding on this node too. */
+  readonly sharding?: LiveShardingSpec;
+}
+
+/**
+ * Sharding on a live node. Entity behaviours are code, so the worker module brings them (see
+ * `NodeRunnerOptions.entities`); this only names which to start, and the shared journal.
+ */
+export interface LiveShardingSpec {
+  /** The store every node opens, e.g. an IndexedDB database name. */
+  readonly journal: string;
+  readonly entities: readonly {
+    readonly typeName: string;
+    readonly settings?: Partial<ShardingSettings>;
+  }[];
 }
 
 /** One member as a node sees it, for {@link LiveNodeState}. */
@@ -70,6 +87,15 @@ export type ToNode =
   | NodeStart
   | { readonly kind: "deliver"; readonly from: Address; readonly message: WireMessage }
   | { readonly kind: "leave" }
+  | {
+      /** Ask an entity, through this node's region; `command` gets a `replyTo` added. */
+      readonly kind: "ask";
+      readonly id: number;
+      readonly typeName: string;
+      readonly entityId: string;
+      readonly command: Readonly<Record<string, unknown>>;
+      readonly timeoutMs: number;
+    }
   | { readonly kind: "state"; readonly id: number };
 
 /** Node worker → main thread. */
@@ -77,4 +103,7 @@ export type FromNode =
   | { readonly kind: "send"; readonly to: Address; readonly message: WireMessage }
   | { readonly kind: "trace"; readonly record: TraceRecord }
   | { readonly kind: "state"; readonly id: number; readonly state: LiveNodeState | null }
-  | { readonly kind: "terminated"; readonly reason: string };
+  | { readonly kind: "terminated"; readonly reason: string }
+  | { readonly kind: "sharding"; readonly record: ShardingRecord }
+  | { readonly kind: "answer"; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly kind: "answer"; readonly id: number; readonly ok: false; readonly error: string };

@@ -1,7 +1,9 @@
+import { ActorRef } from "../../actor/ref";
 import { Gossip } from "../gossip";
-import { type Member, nodeKey } from "../member";
+import { type Member, nodeKey, type UniqueAddress } from "../member";
 import type { ClusterMessage } from "../protocol";
 import { Reachability, type ReachabilityRecord } from "../reachability";
+import { ReplyAddress } from "../sharding/reply";
 import { VectorClock } from "../vector-clock";
 
 /**
@@ -33,7 +35,55 @@ export type WireMessage =
 export function encodeMessage(message: ClusterMessage): WireMessage {
   if (message.type === "Welcome" || message.type === "Gossip")
     return { ...message, gossip: encodeGossip(message.gossip) };
+  if (message.type === "App")
+    return { ...message, payload: encodeValue(message.payload, `channel "${message.channel}"`, 0) };
   return message;
+}
+
+/** How an ask reference crosses: the node and request it answers to, not the callback. */
+interface WireReply {
+  readonly $askReply: {
+    readonly path: string;
+    readonly home: UniqueAddress;
+    readonly askId: number;
+  };
+}
+
+const MAX_DEPTH = 16;
+
+// Sharding's ask references are the only actor references that make sense in another worker:
+// they name a node and a pending request, and the receiving region answers over the network.
+function encodeValue(value: unknown, where: string, depth: number): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof ActorRef) {
+    const recipient = value.recipient;
+    if (!(recipient instanceof ReplyAddress))
+      throw new TypeError(
+        `live wire: ${where} holds the actor reference ${value.path}, which cannot leave its worker; only sharding ask replies can`,
+      );
+    return {
+      $askReply: { path: value.path, home: recipient.home, askId: recipient.askId },
+    } satisfies WireReply;
+  }
+  if (depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v, i) => encodeValue(v, `${where}[${i}]`, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = encodeValue(v, `${where}.${k}`, depth + 1);
+  return out;
+}
+
+function decodeValue(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => decodeValue(v, depth + 1));
+  const reply = (value as Partial<WireReply>).$askReply;
+  if (reply !== undefined)
+    // Answered by the region that delivers it (it swaps in a network proxy), so the local
+    // callback is never the one used.
+    return new ActorRef(reply.path, new ReplyAddress(reply.home, reply.askId, () => {}));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = decodeValue(v, depth + 1);
+  return out;
 }
 
 /** The message back, with a real {@link Gossip}. Throws naming the field when it is malformed. */
@@ -42,6 +92,7 @@ export function decodeMessage(wire: WireMessage): ClusterMessage {
     throw new TypeError(`live wire: a message needs a string "type", got ${JSON.stringify(wire)}`);
   if (wire.type === "Welcome" || wire.type === "Gossip")
     return { ...wire, gossip: decodeGossip(wire.gossip) };
+  if (wire.type === "App") return { ...wire, payload: decodeValue(wire.payload, 0) };
   return wire;
 }
 
