@@ -130,6 +130,83 @@ test("three node workers form a cluster; a terminated worker is found unreachabl
   await page.evaluate(() => (window as Win).cluster.shutdown());
 });
 
+test("the relay partitions one worker away: it downs itself, the majority removes it, and after a heal a restart rejoins with a new UID", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.addScriptTag({ content: pageBundle });
+  const result = await page.evaluate(
+    async ({ source, settings }) => {
+      const w = window as Win;
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      const c = new w.Live.LiveCluster({
+        nodes: 3,
+        spawn: () => new Worker(url),
+        settings,
+        downing: {
+          kind: "split-brain-resolver",
+          settings: { strategy: { kind: "keep-majority" }, stableAfterMs: 2000 },
+        },
+      });
+      w.cluster = c;
+      const waitFor = async (what: () => Promise<boolean> | boolean, ms: number) => {
+        const until = performance.now() + ms;
+        while (performance.now() < until) {
+          if (await what()) return true;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return false;
+      };
+      const ups = async (a: string) =>
+        (await c.state(a))?.members
+          .filter((m) => m.status === "up")
+          .map((m) => `${m.address}#${m.uid}`) ?? [];
+      const formed = await waitFor(async () => (await ups("node-1")).length === 3, 8000);
+      const oldUid = c.incarnation("node-3")?.uid;
+      const p = c.partition(["node-1", "node-2"], ["node-3"]);
+      const minorityStopped = await waitFor(() => c.incarnation("node-3") === undefined, 12_000);
+      const removed = await waitFor(
+        async () => !(await c.state("node-1"))?.members.some((m) => m.address === "node-3"),
+        8000,
+      );
+      const majority = await ups("node-1");
+      c.heal(p);
+      const fresh = c.restart("node-3");
+      const rejoined = await waitFor(
+        async () => (await ups("node-2")).includes(`node-3#${fresh?.uid}`),
+        8000,
+      );
+      const shutdown = c.trace.records.find(
+        (r) => r.type === "nodeShutdown" && r.node.address === "node-3",
+      );
+      return {
+        formed,
+        minorityStopped,
+        removed,
+        majority: majority.map((m) => m.split("#")[0]),
+        shutdownReason: shutdown?.type === "nodeShutdown" ? shutdown.reason : null,
+        newUid: fresh?.uid !== oldUid,
+        rejoined,
+        relayEvents: c.trace.records
+          .filter((r) => r.type === "partition" || r.type === "heal")
+          .map((r) => r.type),
+      };
+    },
+    { source: workerBundle, settings: fastSettings },
+  );
+  expect(result).toEqual({
+    formed: true,
+    minorityStopped: true,
+    removed: true,
+    majority: ["node-1", "node-2"],
+    shutdownReason: "downed",
+    newUid: true,
+    rejoined: true,
+    relayEvents: ["partition", "heal"],
+  });
+  await page.evaluate(() => (window as Win).cluster.shutdown());
+});
+
 test("sharding across node workers: an entity on a terminated worker recovers its state from the shared IndexedDB journal", async ({
   page,
 }) => {
