@@ -2,6 +2,7 @@ import { IDBFactory } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import type { Behavior } from "../../actor/behavior";
+import { ActorRef } from "../../actor/ref";
 import { IndexedDBJournal } from "../../persistence/indexeddb-journal";
 import { IndexedDBSnapshotStore } from "../../persistence/indexeddb-snapshot-store";
 import { SeededRandom } from "../../sim/random";
@@ -9,6 +10,7 @@ import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import { DEFAULT_PHI_ACCRUAL } from "../phi-accrual";
 import { counterEntity } from "../sharding/counter-entity";
 import { advanceSimulation } from "../sharding/drive";
+import { ReplyAddress } from "../sharding/reply";
 import { ClusterSimulation } from "../simulation";
 import { ClusterTrace, type TraceRecord } from "../trace";
 import { LiveCluster, type NodeWorker } from "./live-cluster";
@@ -44,6 +46,40 @@ describe("live wire", () => {
       ),
     );
     expect(msg.type === "Gossip" && msg.gossip.version.compare(g.version)).toBe("same");
+  });
+
+  it("an ask reply crosses as its home and request id; any other actor reference is refused by path", () => {
+    const home = { address: "node-2", uid: 9 };
+    const replyTo = new ActorRef("counter@node-2#9/ask-4", new ReplyAddress(home, 4, () => {}));
+    const wire = encodeMessage({
+      type: "App",
+      channel: "sharding:counter:region",
+      from: home,
+      toUid: undefined,
+      payload: { type: "Deliver", entityId: "c1", message: { type: "add", n: 1, replyTo } },
+    });
+    const back = decodeMessage(structuredClone(wire));
+    const ref =
+      back.type === "App"
+        ? (back.payload as { message: { replyTo: unknown } }).message.replyTo
+        : null;
+    expect(ref).toBeInstanceOf(ActorRef);
+    const recipient = (ref as ActorRef<unknown>).recipient;
+    expect(recipient).toBeInstanceOf(ReplyAddress);
+    expect([(recipient as ReplyAddress).home, (recipient as ReplyAddress).askId]).toEqual([
+      home,
+      4,
+    ]);
+    const local = new ActorRef("shop/user/orders", { enqueue: () => {} });
+    expect(() =>
+      encodeMessage({
+        type: "App",
+        channel: "chat",
+        from: home,
+        toUid: undefined,
+        payload: { to: [local] },
+      }),
+    ).toThrow(/channel "chat"\.to\[0\] holds the actor reference shop\/user\/orders/);
   });
 
   it("a malformed message is refused with the field named", () => {
