@@ -1,4 +1,4 @@
-import type { Address, Network } from "../sim/network";
+import type { Address, Transport } from "../sim/network";
 import type { Random } from "../sim/random";
 import type { Cancellable, Scheduler } from "../sim/scheduler";
 import type { DowningAgent, DowningProvider } from "./downing/provider";
@@ -30,7 +30,8 @@ export interface ClusterState {
 /** Everything a node needs from its surroundings. */
 export interface ClusterNodeOptions {
   readonly self: UniqueAddress;
-  readonly network: Network<ClusterMessage>;
+  /** The simulated network, or live mode's port to the relay. */
+  readonly network: Transport<ClusterMessage>;
   readonly scheduler: Scheduler;
   readonly random: Random;
   readonly trace: ClusterTrace;
@@ -67,7 +68,7 @@ const GOSSIPS_BEFORE_SHUTDOWN = 3;
 export class ClusterNode {
   readonly self: UniqueAddress;
   readonly selfKey: string;
-  private readonly network: Network<ClusterMessage>;
+  private readonly network: Transport<ClusterMessage>;
   private readonly scheduler: Scheduler;
   private readonly random: Random;
   private readonly trace: ClusterTrace;

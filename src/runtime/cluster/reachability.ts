@@ -36,6 +36,23 @@ export class Reachability {
     readonly versions: ReadonlyMap<string, number>,
   ) {}
 
+  /** A table rebuilt from its {@link records} and versions, as they crossed a wire. */
+  static fromRecords(
+    records: Iterable<ReachabilityRecord>,
+    versions: Iterable<readonly [string, number]>,
+  ): Reachability {
+    const rows = new Map<string, Map<string, ReachabilityRecord>>();
+    for (const r of records) {
+      let observerRows = rows.get(r.observer);
+      if (observerRows === undefined) {
+        observerRows = new Map();
+        rows.set(r.observer, observerRows);
+      }
+      observerRows.set(r.subject, r);
+    }
+    return new Reachability(rows, new Map(versions));
+  }
+
   unreachable(observer: string, subject: string): Reachability {
     return this.change(observer, subject, "unreachable");
   }

@@ -17,6 +17,11 @@ export class VectorClock {
 
   private constructor(readonly entries: ReadonlyMap<string, number>) {}
 
+  /** A clock rebuilt from its entries, as they crossed a wire (live mode's workers). */
+  static fromEntries(entries: Iterable<readonly [string, number]>): VectorClock {
+    return new VectorClock(new Map(entries));
+  }
+
   /** This clock with `node`'s entry incremented. */
   tick(node: string): VectorClock {
     const next = new Map(this.entries);

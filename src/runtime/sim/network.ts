@@ -59,6 +59,25 @@ export interface NetworkStats {
 
 type Handler<M> = (from: Address, message: M) => void;
 
+/**
+ * What a node needs from the wire: an endpoint at its address, and a way to send. The simulated
+ * {@link Network} is one; live mode's worker-side port to the relay is another, which is how the
+ * same node code runs on a virtual clock and in Web Workers.
+ *
+ * @example
+ * const transport: Transport<string> = new Network<string>(scheduler, new SeededRandom(7));
+ * transport.connect("a", (from, msg) => console.log(from, msg));
+ * transport.send("b", "a", "hello");
+ */
+export interface Transport<M> {
+  /** Opens `address` for delivery to `handler`. */
+  connect(address: Address, handler: Handler<M>): void;
+  /** Closes `address`: whatever arrives from now on is lost. */
+  disconnect(address: Address): void;
+  /** Sends `message`; false when it is known lost at once, true means only "in flight". */
+  send(from: Address, to: Address, message: M): boolean;
+}
+
 interface Partition {
   readonly sideA: ReadonlySet<Address>;
   readonly sideB: ReadonlySet<Address>;
@@ -85,7 +104,7 @@ interface Partition {
  * net.heal(p);
  * scheduler.advanceBySync(10);
  */
-export class Network<M> {
+export class Network<M> implements Transport<M> {
   private readonly endpoints = new Map<Address, Handler<M>>();
   private readonly links = new Map<string, LinkFaults>();
   private readonly partitions = new Map<number, Partition>();

@@ -4,9 +4,12 @@ import type { Journal, SnapshotStore } from "../../persistence/journal";
 import { InMemoryJournal } from "../../persistence/memory-journal";
 import { InMemorySnapshotStore } from "../../persistence/memory-snapshot-store";
 import type { Address } from "../../sim/network";
+import type { Scheduler } from "../../sim/scheduler";
+import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import type { ClusterNode } from "../cluster-node";
+import type { DowningProvider } from "../downing/provider";
 import { nodeKey } from "../member";
-import type { ClusterSimulation } from "../simulation";
+import type { ClusterSettings } from "../settings";
 import { downRemovalMargin } from "../singleton/removal-margin";
 import { ClusterSingletonManager } from "../singleton/singleton-manager";
 import { LeastShardAllocationStrategy, type ShardAllocationStrategy } from "./allocation";
@@ -206,8 +209,25 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
 }
 
 /**
- * Cluster sharding in a {@link ClusterSimulation}, after Akka's `ClusterSharding`: every node
- * incarnation gets an actor system on the simulation's scheduler and a view of one shared
+ * Where sharding runs: a `ClusterSimulation` (every node in one thread), or in live mode one
+ * worker's single node. Sharding needs the clock, the downing provider and cluster settings
+ * (for the removal margin), and to hear of every node incarnation that starts.
+ *
+ * @example
+ * const host: ShardingHost = sim; // a ClusterSimulation is one
+ */
+export interface ShardingHost {
+  readonly seed: number;
+  readonly scheduler: Scheduler;
+  readonly downing: DowningProvider;
+  readonly settings: ClusterSettings;
+  onNodeStarted(listener: (node: ClusterNode) => void): () => void;
+  node(address: Address): ClusterNode | undefined;
+}
+
+/**
+ * Cluster sharding in a {@link ShardingHost}, usually a `ClusterSimulation`, after Akka's
+ * `ClusterSharding`: every node incarnation gets an actor system on the simulation's scheduler and a view of one shared
  * journal; each entity type gets a shard region per node and a coordinator singleton. A crash
  * kills the node's actor system (entity state is lost); entities start again elsewhere on their
  * next message and recover from the journal.
@@ -225,14 +245,14 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
  * sharding.trace.records;                       // entityStarted, journalWrite, shardAllocated, ...
  */
 export class ClusterSharding {
-  readonly simulation: ClusterSimulation;
+  readonly simulation: ShardingHost;
   readonly journal: Journal;
   readonly snapshotStore: SnapshotStore;
   readonly trace: ShardingTrace;
   private readonly types: ShardedEntity<unknown, unknown>[] = [];
   private readonly runtimes = new Map<string, NodeRuntime>();
 
-  constructor(sim: ClusterSimulation, options: ClusterShardingOptions = {}) {
+  constructor(sim: ShardingHost, options: ClusterShardingOptions = {}) {
     this.simulation = sim;
     this.journal = options.journal ?? new InMemoryJournal();
     this.snapshotStore = options.snapshotStore ?? new InMemorySnapshotStore();
@@ -245,7 +265,14 @@ export class ClusterSharding {
    * instant: the same run as `sim.advance(ms)`, faster (see {@link advanceSimulation}).
    */
   advance(ms: number): Promise<void> {
-    return advanceSimulation(this.simulation.scheduler, ms);
+    const scheduler = this.simulation.scheduler;
+    if (!(scheduler instanceof VirtualScheduler))
+      return Promise.reject(
+        new Error(
+          "ClusterSharding.advance: only a virtual clock can be moved; live mode runs in real time",
+        ),
+      );
+    return advanceSimulation(scheduler, ms);
   }
 
   /** Starts sharding for an entity type on every node, now and after restarts. */

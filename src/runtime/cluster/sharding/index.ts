@@ -19,6 +19,7 @@ export {
   type Entity,
   EntityRef,
   ShardedEntity,
+  type ShardingHost,
 } from "./cluster-sharding";
 export { coordinatorPersistenceId, ShardCoordinator } from "./coordinator";
 export { type CoordinatorEvent, CoordinatorState } from "./coordinator-state";
