@@ -10,6 +10,9 @@ import {
 } from "@lab/scenario";
 import { describe, expect, it } from "vitest";
 
+/** Cluster runs take seconds on a busy machine; the lab's whole-run limit still applies. */
+const CLUSTER_TEST_MS = 30_000;
+
 const five = [1, 2, 3, 4, 5].map((n) => member(n));
 
 /** A quorum that is a majority of the cluster `partitionFor(seed)` starts with. */
@@ -57,30 +60,38 @@ describe("4. Static quorum", () => {
     expect(staticQuorum(3)(viewFrom(1, six, [6]))).toEqual({ kind: "down-all" });
   });
 
-  it("random partitions of a running cluster with a majority quorum: the side with the quorum stays; with none, both stop", () => {
-    const problems: (string | undefined)[] = [];
-    for (let seed = 1; seed <= 12; seed++) {
-      const quorum = quorumFor(seed);
-      const { sideA, sideB } = partitionFor(seed);
-      const run = runPartition(seed, staticQuorum(quorum), `static-quorum-${quorum}`);
-      const keep = sideA.length >= quorum ? "a" : sideB.length >= quorum ? "b" : null;
-      const why =
-        keep === null
-          ? `neither side reaches the quorum of ${quorum}`
-          : `it reaches the quorum of ${quorum}`;
-      problems.push(partitionProblem(run, keep, why));
-    }
-    expectNoProblem(problems);
-  });
+  it(
+    "random partitions of a running cluster with a majority quorum: the side with the quorum stays; with none, both stop",
+    () => {
+      const problems: (string | undefined)[] = [];
+      for (let seed = 1; seed <= 12; seed++) {
+        const quorum = quorumFor(seed);
+        const { sideA, sideB } = partitionFor(seed);
+        const run = runPartition(seed, staticQuorum(quorum), `static-quorum-${quorum}`);
+        const keep = sideA.length >= quorum ? "a" : sideB.length >= quorum ? "b" : null;
+        const why =
+          keep === null
+            ? `neither side reaches the quorum of ${quorum}`
+            : `it reaches the quorum of ${quorum}`;
+        problems.push(partitionProblem(run, keep, why));
+      }
+      expectNoProblem(problems);
+    },
+    CLUSTER_TEST_MS,
+  );
 
-  it("sharded counters with a majority quorum: never two copies of an entity, and the quorum side reaches every one", async () => {
-    const problems: (string | undefined)[] = [];
-    for (const seed of quorumSeeds(2)) {
-      const quorum = quorumFor(seed);
-      const keep = partitionFor(seed).sideA.length >= quorum ? "a" : "b";
-      const run = await runSharded(seed, staticQuorum(quorum), keep, `static-quorum-${quorum}`);
-      problems.push(shardedProblem(run, keep));
-    }
-    expectNoProblem(problems);
-  });
+  it(
+    "sharded counters with a majority quorum: never two copies of an entity, and the quorum side reaches every one",
+    async () => {
+      const problems: (string | undefined)[] = [];
+      for (const seed of quorumSeeds(2)) {
+        const quorum = quorumFor(seed);
+        const keep = partitionFor(seed).sideA.length >= quorum ? "a" : "b";
+        const run = await runSharded(seed, staticQuorum(quorum), keep, `static-quorum-${quorum}`);
+        problems.push(shardedProblem(run, keep));
+      }
+      expectNoProblem(problems);
+    },
+    CLUSTER_TEST_MS,
+  );
 });
