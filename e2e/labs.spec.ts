@@ -64,6 +64,22 @@ const LAB_CASES: LabCase[] = [
       hangs: "1. Route by cart > on the cluster",
     },
   },
+  {
+    slug: "split-brain",
+    // Static quorum forgets that a grown cluster could hold two quorums: only task 4 notices.
+    wrongChange: {
+      file: "downing.ts",
+      from: "> quorumSize * 2 - 1",
+      to: "> quorumSize * 2",
+      task: "4",
+      failing: "grew past 2 × quorum − 1",
+    },
+    loop: {
+      file: "downing.ts",
+      before: "const keys = counted(view).map((m) => nodeKey(m.node));",
+      hangs: "1. The two sides > up and leaving members count",
+    },
+  },
 ];
 
 interface LabMeta {

@@ -316,6 +316,7 @@ async function runInBrowserRunner(lab: Lab, checks: Record<string, string>): Pro
   for (const name of lab.meta.readonly)
     files[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
   const runtime = await import("../runtime/index.ts");
+  // Checks may import fast-check (src/labs/README.md); the worker hands it over the same way.
   const fastCheck = await import("fast-check");
   const { results } = await runChecks({
     files,

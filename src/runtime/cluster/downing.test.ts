@@ -59,7 +59,7 @@ function outcome(
   c: Case,
 ): { decision: Decision["kind"]; down: number[] } {
   const v = view(c);
-  const decision = decide(strategy, v);
+  const decision = decide(strategy, v) ?? expect.unreachable("built-in strategies always decide");
   const down = [...nodesToDown(strategy, decision, v)]
     .map((k) => Number(k.split("#")[1]))
     .sort((a, b) => a - b);

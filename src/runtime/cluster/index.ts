@@ -20,6 +20,7 @@ export {
   type SplitBrainResolverSettings,
 } from "./downing/split-brain-resolver";
 export {
+  type CustomStrategy,
   type Decision,
   decide,
   indirectlyConnected,

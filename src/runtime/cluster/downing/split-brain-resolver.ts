@@ -53,7 +53,8 @@ export class SplitBrainResolver implements DowningProvider {
   readonly downAllWhenUnstableMs: number;
 
   constructor(readonly settings: SplitBrainResolverSettings) {
-    this.name = `split-brain-resolver:${settings.strategy.kind}`;
+    const s = settings.strategy;
+    this.name = `split-brain-resolver:${s.kind === "custom" ? s.name : s.kind}`;
     this.stableAfterMs = settings.stableAfterMs ?? 20_000;
     if (!(this.stableAfterMs > 0))
       throw new RangeError(
@@ -70,13 +71,14 @@ export class SplitBrainResolver implements DowningProvider {
       throw new RangeError(
         `SplitBrainResolverSettings.downAllWhenUnstable must be >= 0, got ${unstable}`,
       );
-    const s = settings.strategy;
     if (s.kind === "static-quorum" && !(Number.isInteger(s.quorumSize) && s.quorumSize > 0))
       throw new RangeError(
         `static-quorum.quorumSize must be a positive integer, got ${s.quorumSize}`,
       );
     if (s.kind === "lease-majority" && settings.lease === undefined)
       throw new Error("lease-majority needs SplitBrainResolverSettings.lease");
+    if (s.kind === "custom" && (typeof s.decide !== "function" || !s.name))
+      throw new TypeError("a custom strategy needs a name and a decide(view) function");
   }
 
   start(context: DowningContext): DowningAgent {
@@ -272,8 +274,11 @@ class ResolverAgent implements DowningAgent {
     }
     if (this.isResponsible && this.unreachable.size > 0 && now >= this.stableDeadline) {
       const decision = decide(this.resolver.settings.strategy, this.view());
-      if ("acquireDelayMs" in decision) this.leaseDecision(decision);
-      else this.actOnDecision(decision);
+      // undefined: a custom strategy chose not to act; it is asked again on the next tick.
+      if (decision !== undefined) {
+        if ("acquireDelayMs" in decision) this.leaseDecision(decision);
+        else this.actOnDecision(decision);
+      }
     }
     if (
       this.releaseCondition.kind === "when-time-elapsed" &&
@@ -293,7 +298,10 @@ class ResolverAgent implements DowningAgent {
 
   private leaseDecision(decision: LeaseDecision): void {
     const lease = this.resolver.settings.lease;
-    if (lease === undefined) throw new Error("lease decision without a lease");
+    if (lease === undefined)
+      throw new Error(
+        `${this.resolver.name} decided ${decision.kind}, which needs SplitBrainResolverSettings.lease`,
+      );
     if (lease.checkLease(this.owner)) {
       // Akka acts here without touching the release condition, so a lease taken for an earlier
       // decision can be released right after this one, while the nodes just downed may still

@@ -20,13 +20,42 @@ export type Decision =
 
 export type LeaseDecision = Extract<Decision, { acquireDelayMs: number }>;
 
-/** The strategies, with Akka's names and options. */
+/**
+ * A decision function of your own, for labs and experiments: it sees the same
+ * {@link ResolverView} as the built-in strategies and answers with a {@link Decision}, or with
+ * `undefined` to decide nothing this time (the resolver asks again on its next tick, once the
+ * view is still stable). The resolver keeps everything else: leader-only decisions,
+ * stable-after, down-all-when-unstable, and which nodes a decision downs. Not deciding leaves
+ * the unreachable members unresolved, so with down-all-when-unstable on, every node downs the
+ * whole cluster once stable-after plus that margin has passed; turn it off to watch a strategy
+ * that does nothing really do nothing.
+ *
+ * @example
+ * const mine: CustomStrategy = {
+ *   kind: "custom",
+ *   name: "keep-majority-by-hand",
+ *   decide: (view) =>
+ *     view.unreachable.size * 2 < view.members.length
+ *       ? { kind: "down-unreachable" }
+ *       : { kind: "down-reachable" },
+ * };
+ * new SplitBrainResolver({ strategy: mine, stableAfterMs: 7_000 });
+ */
+export interface CustomStrategy {
+  readonly kind: "custom";
+  /** Shown in traces as `split-brain-resolver:<name>`. */
+  readonly name: string;
+  readonly decide: (view: ResolverView) => Decision | undefined;
+}
+
+/** The strategies, with Akka's names and options, plus {@link CustomStrategy}. */
 export type StrategyConfig =
   | { readonly kind: "keep-majority" }
   | { readonly kind: "static-quorum"; readonly quorumSize: number }
   | { readonly kind: "keep-oldest"; readonly downIfAlone?: boolean }
   | { readonly kind: "down-all" }
-  | { readonly kind: "lease-majority"; readonly acquireLeaseDelayForMinorityMs?: number };
+  | { readonly kind: "lease-majority"; readonly acquireLeaseDelayForMinorityMs?: number }
+  | CustomStrategy;
 
 /**
  * Everything a strategy looks at, as one node (the leader of its side) sees it: members that are
@@ -214,16 +243,46 @@ function leaseMajority(view: ResolverView, delayForMinorityMs: number): Decision
   };
 }
 
+const DECISION_KINDS: ReadonlySet<string> = new Set<Decision["kind"]>([
+  "down-reachable",
+  "down-unreachable",
+  "down-all",
+  "down-indirectly-connected",
+  "reverse-down-indirectly-connected",
+  "down-self-quarantined-by-remote",
+  "acquire-lease-and-down-unreachable",
+  "acquire-lease-and-down-indirectly-connected",
+]);
+
+/** A custom function's answer, checked: it is code the runtime does not control (a learner's). */
+function customDecision(strategy: CustomStrategy, view: ResolverView): Decision | undefined {
+  const decision = strategy.decide(view);
+  if (decision === undefined) return undefined;
+  const kind = (decision as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== "string" || !DECISION_KINDS.has(kind))
+    throw new TypeError(
+      `custom strategy "${strategy.name}" returned ${JSON.stringify(decision)}; expected undefined or a Decision with kind one of ${[...DECISION_KINDS].join(", ")}`,
+    );
+  return decision;
+}
+
 /**
  * The strategy's decision for this view, following Akka's rules. Pure, so labs and tests can ask
- * "what would keep-majority do here?" without running a cluster.
+ * "what would keep-majority do here?" without running a cluster. Only a {@link CustomStrategy}
+ * can answer `undefined` (no decision yet).
  *
  * @example
  * const view = { self: "node-1#1", members, unreachable: new Set(["node-4#4", "node-5#5"]), records: [], seenBy: new Set() };
  * decide({ kind: "keep-majority" }, view);                 // { kind: "down-unreachable" }
  * nodesToDown({ kind: "keep-majority" }, decide(...), view); // Set { "node-4#4", "node-5#5" }
  */
-export function decide(strategy: StrategyConfig, view: ResolverView): Decision {
+export function decide(strategy: CustomStrategy, view: ResolverView): Decision | undefined;
+export function decide(
+  strategy: Exclude<StrategyConfig, CustomStrategy>,
+  view: ResolverView,
+): Decision;
+export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined;
+export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined {
   switch (strategy.kind) {
     case "keep-majority":
       return keepMajority(view);
@@ -235,6 +294,8 @@ export function decide(strategy: StrategyConfig, view: ResolverView): Decision {
       return { kind: "down-all" };
     case "lease-majority":
       return leaseMajority(view, strategy.acquireLeaseDelayForMinorityMs ?? 2000);
+    case "custom":
+      return customDecision(strategy, view);
   }
 }
 
@@ -330,6 +391,7 @@ function additionalNodesToDown(
   );
   const filtered: ResolverView = { ...view, records, unreachable };
   const again = decide(strategy, filtered);
+  if (again === undefined) return new Set();
   if (
     again.kind === "down-indirectly-connected" ||
     again.kind === "acquire-lease-and-down-indirectly-connected" ||
