@@ -13,7 +13,9 @@ import {
   type ResolverView,
   SeededRandom,
   SplitBrainResolver,
+  type TraceRecord,
 } from "@runtime";
+import { keepMajority } from "./downing";
 
 /**
  * The lab's test bench: the runs the checks make, ready for you to call too. Every run is a
@@ -148,15 +150,7 @@ function outcome(
   return { nodes: side, up, waiting };
 }
 
-/**
- * Forms the cluster of `partitionFor(seed)` with your decision function on every node, cuts the
- * network 15 s in, and lets it run 45 s more.
- *
- * @example
- * const run = runPartition(7, keepMajority);
- * run.a.up; run.b.up; run.splitBrains;
- */
-export function runPartition(seed: number, decide: DowningDecision, name = "yours"): PartitionRun {
+function partitioned(seed: number, decide: DowningDecision, name: string) {
   const partition = partitionFor(seed);
   const sim = new ClusterSimulation({
     seed,
@@ -166,6 +160,29 @@ export function runPartition(seed: number, decide: DowningDecision, name = "your
   sim.runFor(15_000);
   sim.partition(partition.sideA, partition.sideB);
   sim.runFor(45_000);
+  return { partition, sim };
+}
+
+/**
+ * What the lab page's trace view draws for a failing seed: the partition run of that seed with
+ * your `keepMajority` (the view replays it with the code in the editor).
+ */
+export async function traceSeed(
+  seed: number,
+): Promise<{ cluster: readonly TraceRecord[]; sharding: readonly [] }> {
+  return { cluster: partitioned(seed, keepMajority, "yours").sim.trace.records, sharding: [] };
+}
+
+/**
+ * Forms the cluster of `partitionFor(seed)` with your decision function on every node, cuts the
+ * network 15 s in, and lets it run 45 s more.
+ *
+ * @example
+ * const run = runPartition(7, keepMajority);
+ * run.a.up; run.b.up; run.splitBrains;
+ */
+export function runPartition(seed: number, decide: DowningDecision, name = "yours"): PartitionRun {
+  const { partition, sim } = partitioned(seed, decide, name);
   return {
     partition,
     a: outcome(sim, partition.sideA, partition.sideB),
