@@ -316,10 +316,12 @@ async function runInBrowserRunner(lab: Lab, checks: Record<string, string>): Pro
   for (const name of lab.meta.readonly)
     files[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
   const runtime = await import("../runtime/index.ts");
+  const fastCheck = await import("fast-check");
   const { results } = await runChecks({
     files,
     checks,
     runtime,
+    fastCheck,
     testTimeoutMs: lab.meta.timeoutSeconds * 1000,
   });
   return results;
