@@ -78,7 +78,8 @@ function grade(...args: string[]): Promise<CliRun> {
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    // SIGTERM, so that the grader ends its Vitest children on the way out.
+    const timer = setTimeout(() => child.kill("SIGTERM"), 240_000);
     child.on("error", reject);
     child.on("close", (status) => {
       clearTimeout(timer);
