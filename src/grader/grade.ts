@@ -21,8 +21,11 @@ export interface GradeOptions {
   checksDir?: string;
   /** Whole-run limit in seconds (default: the lab's `timeoutSeconds`). */
   timeoutSeconds?: number;
-  /** The checks, listed once for a batch; listed here when absent. */
-  expected?: readonly ExpectedCheck[];
+  /**
+   * The checks, listed once for a batch (possibly still being listed); listed here when absent.
+   * A listing that fails leaves the run without it, as when it is listed here.
+   */
+  expected?: readonly ExpectedCheck[] | Promise<readonly ExpectedCheck[]>;
   /** Heap cap of the worker that runs the learner's code, in MB. */
   memoryMb?: number;
   /**
@@ -74,7 +77,7 @@ export async function gradeSubmission(
 
     const timeoutMs = (options.timeoutSeconds ?? lab.meta.timeoutSeconds) * 1000;
     const [expected, outcome] = await Promise.all([
-      options.expected ?? listChecks(lab, checks).catch(() => undefined),
+      Promise.resolve(options.expected ?? listChecks(lab, checks)).catch(() => undefined),
       runVitestChild(planFor("run", sandbox, options), timeoutMs),
     ]);
     const results = resultsOf(outcome, {
@@ -133,7 +136,13 @@ export async function listChecks(
   const sandbox = createSandbox(lab, files, checks);
   try {
     const outcome = await runVitestChild(planFor("collect", sandbox, {}), 60_000);
-    if (outcome.kind !== "done") throw new Error(`Could not list the checks of ${lab.slug}.`);
+    if (outcome.kind !== "done") {
+      const why =
+        outcome.kind === "timeout"
+          ? `no answer within ${outcome.limitMs / 1000} s${outcome.started ? "" : " (Vitest did not start)"}`
+          : outcome.detail;
+      throw new Error(`Could not list the checks of ${lab.slug}: ${why}`);
+    }
     const collected = hydrate(outcome.files);
     if (collected.some((f) => f.result?.state === "fail")) {
       throw new Error(`The checks of ${lab.slug} do not load against its solution.`);

@@ -54,6 +54,22 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
       }
     }
   }
+  // The grader and the browser always take read-only files from starter/, never from a
+  // submission: a solution that needs a different copy would pass nowhere but on its author's desk.
+  for (const name of lab.meta.readonly) {
+    const copy = (folder: string) => {
+      const path = join(lab.dir, folder, name);
+      return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    };
+    const [starter, solution] = [copy("starter"), copy("solution")];
+    if (starter !== undefined && solution !== undefined && starter !== solution) {
+      add(
+        `solution/${name}`,
+        "files",
+        `${name} is read-only, so it must be the same in solution/ and starter/ (grading always uses starter/${name})`,
+      );
+    }
+  }
   const checks = existsSync(join(lab.dir, "checks")) ? checkFiles(join(lab.dir, "checks")) : {};
   if (!Object.keys(checks).some((name) => name.endsWith(".test.ts"))) {
     add("checks/", "checks", "there are no checks: add at least one checks/<name>.test.ts");
@@ -260,12 +276,15 @@ async function checkVerdicts(
   headings: Map<number, string>,
   add: (file: string, rule: LabProblem["rule"], message: string) => void,
 ): Promise<void> {
-  const expected = await listChecks(lab, checks);
+  // Listed while the solution and the starter start their runs; a failed listing still throws.
+  const expected = listChecks(lab, checks);
+  expected.catch(() => undefined); // awaited below; a failure must not crash the process first
   const [solution, starter] = await Promise.all(
     ["solution", "starter"].map((folder) =>
       gradeSubmission(lab, join(lab.dir, folder), { expected }),
     ),
   );
+  await expected;
   // A solution that hangs in Node would hang this process too: only a finished run goes on.
   const browser =
     solution?.results.status === "pass" ? await runInBrowserRunner(lab, checks) : undefined;

@@ -84,6 +84,21 @@ describe("check-labs names the lab, the file and the rule", () => {
     });
   });
 
+  it("a read-only file the solution changed", async () => {
+    const problems = await broken("changed-readonly", (dir) =>
+      edit(join(dir, "solution/effects.ts"), "return { events };", "return { events: [] };"),
+    );
+    expect(problems).toEqual([
+      {
+        lab: "changed-readonly",
+        file: "solution/effects.ts",
+        rule: "files",
+        message:
+          "effects.ts is read-only, so it must be the same in solution/ and starter/ (grading always uses starter/effects.ts)",
+      },
+    ]);
+  });
+
   it("a check that maps to no task, and a task without checks", async () => {
     const problems = await broken("unmapped", (dir) =>
       edit(

@@ -4,8 +4,8 @@ import type { Lab } from "./lab";
 
 /**
  * What the grader takes from a submission folder: the lab's editable files and nothing else.
- * Everything else is listed as ignored, so a learner who shipped `effects.ts` or a test of their
- * own learns that it played no part.
+ * Everything else is listed as ignored, so a learner who shipped a read-only file or a test of
+ * their own learns that it played no part.
  */
 export interface Submission {
   dir: string;
