@@ -7,13 +7,14 @@ import {
   counterEntity,
   type DowningProvider,
   type Fault,
+  measureFailover,
   NoDowning,
   randomFaultSchedule,
   SeededRandom,
   SimulatedLease,
   SplitBrainResolver,
   type StrategyConfig,
-  VirtualScheduler,
+  type VirtualScheduler,
 } from "@runtime";
 import type { Section } from "./types";
 
@@ -92,52 +93,8 @@ export async function workload(
   return { wallMs, cpuMs, sent, acked, entityStarts, incarnations: sim.incarnations };
 }
 
-/**
- * Simulated seconds from a crash until every entity that lived on the crashed node answers
- * again from another node: detection, downing, removal, the removal margin and recovery.
- */
-async function failover(
-  downing: (s: VirtualScheduler) => DowningProvider,
-): Promise<number | undefined> {
-  const scheduler = new VirtualScheduler();
-  const sim = new ClusterSimulation({
-    seed: 5,
-    nodes: NODES,
-    scheduler,
-    downing: downing(scheduler),
-  });
-  const sharding = new ClusterSharding(sim, { retainTrace: true });
-  const counters = sharding.init<CounterCommand>({
-    typeName: "counter",
-    createBehavior: counterEntity,
-    settings: { numberOfShards: 50 },
-  });
-  await sharding.advance(20_000);
-  const ids = Array.from({ length: 200 }, (_, i) => `c${i}`);
-  for (const id of ids) counters.entityRefFor(id, "node-1").tell({ type: "add", n: 1 });
-  await sharding.advance(5_000);
-  const victim = "node-3";
-  const home = new Map<string, string>();
-  for (const r of sharding.trace.records)
-    if (r.type === "entityStarted") home.set(r.entityId, r.node.address);
-  const lost = ids.filter((id) => home.get(id) === victim);
-  const crashedAt = sim.scheduler.now();
-  sim.crash(victim);
-  const answered = new Set<string>();
-  for (let s = 0; s < 300 && answered.size < lost.length; s++) {
-    for (const id of lost)
-      if (!answered.has(id))
-        counters
-          .entityRefFor(id, "node-1")
-          .ask<CounterReply>((replyTo) => ({ type: "get", replyTo }), 900)
-          .then(
-            () => answered.add(id),
-            () => {},
-          );
-    await sharding.advance(1_000);
-  }
-  return answered.size === lost.length ? (sim.scheduler.now() - crashedAt) / 1000 : undefined;
-}
+const failover = (downing: (s: VirtualScheduler) => DowningProvider) =>
+  measureFailover({ seed: 5, nodes: NODES, victim: "node-3", downing });
 
 export const shardingSection: Section = {
   name: "sharding",

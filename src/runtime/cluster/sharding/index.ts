@@ -40,6 +40,7 @@ export {
   ShardingMessageExtractor,
   shardingEnvelope,
 } from "./extractor";
+export { type FailoverOptions, measureFailover } from "./failover";
 export { NodeJournal, NodeRuntime, NodeStoppedError } from "./node-runtime";
 export { RegionStoppedError, ShardRegion, type ShardRegionOptions } from "./region";
 export {

@@ -9,9 +9,11 @@ import { SplitBrainResolver } from "../downing/split-brain-resolver";
 import type { StrategyConfig } from "../downing/strategy";
 import { nodeKey } from "../member";
 import { ClusterSimulation } from "../simulation";
+import { downRemovalMargin } from "../singleton/removal-margin";
 import { checkBalanced, checkSingleIncarnation, shardCounts } from "./checkers";
 import { ClusterSharding } from "./cluster-sharding";
 import { type CounterCommand, counterEntity } from "./counter-entity";
+import { measureFailover } from "./failover";
 import { runShardingSeed } from "./seeded-run";
 
 const STRATEGIES: StrategyConfig[] = [
@@ -161,4 +163,41 @@ describe("sharding properties over random fault schedules", () => {
       { numRuns: 100 },
     );
   }, 120_000);
+
+  it("liveness: after a minority crash every entity answers again within detection + stable-after + removal margin (20 seeds)", async () => {
+    // Detection: the acceptable heartbeat pause (3 s) plus phi rising and gossip spreading the
+    // unreachable flag. Recovery: the coordinator (maybe on the crashed node) and the entities
+    // restarting, and the next once-a-second ask.
+    const DETECTION_MS = 10_000;
+    const RECOVERY_MS = 10_000;
+    await fc.assert(
+      fc.asyncProperty(
+        seeds,
+        fc.integer({ min: 3, max: 5 }),
+        fc.nat(),
+        async (seed, size, pick) => {
+          const nodes = Array.from({ length: size }, (_, i) => `node-${i + 1}`);
+          const victim = nodes[1 + (pick % (size - 1))] as string;
+          const resolver = new SplitBrainResolver({ strategy: { kind: "keep-majority" } });
+          const bound =
+            DETECTION_MS + resolver.stableAfterMs + downRemovalMargin(resolver) + RECOVERY_MS;
+          const seconds = await measureFailover({
+            seed,
+            nodes,
+            victim,
+            downing: () => resolver,
+            entities: 30,
+            numberOfShards: 12,
+            limitMs: bound + 30_000,
+          });
+          const replay = `measureFailover({ seed: ${seed}, nodes: ${size}, victim: "${victim}" })`;
+          expect(seconds, `never answered again; replay ${replay}`).toBeDefined();
+          expect((seconds as number) * 1000, `too slow; replay ${replay}`).toBeLessThanOrEqual(
+            bound,
+          );
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
 });
