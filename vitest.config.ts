@@ -10,6 +10,7 @@ export default defineConfig({
     // Grader fixtures are submissions and hidden checks for `npm run grade`, not tests of this repo.
     exclude: ["**/node_modules/**", "e2e/**", "dist/**", "src/grader/fixtures/**"],
     environment: "node",
+    setupFiles: ["./vitest.setup.ts"],
     // Property tests run thousands of seeds; keep one slow case from being mistaken for a hang.
     testTimeout: 60_000,
   },
