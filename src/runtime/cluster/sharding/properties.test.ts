@@ -62,6 +62,30 @@ describe("sharding properties over random fault schedules", () => {
     expect(acknowledged).toBeGreaterThan(500 * 10);
   }, 120_000);
 
+  it("lease-majority seed 345655669: a leaver cut off by a one-way partition keeps its entities until it downs itself, so its shards wait the removal margin", async () => {
+    // node-2 leaves while it cannot hear node-1 and node-3: the leader moves it to exiting and
+    // removes it as unreachable, but node-2 never learns it is exiting and runs counter/c0 for
+    // five more seconds, until its own resolver downs it. Freeing its shards at once started a
+    // second c0 on node-3.
+    const seed = 345655669;
+    const run = await runShardingSeed(seed, {
+      nodes: 3,
+      entities: 6,
+      durationMs: 60_000,
+      settleMs: 15_000,
+      commandIntervalMs: 2_000,
+      downing: resolverFor(seed),
+      faults: { leaves: true },
+    });
+    const removedWhileExiting = run.sim.trace.records.some(
+      (r) => r.type === "memberStatus" && r.from === "exiting" && r.to === "removed",
+    );
+    expect(removedWhileExiting).toBe(true);
+    expect(run.violations).toEqual([]);
+    expect(run.lostWrites).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
   it("auto-down (the unsafe mode) runs a second copy: seed 2 violates single incarnation", async () => {
     const run = await runShardingSeed(2, {
       nodes: 3,
