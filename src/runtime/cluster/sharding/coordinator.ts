@@ -30,6 +30,7 @@ interface HandOff {
   readonly awaiting: Set<string>;
   phase: "begin" | "hand-off";
   readonly timeout: Cancellable;
+  resend: Cancellable | undefined;
 }
 
 const ALLOCATABLE: ReadonlySet<MemberStatus> = new Set(["up", "weakly-up"]);
@@ -123,7 +124,10 @@ export class ShardCoordinator {
     this.phase = "stopped";
     this.rebalanceTimer?.cancel();
     for (const c of this.cleanup) c();
-    for (const h of this.handOffs.values()) h.timeout.cancel();
+    for (const h of this.handOffs.values()) {
+      h.timeout.cancel();
+      h.resend?.cancel();
+    }
     for (const t of this.unackedHosts.values()) t.cancel();
     for (const t of this.terminations.values()) t.cancel();
     this.queue.length = 0;
@@ -224,10 +228,13 @@ export class ShardCoordinator {
       case "removed": {
         const key = nodeKey(input.region);
         if (this.state.region(key) === undefined) return;
-        this.scheduleTermination(
-          input.region,
-          input.previous === "exiting" ? 0 : this.options.removalMarginMs,
-        );
+        // A node removed after exiting shut itself down, unless the leader removed it as an
+        // unreachable exiting member: then it may never have heard it was exiting (a one-way
+        // partition) and still run the entities of every shard it did not hand off, until its
+        // own side downs it (the lease-majority property run found this: seed 345655669). Only
+        // a region with no shard left is certainly done; any other waits the removal margin.
+        const done = input.previous === "exiting" && this.state.shardsOf(key).length === 0;
+        this.scheduleTermination(input.region, done ? 0 : this.options.removalMarginMs);
         return;
       }
       case "terminate":
@@ -473,6 +480,7 @@ export class ShardCoordinator {
       timeout: this.runtime.scheduler.schedule(this.options.settings.handOffTimeoutMs, () =>
         this.enqueue({ kind: "handOffTimeout", shard, id }),
       ),
+      resend: undefined,
     };
     this.handOffs.set(shard, h);
     this.runtime.trace.emit({
@@ -483,7 +491,27 @@ export class ShardCoordinator {
       node: this.self,
     });
     for (const region of regions) this.toRegion(region, { type: "BeginHandOff", shard });
+    this.resendHandOff(h);
     this.continueHandOff(h);
+  }
+
+  /**
+   * Repeats the hand-off's pending step every retry interval: a `BeginHandOff` or `HandOff`
+   * lost to a partition would otherwise leave the shard unreachable (its regions buffer) until
+   * the hand-off timeout, and deliver a minute of stale commands when it ends. Both steps are
+   * idempotent at the region.
+   */
+  private resendHandOff(h: HandOff): void {
+    h.resend = this.runtime.scheduler.schedule(this.options.settings.retryIntervalMs, () => {
+      if (this.phase !== "active" || this.handOffs.get(h.shard) !== h) return;
+      if (h.phase === "begin") {
+        for (const key of h.awaiting) {
+          const region = this.state.region(key);
+          if (region !== undefined) this.toRegion(region, { type: "BeginHandOff", shard: h.shard });
+        }
+      } else this.toRegion(h.owner, { type: "HandOff", shard: h.shard });
+      this.resendHandOff(h);
+    });
   }
 
   private continueHandOff(h: HandOff): void {
@@ -496,6 +524,7 @@ export class ShardCoordinator {
     const h = this.handOffs.get(shard);
     if (h === undefined) return;
     h.timeout.cancel();
+    h.resend?.cancel();
     this.handOffs.delete(shard);
     const waiting = this.waitingForHome.get(shard) ?? [];
     this.waitingForHome.delete(shard);

@@ -35,6 +35,19 @@ function resolverFor(seed: number) {
     });
 }
 
+/** One seed of the split-brain property run, with the options that test uses. */
+function resolverRun(seed: number) {
+  return runShardingSeed(seed, {
+    nodes: 3,
+    entities: 6,
+    durationMs: 60_000,
+    settleMs: 15_000,
+    commandIntervalMs: 2_000,
+    downing: resolverFor(seed),
+    faults: { leaves: true },
+  });
+}
+
 const seeds = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 
 describe("sharding properties over random fault schedules", () => {
@@ -61,6 +74,49 @@ describe("sharding properties over random fault schedules", () => {
     // The workload really ran: most commands were acknowledged across the seeds.
     expect(acknowledged).toBeGreaterThan(500 * 10);
   }, 120_000);
+
+  it("lease-majority seed 345655669: a leaver cut off by a one-way partition keeps its entities until it downs itself, so its shards wait the removal margin", async () => {
+    // node-2 leaves while it cannot hear node-1 and node-3: the leader moves it to exiting and
+    // removes it as unreachable, but node-2 never learns it is exiting and runs counter/c0 for
+    // five more seconds, until its own resolver downs it. Freeing its shards at once started a
+    // second c0 on node-3.
+    const run = await resolverRun(345655669);
+    const removedWhileExiting = run.sim.trace.records.some(
+      (r) => r.type === "memberStatus" && r.from === "exiting" && r.to === "removed",
+    );
+    expect(removedWhileExiting).toBe(true);
+    expect(run.violations).toEqual([]);
+    expect(run.lostWrites).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
+  it("lease-majority seed 358612899: a node that leaves while it still waits the margin for a downed oldest does not hand the coordinator over early", async () => {
+    // node-2 downs the isolated oldest node-1 and waits the removal margin before starting the
+    // coordinator; it leaves meanwhile and answers node-3's HandOverToMe. node-1 still runs its
+    // coordinator until its own resolver downs it, so node-3 must wait out the margin too.
+    const run = await resolverRun(358612899);
+    const handOver = run.sharding.trace.records.some((r) => r.type === "singletonHandOver");
+    expect(handOver).toBe(true);
+    expect(run.violations).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
+  it("lease-majority seed 1964852079: a hand-off whose BeginHandOff a partition dropped is retried, so its shard is back within seconds", async () => {
+    // A rebalance starts while node-1 is cut off; without retries shard 3 stayed unreachable
+    // until the one-minute hand-off timeout, and its buffered commands landed during the final
+    // recovery check.
+    const run = await resolverRun(1964852079);
+    const records = run.sharding.trace.records;
+    const started = records.find((r) => r.type === "shardHandOffStarted" && r.shard === "3");
+    const done = records.find(
+      (r) => r.type === "shardDeallocated" && r.shard === "3" && r.at > (started?.at ?? 0),
+    );
+    expect(started).toBeDefined();
+    expect(done).toBeDefined();
+    expect((done?.at ?? 0) - (started?.at ?? 0)).toBeLessThan(10_000);
+    expect(run.violations).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
 
   it("auto-down (the unsafe mode) runs a second copy: seed 2 violates single incarnation", async () => {
     const run = await runShardingSeed(2, {

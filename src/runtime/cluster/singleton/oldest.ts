@@ -44,16 +44,23 @@ export function oldestMember(members: Iterable<Member>): Member | undefined {
  */
 export class Removals {
   private readonly removals = new Map<string, Removal>();
+  private downedAt = Number.NEGATIVE_INFINITY;
 
   apply(event: ClusterEvent, now: number): void {
-    if (event.type === "memberRemoved")
-      this.removals.set(nodeKey(event.member.node), {
-        at: now,
-        previousStatus: event.previousStatus,
-      });
+    if (event.type !== "memberRemoved") return;
+    this.removals.set(nodeKey(event.member.node), {
+      at: now,
+      previousStatus: event.previousStatus,
+    });
+    if (event.previousStatus === "down") this.downedAt = now;
   }
 
   of(key: string): Removal | undefined {
     return this.removals.get(key);
+  }
+
+  /** When the last downed member was removed from this view (-Infinity if none was). */
+  get lastDownedRemovalAt(): number {
+    return this.downedAt;
   }
 }

@@ -65,7 +65,9 @@ type SingletonMessage = { readonly type: "HandOverToMe" } | { readonly type: "Ha
  *   starts its own.
  * - **Crash or partition.** The unreachable oldest keeps its place until the downing provider
  *   downs it and it is removed; then the next oldest waits the removal margin and takes over.
- *   Without downing that never happens: the singleton stays unavailable, as in Akka.
+ *   Without downing that never happens: the singleton stays unavailable, as in Akka. A
+ *   hand-over never cuts that margin short: every start waits it out after the last removal of
+ *   a downed member, since the node handing over may itself have been waiting for it.
  *
  * @example
  * sim.onNodeStarted((node) => {
@@ -195,7 +197,7 @@ export class ClusterSingletonManager {
           : removal.previousStatus === "exiting"
             ? 0
             : removal.at + this.removalMarginMs - this.now();
-      if (wait <= 0) this.startInstance();
+      if (wait <= 0) this.startAfterDownedMargin();
       else this.retry = this.options.scheduler.schedule(wait, () => this.tryTakeOver());
       return;
     }
@@ -204,6 +206,27 @@ export class ClusterSingletonManager {
       this.retry = this.options.scheduler.schedule(this.retryMs, () => this.tryTakeOver());
     }
     // Down but not removed yet: wait for the removal event.
+  }
+
+  /**
+   * Starts the instance once no downed member can still run it. A hand-over or an exited
+   * predecessor only proves that the predecessor stopped its copy; if the predecessor had not
+   * started yet because it was itself waiting the margin for a downed oldest, that one may
+   * still run behind a partition (the lease-majority property run found it: seed 358612899,
+   * a node leaving right after it downed the old oldest handed over at once). So every
+   * take-over waits the margin after the last removal of a downed member.
+   */
+  private startAfterDownedMargin(): void {
+    if (this.phase.kind !== "becoming-oldest") return;
+    const wait = this.removals.lastDownedRemovalAt + this.removalMarginMs - this.now();
+    if (wait <= 0) {
+      this.startInstance();
+      return;
+    }
+    this.retry = this.options.scheduler.schedule(wait, () => {
+      this.retry = undefined;
+      this.startAfterDownedMargin();
+    });
   }
 
   private becomeYounger(): void {
@@ -251,7 +274,8 @@ export class ClusterSingletonManager {
       nodeKey(this.phase.previous.node) === nodeKey(from)
     ) {
       this.options.record?.({ type: "singletonHandOver", name: this.name, from, to: this.self });
-      this.startInstance();
+      this.retry?.cancel();
+      this.startAfterDownedMargin();
     }
   }
 
