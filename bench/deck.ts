@@ -1,11 +1,19 @@
 import { existsSync, readdirSync } from "node:fs";
+import { chromium } from "@playwright/test";
+import { preview } from "astro";
+import { chromiumArgs, chromiumExecutable } from "../e2e/chromium";
+import { measureFirstSlide } from "../scripts/deck-first-slide";
 import { deckJsGzipKb } from "../scripts/deck-weight";
 import type { Section } from "./types";
 
-/** JavaScript a deck page ships (gzip), heaviest deck; needs a built site (`npm run build`). */
+/**
+ * What a deck page costs a viewer, heaviest deck: the JavaScript it ships (gzip) and the time to
+ * its first readable slide in Chromium, served by `astro preview`. Needs a built site
+ * (`npm run build`).
+ */
 export const deckSection: Section = {
   name: "deck",
-  async run({ metrics, log }) {
+  async run({ metrics, log, quick }) {
     if (!existsSync("dist/talks")) {
       log("no dist/ yet: run `npm run build` first to measure deck weight");
       return;
@@ -21,5 +29,35 @@ export const deckSection: Section = {
     }
     metrics["deck.js_gzip_kb"] = heaviest;
     log(`heaviest deck page: ${heaviest.toFixed(2)} KB gzip (budget 50 KB; Marp ships 23–47 KB)`);
+
+    const server = await preview({
+      root: process.cwd(),
+      logLevel: "error",
+      server: { host: "127.0.0.1", port: Number(process.env.BENCH_PREVIEW_PORT ?? 4351) },
+    });
+    const browser = await chromium.launch({
+      executablePath: chromiumExecutable(),
+      args: chromiumArgs,
+    });
+    try {
+      let slowest = 0;
+      for (const slug of slugs) {
+        const t = await measureFirstSlide(
+          browser,
+          `http://127.0.0.1:${server.port}`,
+          slug,
+          quick ? 1 : 5,
+        );
+        slowest = Math.max(slowest, t.firstSlideMs);
+        log(
+          `${slug}: first slide ${t.firstSlideMs.toFixed(0)} ms (FCP ${t.fcpMs.toFixed(0)} ms, deck ready ${t.readyMs.toFixed(0)} ms)`,
+        );
+      }
+      metrics["deck.first_slide_ms"] = slowest;
+      log(`slowest first slide: ${slowest.toFixed(0)} ms (median of cold loads)`);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   },
 };

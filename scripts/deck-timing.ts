@@ -6,76 +6,22 @@
  * the JavaScript that loads only when its slide comes near (UI module and worker, gzip KB).
  * Prints the slowest first slide last as `deck.first_slide_ms <ms>` for the benchmark.
  */
-import { gzipSync } from "node:zlib";
-import { chromium, type Page } from "@playwright/test";
+import { chromium } from "@playwright/test";
 import { chromiumArgs, chromiumExecutable } from "../e2e/chromium";
+import { DECKS, measureFirstSlide, watchScripts } from "./deck-first-slide";
 
 const base = (process.env.DECK_URL ?? "http://127.0.0.1:4321").replace(/\/$/, "");
 const runs = Number(process.env.RUNS ?? 5);
-const DECKS = [
-  "akka-in-practice",
-  "persistence-in-event-driven-actors",
-  "event-sourced-chat",
-  "mastering-event-sourcing",
-  "akka-persistence-basics",
-];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-/** Gzipped KB of every script the page fetches from now on (workers included). */
-function watchScripts(page: Page): () => Promise<number> {
-  const bodies: Promise<Buffer>[] = [];
-  page.on("response", (response) => {
-    const type = response.request().resourceType();
-    if (type === "script" || /\.js(\?|$)/.test(response.url()))
-      bodies.push(response.body().catch(() => Buffer.alloc(0)));
-  });
-  return async () =>
-    (await Promise.all(bodies)).reduce((sum, b) => sum + gzipSync(b).length, 0) / 1024;
-}
-
-// Set before any page script: when the deck script switches to present mode, note the time.
-const markReady = () => {
-  new MutationObserver((_, observer) => {
-    if (document.querySelector(".deck[data-mode=present]")) {
-      (window as unknown as { deckReadyAt: number }).deckReadyAt = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-mode"] });
-};
 
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs });
 const slugs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DECKS;
 let slowest = 0;
 try {
   for (const slug of slugs) {
-    const paints: number[] = [];
-    const ready: number[] = [];
-    let firstKb = 0;
-    let slides = 0;
-    for (let run = 0; run < runs; run++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-      const page = await context.newPage();
-      await page.addInitScript(markReady);
-      const scripts = watchScripts(page);
-      await page.goto(`${base}/talks/${slug}/`, { waitUntil: "load" });
-      await page.waitForFunction(() => "deckReadyAt" in window);
-      const timing = await page.evaluate(() => ({
-        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
-        ready: (window as unknown as { deckReadyAt: number }).deckReadyAt,
-        slides: document.querySelectorAll(".deck-slide").length,
-      }));
-      paints.push(timing.fcp);
-      ready.push(timing.ready);
-      slides = timing.slides;
-      await page.waitForLoadState("networkidle");
-      firstKb = await scripts();
-      await context.close();
-    }
-    const firstSlide = Math.max(median(paints), median(ready));
-    slowest = Math.max(slowest, firstSlide);
+    const timing = await measureFirstSlide(browser, base, slug, runs);
+    slowest = Math.max(slowest, timing.firstSlideMs);
     console.log(
-      `${slug}: ${slides} slides, first slide ${firstKb.toFixed(2)} KB JS gzip, FCP ${median(paints).toFixed(0)} ms, deck ready ${median(ready).toFixed(0)} ms`,
+      `${slug}: ${timing.slides} slides, first slide ${timing.firstKb.toFixed(2)} KB JS gzip, FCP ${timing.fcpMs.toFixed(0)} ms, deck ready ${timing.readyMs.toFixed(0)} ms`,
     );
 
     // Each demo: go to its slide and count what loads beyond the first slide.
