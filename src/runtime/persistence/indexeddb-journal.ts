@@ -1,7 +1,7 @@
+import { type Chunk, dropThrough, eventAt, mergeChunks, toChunk } from "./indexeddb-chunk";
 import { ReadBatch } from "./indexeddb-read-batch";
 import {
   CHUNKS,
-  type Chunk,
   COUNTERS,
   completion,
   GLOBAL_OFFSET,
@@ -47,14 +47,8 @@ async function compact(chunks: IDBObjectStore, m: Meta): Promise<void> {
   );
   const tail = (await request(chunks.getAll(range))) as Chunk[];
   if (tail.length > 1) {
-    const events = tail.flatMap((c) => c.events);
     chunks.delete(range);
-    chunks.put({
-      persistenceId: m.persistenceId,
-      first: (tail[0] as Chunk).first,
-      last: m.highest,
-      events,
-    } satisfies Chunk);
+    chunks.put(mergeChunks(tail));
   }
   m.compactedTo = m.highest;
   m.tailChunks = 0;
@@ -165,7 +159,7 @@ export class IndexedDBJournal implements TaggedJournal {
         try {
           // put() clones synchronously: an unclonable payload throws here, before anything
           // of this append is written, and leaves the transaction usable for the others.
-          chunks.put({ persistenceId: pid, first: first.sequenceNr, last, events } satisfies Chunk);
+          chunks.put(toChunk(events));
         } catch (error) {
           const reason = `payload cannot be stored: ${(error as Error).message}`;
           outcomes.push(() => item.reject(new PersistRejected(pid, first.sequenceNr, reason)));
@@ -224,11 +218,10 @@ export class IndexedDBJournal implements TaggedJournal {
         const page = (await request(store.getAll(range, READ_PAGE))) as Chunk[];
         for (const chunk of page) {
           if (chunk.first > toSequenceNr) return out;
-          const events = chunk.events;
           const start = Math.max(0, fromSequenceNr - chunk.first);
-          const end = Math.min(events.length, toSequenceNr - chunk.first + 1);
+          const end = Math.min(chunk.payloads.length, toSequenceNr - chunk.first + 1);
           for (let i = start; i < end; i++) {
-            out.push(events[i] as PersistentRepr);
+            out.push(eventAt(chunk, i));
             if (out.length >= max) return out;
           }
         }
@@ -263,13 +256,8 @@ export class IndexedDBJournal implements TaggedJournal {
         1,
       ),
     )) as Chunk[];
-    if (straddling && straddling.first <= toSequenceNr) {
-      chunks.put({
-        ...straddling,
-        first: toSequenceNr + 1,
-        events: straddling.events.slice(toSequenceNr + 1 - straddling.first),
-      } satisfies Chunk);
-    }
+    if (straddling && straddling.first <= toSequenceNr)
+      chunks.put(dropThrough(straddling, toSequenceNr));
     await committed;
   }
 

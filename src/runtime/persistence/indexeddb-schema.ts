@@ -8,9 +8,12 @@
  *   recovery deserialises a few large records instead of millions of small ones; a tag index
  *   with a global offset (`tags`, `counters`). Upgrading from 1 moves every event into a chunk
  *   of its own.
+ * - 3: chunks are stored column by column (see `indexeddb-chunk.ts`), which reads about four
+ *   times faster. Upgrading from 2 rewrites every chunk in place.
  *
  * @internal
  */
+import { type Chunk, toChunk } from "./indexeddb-chunk";
 import type { PersistentRepr } from "./journal";
 
 export const CHUNKS = "chunks";
@@ -19,15 +22,7 @@ export const SNAPSHOTS = "snapshots";
 export const TAGS = "tags";
 export const COUNTERS = "counters";
 const V1_EVENTS = "events";
-export const SCHEMA_VERSION = 2;
-
-/** One atomic write as stored: its events share a record, so it is written all or nothing. */
-export interface Chunk {
-  persistenceId: string;
-  first: number;
-  last: number;
-  events: PersistentRepr[];
-}
+export const SCHEMA_VERSION = 3;
 
 /** The highest sequence number per persistence id (survives `deleteTo`), and compaction state. */
 export interface Meta {
@@ -84,6 +79,7 @@ export function openDatabase(factory: IDBFactory, name: string): Promise<IDBData
       if (!db.objectStoreNames.contains(CHUNKS))
         db.createObjectStore(CHUNKS, { keyPath: ["persistenceId", "last"] });
       if (event.oldVersion === 1 && db.objectStoreNames.contains(V1_EVENTS)) upgradeFrom1(db, tx);
+      if (event.oldVersion === 2) upgradeFrom2(tx);
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -107,18 +103,26 @@ function upgradeFrom1(db: IDBDatabase, tx: IDBTransaction): void {
     const c = cursor.result;
     if (c) {
       const e = c.value as PersistentRepr;
-      chunks.put({
-        persistenceId: e.persistenceId,
-        first: e.sequenceNr,
-        last: e.sequenceNr,
-        events: [e],
-      } satisfies Chunk);
+      chunks.put(toChunk([e]) satisfies Chunk);
       count++;
       c.continue();
     } else {
       tx.objectStore(COUNTERS).put(count, GLOBAL_OFFSET);
       db.deleteObjectStore(V1_EVENTS);
     }
+  };
+}
+
+// Version 2 stored each chunk's events as an array of envelopes; lay each out in columns. The
+// key (persistence id, last sequence number) does not change, so each record is updated in place.
+function upgradeFrom2(tx: IDBTransaction): void {
+  const cursor = tx.objectStore(CHUNKS).openCursor();
+  cursor.onsuccess = () => {
+    const c = cursor.result;
+    if (!c) return;
+    const old = c.value as { events?: PersistentRepr[] };
+    if (old.events) c.update(toChunk(old.events));
+    c.continue();
   };
 }
 

@@ -342,4 +342,32 @@ describe("IndexedDB schema upgrade", () => {
     // Upgraded events took offsets 1..3, so the first new one is 4.
     expect((await journal.readByTag("t", 0)).map((e) => e.offset)).toEqual([4]);
   });
+
+  it("lays version 2's chunks out in columns, keeping every event, tag and sequence number", async () => {
+    const factory = new IDBFactory();
+    const tagged = batch("a", 1, 3).map((e, i) => ({ ...e, tags: i === 1 ? ["t"] : [] }));
+    await new Promise<void>((resolve, reject) => {
+      const req = factory.open("v2", 2);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        const chunks = db.createObjectStore("chunks", { keyPath: ["persistenceId", "last"] });
+        db.createObjectStore("meta", { keyPath: "persistenceId" });
+        db.createObjectStore("snapshots", { keyPath: ["persistenceId", "sequenceNr"] });
+        db.createObjectStore("tags", { keyPath: ["tag", "offset"] });
+        db.createObjectStore("counters").put(3, "globalOffset");
+        chunks.put({ persistenceId: "a", first: 1, last: 2, events: tagged.slice(0, 2) });
+        chunks.put({ persistenceId: "a", first: 3, last: 3, events: tagged.slice(2) });
+        req.transaction?.objectStore("meta").put({ persistenceId: "a", highest: 3 });
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const journal = new IndexedDBJournal(factory, "v2");
+    expect(await journal.read("a", 1, 10)).toEqual(tagged);
+    await journal.append(batch("a", 4, 1));
+    expect((await journal.read("a", 2, 10)).map((e) => e.sequenceNr)).toEqual([2, 3, 4]);
+  });
 });
