@@ -7,9 +7,13 @@ import type { TimerScheduler } from "./timers";
 
 /** A line of the actor's log; see {@link ActorContext.log}. */
 export interface Logger {
+  /** Detail for tracing a run; demos may hide it. */
   debug(message: string): void;
+  /** Something worth seeing in the demo's event log. */
   info(message: string): void;
+  /** Something unexpected that the actor handled. */
   warn(message: string): void;
+  /** A failure, with the error that caused it if there is one. */
   error(message: string, error?: unknown): void;
 }
 

@@ -43,6 +43,7 @@ export class ActorRef<T> {
     this.recipient.enqueue(message);
   }
 
+  /** `ActorRef(<path>)`, for logs and error messages. */
   toString(): string {
     return `ActorRef(${this.path})`;
   }

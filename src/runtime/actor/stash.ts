@@ -23,9 +23,13 @@ export class StashOverflowError extends Error {
  * );
  */
 export interface StashBuffer<T> {
+  /** How many messages the stash can hold. */
   readonly capacity: number;
+  /** How many messages are stashed now. */
   readonly size: number;
+  /** True when nothing is stashed. */
   isEmpty(): boolean;
+  /** True when one more `stash` would throw {@link StashOverflowError}. */
   isFull(): boolean;
   /** Keeps `message` for later. Throws {@link StashOverflowError} when full. */
   stash(message: T): void;

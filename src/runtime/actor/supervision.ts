@@ -40,8 +40,11 @@ export type SupervisorStrategy =
  * );
  */
 export const SupervisorStrategy = {
+  /** Stop the failing actor (the default); its watchers get `Terminated`. */
   stop: Object.freeze({ kind: "stop" }) as SupervisorStrategy,
+  /** Drop the message that failed and keep the actor's current state and behaviour. */
   resume: Object.freeze({ kind: "resume" }) as SupervisorStrategy,
+  /** Restart from the initial behaviour (state is lost), as often as it fails; children stop. */
   restart: Object.freeze({
     kind: "restart",
     maxRestarts: Number.POSITIVE_INFINITY,
@@ -52,6 +55,11 @@ export const SupervisorStrategy = {
   restartWithLimit(maxRestarts: number, withinMs: number): SupervisorStrategy {
     return { kind: "restart", maxRestarts, withinMs, stopChildren: true };
   },
+  /**
+   * Restart after an exponentially growing delay (`minBackoff`·2ⁿ, capped at `maxBackoff`, plus
+   * jitter), so a failing dependency is not hammered; messages wait in the mailbox meanwhile.
+   * Throws a RangeError unless 0 < minBackoff ≤ maxBackoff and randomFactor ≥ 0.
+   */
   restartWithBackoff(options: BackoffOptions): SupervisorStrategy {
     const { minBackoff, maxBackoff, randomFactor } = options;
     if (!(minBackoff > 0) || !(maxBackoff >= minBackoff)) {

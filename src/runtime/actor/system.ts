@@ -25,6 +25,7 @@ export type SystemEvent =
       readonly error?: unknown;
     };
 
+/** Severity of a {@link Logger} line, as reported in a `log` {@link SystemEvent}. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Options for {@link ActorSystem.create}. */
@@ -133,6 +134,7 @@ export class ActorSystem<T> {
     return this.whenTerminated;
   }
 
+  /** True once every actor, the guardian included, has stopped. */
   get isTerminated(): boolean {
     return this.terminated;
   }

@@ -29,7 +29,9 @@ export interface TimerScheduler<T> {
   ): void;
   /** Cancels the timer; its pending message, if already sent, is dropped. */
   cancel(key: unknown): void;
+  /** Cancels every timer of this actor. */
   cancelAll(): void;
+  /** True while `key` has a timer that has not fired (single) or been cancelled. */
   isTimerActive(key: unknown): boolean;
 }
 

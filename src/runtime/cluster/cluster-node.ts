@@ -114,14 +114,17 @@ export class ClusterNode {
     else this.startSeedProcess();
   }
 
+  /** The address this node listens on (its UID is in `self`). */
   get address(): Address {
     return this.self.address;
   }
 
+  /** Where this incarnation is in its life: joining (or retrying), a member, or terminated. */
   get phase(): NodePhase {
     return this._phase;
   }
 
+  /** True once this incarnation has shut down; a restart is a new `ClusterNode` with a new UID. */
   get isTerminated(): boolean {
     return this._phase === "terminated";
   }

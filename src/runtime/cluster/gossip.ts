@@ -33,6 +33,7 @@ export class Gossip {
     readonly tombstones: ReadonlyMap<string, number>,
   ) {}
 
+  /** The member with this node key (`address#uid`), if the gossip knows it. */
   member(key: string): Member | undefined {
     return this.members.get(key);
   }
@@ -44,18 +45,22 @@ export class Gossip {
     return this.sorted;
   }
 
+  /** True when node `key` has seen this version of the gossip (convergence needs all of them). */
   seenBy(key: string): boolean {
     return this.seen.has(key);
   }
 
+  /** A copy with these members (gossip is immutable; tick the version to publish a change). */
   withMembers(members: ReadonlyMap<string, Member>): Gossip {
     return new Gossip(members, this.seen, this.reachability, this.version, this.tombstones);
   }
 
+  /** A copy with `member` added or replaced. */
   withMember(member: Member): Gossip {
     return this.withMembers(new Map(this.members).set(nodeKey(member.node), member));
   }
 
+  /** A copy with this reachability table. */
   withReachability(reachability: Reachability): Gossip {
     if (reachability === this.reachability) return this;
     return new Gossip(this.members, this.seen, reachability, this.version, this.tombstones);
@@ -72,6 +77,7 @@ export class Gossip {
     );
   }
 
+  /** A copy that node `key` has also seen. */
   withSeen(key: string): Gossip {
     if (this.seen.has(key)) return this;
     return new Gossip(

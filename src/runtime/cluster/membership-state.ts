@@ -29,10 +29,12 @@ export class MembershipState {
     this.selfKey = nodeKey(self);
   }
 
+  /** This node's own entry in the gossip, if it has joined and not been removed. */
   get selfMember(): Member | undefined {
     return this.gossip.member(this.selfKey);
   }
 
+  /** This node's status as its own gossip says; `removed` when it is not a member. */
   get selfStatus(): MemberStatus {
     return this.selfMember?.status ?? "removed";
   }
@@ -85,6 +87,7 @@ export class MembershipState {
     return fallback === undefined ? undefined : nodeKey(fallback.node);
   }
 
+  /** True when this node is the leader of its view, and so performs leader actions. */
   isLeader(): boolean {
     return this.leader() === this.selfKey;
   }

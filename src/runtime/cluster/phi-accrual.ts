@@ -15,6 +15,7 @@ export interface PhiAccrualSettings {
   readonly firstHeartbeatEstimateMs: number;
 }
 
+/** Akka's default failure-detector settings (`akka.cluster.failure-detector`). */
 export const DEFAULT_PHI_ACCRUAL: PhiAccrualSettings = {
   threshold: 8,
   maxSampleSize: 1000,
@@ -124,6 +125,7 @@ export class PhiAccrualFailureDetector {
     return this.phiAt(this.clock());
   }
 
+  /** True while phi is below the threshold: the monitored node is presumed alive. */
   isAvailable(): boolean {
     return this.isAvailableAt(this.clock());
   }

@@ -132,6 +132,10 @@ export class ClusterSimulation {
     this.running.get(this.known(address))?.leave();
   }
 
+  /**
+   * Cuts the simulated network between two sides (`"a-to-b"`: one way only). Returns an id for
+   * {@link heal}.
+   */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -141,10 +145,12 @@ export class ClusterSimulation {
     return this.network.partition(sideA, sideB, { direction });
   }
 
+  /** Removes one partition, or all of them when no id is given. Link faults stay. */
   heal(id?: number): void {
     this.network.heal(id);
   }
 
+  /** Sets (or with `null`, clears) drop rate and delay on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.network.setLink(this.known(from), this.known(to), faults);
   }

@@ -102,16 +102,19 @@ export class ClusterTrace {
    */
   constructor(private readonly retain = true) {}
 
+  /** Appends a record and tells every subscriber. */
   emit(record: TraceRecord): void {
     if (this.retain) this.list.push(record);
     for (const listener of this.listeners) listener(record);
   }
 
+  /** Calls `listener` with each record from now on; returns an unsubscribe function. */
   subscribe(listener: (record: TraceRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Every record so far, oldest first (empty when constructed with `retain = false`). */
   get records(): readonly TraceRecord[] {
     return this.list;
   }

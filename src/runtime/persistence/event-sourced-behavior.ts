@@ -137,6 +137,7 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
     return this.with({ journal });
   }
 
+  /** Stores snapshots in this store instead of the system's (see `Persistence.register`). */
   withSnapshotStore(snapshotStore: SnapshotStore): EventSourcedBehavior<C, E, S> {
     return this.with({ snapshotStore });
   }

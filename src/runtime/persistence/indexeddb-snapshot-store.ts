@@ -24,6 +24,7 @@ export class IndexedDBSnapshotStore implements SnapshotStore {
     this.reads = new ReadBatch(this.db, [SNAPSHOTS]);
   }
 
+  /** Stores `snapshot` under its persistence id and sequence number (replacing one stored there). */
   async save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
     const db = await this.db;
     const tx = db.transaction(SNAPSHOTS, "readwrite");

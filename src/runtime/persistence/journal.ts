@@ -78,6 +78,7 @@ export interface SnapshotMetadata {
   readonly timestamp: number;
 }
 
+/** A snapshot as loaded for recovery: the state and where in the journal it was taken. */
 export interface SelectedSnapshot<S = unknown> {
   readonly metadata: SnapshotMetadata;
   readonly snapshot: S;
@@ -85,6 +86,7 @@ export interface SelectedSnapshot<S = unknown> {
 
 /** Stores state snapshots so recovery can skip most of the journal. */
 export interface SnapshotStore {
+  /** Stores the state as of `metadata.sequenceNr` (all events up to it applied). */
   save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void>;
   /** The newest snapshot with sequenceNr ≤ `maxSequenceNr` (default: any). */
   loadLatest(persistenceId: string, maxSequenceNr?: number): Promise<SelectedSnapshot | undefined>;

@@ -13,6 +13,7 @@ export class InMemorySnapshotStore implements SnapshotStore {
   private nextSaveFailure: Error | undefined;
   private nextLoadFailure: Error | undefined;
 
+  /** Stores `snapshot` for `metadata.persistenceId` (replacing one at the same sequence number). */
   save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
     if (this.nextSaveFailure) {
       const error = this.nextSaveFailure;
@@ -59,10 +60,12 @@ export class InMemorySnapshotStore implements SnapshotStore {
     return (this.snapshots.get(persistenceId) ?? []).map((s) => s.metadata.sequenceNr);
   }
 
+  /** The next `save` rejects with `error` and stores nothing (a `SnapshotFailed` signal). */
   failNextSave(error: Error = new Error("injected snapshot save failure")): void {
     this.nextSaveFailure = error;
   }
 
+  /** The next `loadLatest` rejects with `error`, so recovery fails. */
   failNextLoad(error: Error = new Error("injected snapshot load failure")): void {
     this.nextLoadFailure = error;
   }

@@ -8,7 +8,9 @@
  * await offsets.load("thread-list"); // 42 (0 if never saved)
  */
 export interface OffsetStore {
+  /** The offset of the last event the projection handled; 0 if it never saved one. */
   load(projectionId: string): Promise<number>;
+  /** Records that every event up to `offset` has been handled. */
   save(projectionId: string, offset: number): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export interface OffsetStore {
  * await readModel.load("counts"); // 7
  */
 export interface TransactionalOffsetStore<U> {
+  /** The offset of the last committed event; 0 if nothing was committed. */
   load(projectionId: string): Promise<number>;
   /** Applies `update` and stores `offset` together: both happen, or neither does. */
   commit(projectionId: string, offset: number, update: U): Promise<void>;
@@ -40,10 +43,12 @@ export class InMemoryOffsetStore implements OffsetStore {
   private readonly offsets = new Map<string, number>();
   private nextSaveFailure: Error | undefined;
 
+  /** The last saved offset for `projectionId`, or 0. */
   load(projectionId: string): Promise<number> {
     return Promise.resolve(this.offsets.get(projectionId) ?? 0);
   }
 
+  /** Saves `offset`, unless a failure was injected with {@link failNextSave}. */
   save(projectionId: string, offset: number): Promise<void> {
     const failure = this.nextSaveFailure;
     if (failure) {
@@ -87,6 +92,7 @@ export class InMemoryReadModel<M> implements TransactionalOffsetStore<(model: M)
     return this.current;
   }
 
+  /** The offset of the last commit for `projectionId`, or 0. */
   load(projectionId: string): Promise<number> {
     return Promise.resolve(this.offsets.get(projectionId) ?? 0);
   }

@@ -18,9 +18,11 @@ const registry = new WeakMap<ActorSystem<unknown>, Stores>();
  * Persistence.register(system, { journal: new IndexedDBJournal(indexedDB, "workshop") });
  */
 export const Persistence = {
+  /** Sets the system's journal and/or snapshot store; call it before spawning persistent actors. */
   register(system: ActorSystem<unknown>, stores: Partial<Stores>): void {
     registry.set(system, { ...Persistence.of(system), ...stores });
   },
+  /** The stores the system's persistent actors use (in-memory ones unless registered). */
   of(system: ActorSystem<unknown>): Stores {
     let stores = registry.get(system);
     if (!stores) {

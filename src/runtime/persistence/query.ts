@@ -45,6 +45,7 @@ export interface TaggedJournal extends Journal {
  * for await (const e of stream) console.log(e.offset, e.event);
  */
 export interface LiveStream<T> extends AsyncIterable<T> {
+  /** Ends the stream: a waiting `for await` finishes, and no more events are read. */
   cancel(): void;
 }
 

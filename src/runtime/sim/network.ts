@@ -137,6 +137,7 @@ export class Network<M> implements Transport<M> {
     this.endpoints.delete(address);
   }
 
+  /** True while `address` is connected (messages to it can arrive). */
   isConnected(address: Address): boolean {
     return this.endpoints.has(address);
   }

@@ -112,6 +112,7 @@ export class GCounter {
     return new GCounter(countsFromEntries(w.counts, `${where}.counts`, 1), undefined);
   }
 
+  /** `GCounter(<value>)`, for logs and demos. */
   toString(): string {
     return `GCounter(${this.value})`;
   }

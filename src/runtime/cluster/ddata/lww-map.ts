@@ -76,6 +76,7 @@ export class LWWMap<V = JsonValue> {
     return entry && !entry.deleted ? (entry.value as V) : undefined;
   }
 
+  /** True when `key` has a live (not removed) value. */
   has(key: string): boolean {
     const entry = this.stamped.get(key);
     return entry !== undefined && !entry.deleted;
@@ -89,6 +90,7 @@ export class LWWMap<V = JsonValue> {
       .map(([k, e]) => [k, e.value as V] as const);
   }
 
+  /** How many keys have a live value. */
   get size(): number {
     let n = 0;
     for (const e of this.stamped.values()) if (!e.deleted) n++;
@@ -188,6 +190,7 @@ export class LWWMap<V = JsonValue> {
     return new LWWMap(stamped, undefined);
   }
 
+  /** `LWWMap(key -> value, …)`, for logs and demos. */
   toString(): string {
     return `LWWMap(${this.entries.map(([k, v]) => `${k} -> ${JSON.stringify(v)}`).join(", ")})`;
   }

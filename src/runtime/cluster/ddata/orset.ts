@@ -74,10 +74,12 @@ export class ORSet<E extends ORSetElement = ORSetElement> {
     return [...this.dots.keys()].sort(compareElements);
   }
 
+  /** How many elements the set holds. */
   get size(): number {
     return this.dots.size;
   }
 
+  /** True when `element` is in the set. */
   has(element: E): boolean {
     return this.dots.has(element);
   }
@@ -169,6 +171,7 @@ export class ORSet<E extends ORSetElement = ORSetElement> {
     return new ORSet(dots, seen);
   }
 
+  /** `ORSet(<elements>)`, for logs and demos. */
   toString(): string {
     return `ORSet(${this.elements.map((e) => JSON.stringify(e)).join(", ")})`;
   }

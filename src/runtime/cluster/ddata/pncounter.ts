@@ -95,6 +95,7 @@ export class PNCounter {
     );
   }
 
+  /** `PNCounter(<value>)`, for logs and demos. */
   toString(): string {
     return `PNCounter(${this.value})`;
   }

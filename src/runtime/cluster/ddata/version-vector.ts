@@ -82,6 +82,7 @@ export class VersionVector {
     return sortedEntries(this.versions);
   }
 
+  /** `VersionVector(replica: version, …)`, for logs and demos. */
   toString(): string {
     return `VersionVector(${this.entries()
       .map(([r, v]) => `${r}: ${v}`)

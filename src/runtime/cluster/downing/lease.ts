@@ -7,6 +7,7 @@ import type { Scheduler } from "../../sim/scheduler";
 export interface Lease {
   /** Tries to take (or, for the holder, renew) the lease. */
   acquire(owner: string, onResult: (granted: boolean) => void): void;
+  /** Gives the lease up if `owner` holds it; `onResult` says whether it did. */
   release(owner: string, onResult?: (released: boolean) => void): void;
   /** Whether `owner` holds the lease now, as far as its own last answer says. No round trip. */
   checkLease(owner: string): boolean;
@@ -56,6 +57,7 @@ export class SimulatedLease implements Lease {
     });
   }
 
+  /** Frees the lease after `latencyMs` if `owner` holds it; `onResult` says whether it did. */
   release(owner: string, onResult?: (released: boolean) => void): void {
     this.scheduler.schedule(this.latencyMs, () => {
       const released = this.holder === owner;

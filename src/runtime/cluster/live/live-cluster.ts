@@ -15,8 +15,11 @@ import { Relay } from "./relay";
  * test double.
  */
 export interface NodeWorker {
+  /** Sends a command to the node (start, leave, app messages…). */
   postMessage(message: ToNode): void;
+  /** Where the node's reports (trace records, state answers, wire messages) arrive. */
   onmessage: ((event: MessageEvent<FromNode>) => void) | null;
+  /** Kills the worker at once: the crash of this node incarnation. */
   terminate(): void;
 }
 
@@ -181,6 +184,10 @@ export class LiveCluster {
     this.running.get(this.known(address))?.worker.postMessage({ kind: "leave" });
   }
 
+  /**
+   * Cuts the relay between two sides (`"a-to-b"`: one way only). Returns an id for
+   * {@link heal}.
+   */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -190,10 +197,12 @@ export class LiveCluster {
     return this.relay.partition(sideA, sideB, direction);
   }
 
+  /** Removes one partition, or all of them when no id is given. Link faults stay. */
   heal(id?: number): void {
     this.relay.heal(id);
   }
 
+  /** Sets (or with `null`, clears) drop rate and delay on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.relay.setLink(this.known(from), this.known(to), faults);
   }

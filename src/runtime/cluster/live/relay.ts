@@ -11,6 +11,7 @@ import type { WireMessage } from "./wire";
  * worker cannot speak for another node.
  */
 export interface RelayEndpoint {
+  /** Delivers a message to the worker (usually `worker.postMessage`). */
   post(message: ToNode): void;
 }
 
@@ -77,6 +78,7 @@ export class Relay {
     this.trace.emit(record);
   }
 
+  /** Cuts the network between two sides (`"a-to-b"`: one way only); returns an id for `heal`. */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -85,14 +87,17 @@ export class Relay {
     return this.network.partition(sideA, sideB, { direction });
   }
 
+  /** Removes one partition, or all of them when no id is given. */
   heal(id?: number): void {
     this.network.heal(id);
   }
 
+  /** Sets (or with `null`, clears) the faults on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.network.setLink(from, to, faults);
   }
 
+  /** Stops delivering: messages in flight and sent from now on are dropped. */
   shutdown(): void {
     this.network.shutdown();
   }

@@ -83,6 +83,7 @@ export class EntityRef<M> {
     readonly from: Address,
   ) {}
 
+  /** Sends `message` to the entity through the region on `from` (fire and forget). */
   tell(message: M): void {
     this.type.regionOrThrow(this.from).deliver(this.entityId, message);
   }
@@ -221,7 +222,9 @@ export interface ShardingHost {
   readonly scheduler: Scheduler;
   readonly downing: DowningProvider;
   readonly settings: ClusterSettings;
+  /** Calls `listener` for every node incarnation that starts; returns an unsubscribe function. */
   onNodeStarted(listener: (node: ClusterNode) => void): () => void;
+  /** The running node at `address`, if any. */
   node(address: Address): ClusterNode | undefined;
 }
 

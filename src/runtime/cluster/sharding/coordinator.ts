@@ -109,6 +109,7 @@ export class ShardCoordinator {
     );
   }
 
+  /** True once the coordinator has recovered its state and is allocating shards. */
   get isActive(): boolean {
     return this.phase === "active";
   }

@@ -51,8 +51,11 @@ export function shardingEnvelope<M>(entityId: EntityId, message: M): ShardingEnv
  * byAccount.shardId("acc-1"); // "17"
  */
 export interface ShardingMessageExtractor<E, M> {
+  /** Which entity a message is for. */
   entityId(message: E): EntityId;
+  /** Which shard an entity lives in; must never change for a given id. */
   shardId(entityId: EntityId): ShardId;
+  /** The message the entity itself receives (the envelope's payload, or the message as is). */
   unwrapMessage(message: E): M;
 }
 

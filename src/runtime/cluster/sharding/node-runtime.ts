@@ -147,6 +147,7 @@ export class NodeRuntime {
     else node.onTerminated(() => this.stop());
   }
 
+  /** True until the node incarnation this runtime belongs to stops. */
   get isAlive(): boolean {
     return this.alive;
   }

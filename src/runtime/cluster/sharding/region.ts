@@ -118,6 +118,7 @@ export class ShardRegion {
     return this.coordinator;
   }
 
+  /** True once the region has stopped, with the node incarnation it ran on. */
   get isStopped(): boolean {
     return this.stopped;
   }

@@ -146,17 +146,20 @@ export class ShardingTrace {
     private readonly retain = true,
   ) {}
 
+  /** Stamps a record with the clock's time, appends it and tells every subscriber. */
   emit(record: ShardingRecordInput): void {
     const stamped = { at: this.now(), ...record } as ShardingRecord;
     if (this.retain) this.list.push(stamped);
     for (const listener of this.listeners) listener(stamped);
   }
 
+  /** Calls `listener` with each record from now on; returns an unsubscribe function. */
   subscribe(listener: (record: ShardingRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Every record so far, oldest first (empty when constructed with `retain = false`). */
   get records(): readonly ShardingRecord[] {
     return this.list;
   }

@@ -46,6 +46,7 @@ export class Removals {
   private readonly removals = new Map<string, Removal>();
   private downedAt = Number.NEGATIVE_INFINITY;
 
+  /** Records a `memberRemoved` event seen at `now`; other events are ignored. */
   apply(event: ClusterEvent, now: number): void {
     if (event.type !== "memberRemoved") return;
     this.removals.set(nodeKey(event.member.node), {
@@ -55,6 +56,7 @@ export class Removals {
     if (event.previousStatus === "down") this.downedAt = now;
   }
 
+  /** When and from which status the member with this node key was removed, if it was. */
   of(key: string): Removal | undefined {
     return this.removals.get(key);
   }

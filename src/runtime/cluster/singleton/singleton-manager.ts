@@ -14,6 +14,7 @@ import type { SingletonRecord } from "./records";
  * };
  */
 export interface SingletonInstance {
+  /** Stops the instance (hand-over, or this node leaving); release what it holds here. */
   stop(): void;
 }
 
