@@ -52,7 +52,30 @@ export interface ActorContext<T> {
   spawnAnonymous<U>(behavior: Behavior<U>): ActorRef<U>;
   /** Stops a direct child (and its children). */
   stop(child: ActorRef<never>): void;
-  /** Get exactly one `Terminated` signal when `other` stops (at once if it already has). */
+  /**
+   * Get exactly one `Terminated` signal when `other` stops (at once if it already has); a child
+   * that stopped by failing sends `ChildFailed` instead. Leaving either unhandled fails this
+   * actor with a `DeathPactError`.
+   *
+   * @example A parent that stops when its worker does
+   * ```ts
+   * declare const worker: Behavior<string>;
+   * const parent = Behaviors.setup<string>((ctx) => {
+   *   const child = ctx.spawn(worker, "worker");
+   *   ctx.watch(child);
+   *   return Behaviors.receiveMessage<string>((job) => {
+   *     child.tell(job);
+   *     return Behaviors.same;
+   *   }).receiveSignal((ctx, signal) => {
+   *     if (signal.type === "Terminated" || signal.type === "ChildFailed") {
+   *       ctx.log.warn(`${signal.ref.path} stopped`);
+   *       return Behaviors.stopped;
+   *     }
+   *     return Behaviors.unhandled;
+   *   });
+   * });
+   * ```
+   */
   watch(other: ActorRef<never>): void;
   /** Like {@link watch}, but deliver `message` instead of the `Terminated` signal. */
   watchWith(other: ActorRef<never>, message: T): void;

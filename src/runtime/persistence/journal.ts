@@ -21,6 +21,27 @@ export type AtomicWrite<E = unknown> = readonly PersistentRepr<E>[];
 /**
  * The append-only event log. Implementations: in-memory (tests, simulation) and IndexedDB
  * (browser). Every method is asynchronous so both share one contract.
+ *
+ * @example Appending atomically, and catching a second writer
+ * ```ts
+ * const journal: Journal = new InMemoryJournal();
+ * const deposited = (sequenceNr: number, amount: number): PersistentRepr => ({
+ *   persistenceId: "account-1",
+ *   sequenceNr,
+ *   event: { type: "deposited", amount },
+ *   timestamp: 0,
+ *   tags: ["accounts"],
+ *   writerUuid: "writer-1",
+ *   manifest: "",
+ * });
+ * await journal.append([deposited(1, 50), deposited(2, 20)]); // both or neither
+ * try {
+ *   await journal.append([deposited(2, 99)]); // sequence number 2 is taken
+ * } catch (error) {
+ *   if (error instanceof SequenceConflict) console.log("another writer got there first");
+ * }
+ * const events = await journal.read("account-1", 1, 2); // oldest first
+ * ```
  */
 export interface Journal {
   /**

@@ -3,10 +3,14 @@ import type { SelectedSnapshot, SnapshotMetadata, SnapshotStore } from "./journa
 /**
  * Snapshots in memory, newest last per persistence id.
  *
- * @example
+ * @example Saving, loading, and a failure injected
+ * ```ts
  * const store = new InMemorySnapshotStore();
  * await store.save({ persistenceId: "a-1", sequenceNr: 100, timestamp: 0 }, { balance: 70 });
  * (await store.loadLatest("a-1"))?.snapshot; // { balance: 70 }
+ * store.sequenceNrs("a-1"); // [100]
+ * store.failNextSave(); // the behaviour gets SnapshotFailed and carries on
+ * ```
  */
 export class InMemorySnapshotStore implements SnapshotStore {
   private readonly snapshots = new Map<string, SelectedSnapshot[]>();

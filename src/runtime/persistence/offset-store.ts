@@ -35,9 +35,13 @@ export interface TransactionalOffsetStore<U> {
 /**
  * An {@link OffsetStore} in memory, with failure injection for crash tests.
  *
- * @example
+ * @example Offsets in memory, and a crash between handling and saving
+ * ```ts
  * const offsets = new InMemoryOffsetStore();
+ * await offsets.save("thread-list", 42);
+ * await offsets.load("thread-list"); // 42 (0 if never saved)
  * offsets.failNextSave(); // the next save rejects: the projection "crashes" after handling
+ * ```
  */
 export class InMemoryOffsetStore implements OffsetStore {
   private readonly offsets = new Map<string, number>();

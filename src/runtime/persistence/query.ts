@@ -83,9 +83,12 @@ export async function currentEventsByPersistenceId(
 /**
  * Events tagged `tag` with an offset after `offset`, as stored now, in offset order.
  *
- * @example
+ * @example What is there now, then only what came since
+ * ```ts
+ * declare const journal: InMemoryJournal;
  * const all = await currentEventsByTag(journal, "chat");
  * const newer = await currentEventsByTag(journal, "chat", all.at(-1)?.offset ?? 0);
+ * ```
  */
 export function currentEventsByTag(
   journal: TaggedJournal,
@@ -147,9 +150,14 @@ function live<T>(
  * The events of one entity from `fromSequenceNr`, then every new one as it is written, until
  * `toSequenceNr` is reached or the stream is cancelled.
  *
- * @example
- * const stream = eventsByPersistenceId(journal, "account-1");
- * for await (const e of stream) console.log(e.sequenceNr, e.event);
+ * @example Following one account
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * for await (const e of eventsByPersistenceId(journal, "account-1")) {
+ *   console.log(e.sequenceNr, e.event); // stored events first, then new ones as they are written
+ *   if (e.sequenceNr >= 100) break; // ends the stream (so does cancel())
+ * }
+ * ```
  */
 export function eventsByPersistenceId(
   journal: Journal & Pick<TaggedJournal, "subscribe">,
@@ -172,9 +180,17 @@ export function eventsByPersistenceId(
  * Offsets increase monotonically; store the last one seen to resume there. Feed a projection
  * from it (see {@link runProjection}).
  *
- * @example
+ * @example Resuming a live feed after the last offset seen
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * declare function render(event: unknown): void;
+ * let savedOffset = 0; // kept somewhere durable in a real reader
  * const stream = eventsByTag(journal, "chat", savedOffset);
- * for await (const e of stream) { render(e.event); savedOffset = e.offset; }
+ * for await (const e of stream) {
+ *   render(e.event);
+ *   savedOffset = e.offset;
+ * }
+ * ```
  */
 export function eventsByTag(
   journal: TaggedJournal,
