@@ -40,16 +40,20 @@ export interface ClusterSimulationOptions {
  * Higher layers (sharding, singleton) hook in with {@link onNodeStarted}: it runs for every
  * incarnation, including restarts, and the node's `onTerminated` tells them when it is gone.
  *
- * @example
+ * @example A partition that the split-brain resolver settles
+ * ```ts
  * const sim = new ClusterSimulation({
  *   seed: 42,
  *   nodes: 5,
  *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
  * });
- * sim.runFor(15_000);                                // the cluster forms
+ * sim.runFor(15_000); // the cluster forms
  * sim.partition(["node-1", "node-2", "node-3"], ["node-4", "node-5"]);
- * sim.runFor(60_000);                                // the minority downs itself
- * checkSplitBrain(sim.trace.records);                // []
+ * sim.runFor(60_000); // the minority downs itself
+ * checkSplitBrain(sim.trace.records); // []: never two clusters at once
+ * sim.crash("node-1");
+ * sim.restart("node-1"); // a new incarnation (new UID) joins through the seeds
+ * ```
  */
 export class ClusterSimulation {
   readonly seed: number;

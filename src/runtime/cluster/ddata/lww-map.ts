@@ -48,12 +48,14 @@ function wins<V>(a: LWWEntry<V>, b: LWWEntry<V>): boolean {
  * Immutable; values must be JSON data. After a put or remove, {@link LWWMap.delta} holds just
  * the written entries.
  *
- * @example
+ * @example The later write wins, on every replica
+ * ```ts
  * const a = LWWMap.empty<number>().put("node-1", "alice", 3, 1_000);
  * const b = LWWMap.empty<number>().put("node-2", "alice", 5, 2_000);
  * a.merge(b).get("alice"); // 5: the later stamp
  * b.merge(a).get("alice"); // 5: the same on every replica
  * a.merge(b).remove("node-1", "alice", 1_500).has("alice"); // false: stamped 2_001
+ * ```
  */
 export class LWWMap<V = JsonValue> {
   readonly kind = "LWWMap" as const;

@@ -47,12 +47,14 @@ function checkElement(element: unknown, where: string): asserts element is ORSet
  *
  * Immutable. Elements are strings or numbers (the element `1` and `"1"` are different).
  *
- * @example
+ * @example A concurrent add wins over a remove
+ * ```ts
  * const base = ORSet.empty<string>().add("node-1", "apple");
  * const removed = base.remove("apple"); // on node-1
  * const readded = base.add("node-2", "apple"); // on node-2, concurrently
  * removed.merge(readded).has("apple"); // true: add wins
  * removed.merge(base).has("apple"); // false: the remove saw that add
+ * ```
  */
 export class ORSet<E extends ORSetElement = ORSetElement> {
   readonly kind = "ORSet" as const;

@@ -61,7 +61,9 @@ interface Incarnation {
  * like the simulated network and keeps the trace. A crash is `worker.terminate()`: the node's
  * state goes with the worker, and a restart is a new worker with a new UID.
  *
- * @example
+ * @example Three nodes in three Web Workers
+ * ```ts
+ * declare const nodeWorkerBundle: string; // the bundled node-worker.ts
  * const url = URL.createObjectURL(new Blob([nodeWorkerBundle], { type: "text/javascript" }));
  * const cluster = new LiveCluster({
  *   nodes: 3,
@@ -69,8 +71,9 @@ interface Incarnation {
  *   downing: { kind: "split-brain-resolver", settings: { strategy: { kind: "keep-majority" } } },
  * });
  * cluster.trace.subscribe((r) => console.log(r));
- * cluster.crash("node-3");                 // worker.terminate()
- * await cluster.state("node-1");           // node-3 unreachable, later removed
+ * cluster.crash("node-3"); // worker.terminate()
+ * await cluster.state("node-1"); // node-3 unreachable, later removed
+ * ```
  */
 export class LiveCluster {
   readonly addresses: readonly Address[];

@@ -69,12 +69,16 @@ export interface ClusterShardingOptions {
  * A reference to one sharded entity, used from one node: messages enter the cluster through
  * that node's shard region, after Akka Typed's `EntityRef`.
  *
- * @example
- * const ref = accounts.entityRefFor("acc-1", "node-3");
- * ref.tell({ type: "deposit", amount: 5, replyTo: ignoreRef });
- * const reply = ref.ask<Receipt>((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 5_000);
- * await sim.advance(5_000);
- * await reply; // { ok: true, balance: 5 }
+ * @example Telling and asking one entity
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * const ref = counters.entityRefFor("c-1", "node-3"); // routed through node-3's region
+ * ref.tell({ type: "add", n: 2 }); // fire and forget
+ * const reply = ref.ask<CounterReply>((replyTo) => ({ type: "get", replyTo }), 5_000);
+ * await sharding.advance(5_000); // virtual time must move for the reply (or the timeout)
+ * (await reply).total; // 2
+ * ```
  */
 export class EntityRef<M> {
   constructor(
@@ -237,15 +241,23 @@ export interface ShardingHost {
  *
  * Drive it with `await sim.advance(ms)` (not `runFor`): journal writes are asynchronous.
  *
- * @example
- * const sim = new ClusterSimulation({ seed: 7, nodes: 3, downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }) });
+ * @example Sharded counters on a three-node simulated cluster
+ * ```ts
+ * const sim = new ClusterSimulation({
+ *   seed: 7,
+ *   nodes: 3,
+ *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
+ * });
  * const sharding = new ClusterSharding(sim);
- * const accounts = sharding.init({ typeName: "account", createBehavior: (id) => account(id) });
- * await sim.advance(20_000);                    // the cluster forms, the coordinator starts
- * const done = accounts.entityRefFor("acc-1", "node-2").ask((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 10_000);
- * await sim.advance(1_000);
- * await done;                                   // the entity's reply
- * sharding.trace.records;                       // entityStarted, journalWrite, shardAllocated, ...
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * await sharding.advance(20_000); // the cluster forms, the coordinator starts
+ * const reply = counters
+ *   .entityRefFor("c-1", "node-2")
+ *   .ask<CounterReply>((replyTo) => ({ type: "add", n: 1, replyTo }), 10_000);
+ * await sharding.advance(1_000);
+ * (await reply).total; // 1, from whichever node hosts c-1's shard
+ * sharding.trace.records; // shardAllocated, entityStarted, journalWrite, …
+ * ```
  */
 export class ClusterSharding {
   readonly simulation: ShardingHost;

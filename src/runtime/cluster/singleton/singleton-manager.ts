@@ -70,18 +70,27 @@ type SingletonMessage = { readonly type: "HandOverToMe" } | { readonly type: "Ha
  *   hand-over never cuts that margin short: every start waits it out after the last removal of
  *   a downed member, since the node handing over may itself have been waiting for it.
  *
- * @example
+ * @example One scoreboard for the whole cluster
+ * ```ts
+ * const sim = new ClusterSimulation({
+ *   seed: 3,
+ *   nodes: 3,
+ *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
+ * });
  * sim.onNodeStarted((node) => {
- *   const manager = new ClusterSingletonManager(node, {
+ *   // A manager on every node incarnation; only the oldest member's starts the instance.
+ *   new ClusterSingletonManager(node, {
  *     name: "scoreboard",
  *     scheduler: sim.scheduler,
  *     removalMarginMs: downRemovalMargin(sim.downing),
  *     start: () => {
  *       const timer = sim.scheduler.schedule(1_000, () => console.log(`tick on ${node.address}`));
- *       return { stop: () => timer.cancel() };
+ *       return { stop: () => timer.cancel() }; // called before any other node starts one
  *     },
  *   });
  * });
+ * sim.runFor(30_000);
+ * ```
  */
 export class ClusterSingletonManager {
   readonly name: string;
