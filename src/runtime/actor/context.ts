@@ -26,12 +26,20 @@ export type Outcome<R> =
  * What an actor can do besides replying: spawn and stop children, watch other actors, adapt
  * messages, and read the clock and seeded random. Use it only inside the actor's own handlers.
  *
- * @example
- * Behaviors.setup<Msg>((ctx) => {
+ * @example Spawning, watching and forwarding to a child
+ * ```ts
+ * type Msg = { type: "job"; payload: string };
+ * declare const workerBehavior: Behavior<string>;
+ * const manager = Behaviors.setup<Msg>((ctx) => {
  *   const worker = ctx.spawn(workerBehavior, "worker");
- *   ctx.watch(worker);
- *   return Behaviors.receive((ctx, msg) => { worker.tell(msg); return Behaviors.same; });
+ *   ctx.watch(worker); // a Terminated signal arrives if it stops
+ *   return Behaviors.receive((ctx, msg) => {
+ *     ctx.log.debug(`forwarding at ${ctx.now()} ms`);
+ *     worker.tell(msg.payload);
+ *     return Behaviors.same;
+ *   });
  * });
+ * ```
  */
 export interface ActorContext<T> {
   /** This actor's own reference. */

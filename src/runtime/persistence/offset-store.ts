@@ -2,10 +2,12 @@
  * Where an at-least-once projection remembers how far it got: the offset of the last event it
  * handled. An IndexedDB (or any durable) store implements the same two methods.
  *
- * @example
- * const offsets = new InMemoryOffsetStore();
+ * @example Saving and loading an offset
+ * ```ts
+ * const offsets: OffsetStore = new InMemoryOffsetStore();
  * await offsets.save("thread-list", 42);
  * await offsets.load("thread-list"); // 42 (0 if never saved)
+ * ```
  */
 export interface OffsetStore {
   /** The offset of the last event the projection handled; 0 if it never saved one. */
@@ -20,10 +22,13 @@ export interface OffsetStore {
  * the events up to the stored offset. `U` is the store's kind of update (a function, a SQL-ish
  * change set, a record to put...).
  *
- * @example
- * const readModel = new InMemoryReadModel<Record<string, number>>({});
+ * @example Committing an update together with its offset
+ * ```ts
+ * const readModel: TransactionalOffsetStore<(m: Record<string, number>) => Record<string, number>> =
+ *   new InMemoryReadModel<Record<string, number>>({});
  * await readModel.commit("counts", 7, (m) => ({ ...m, alice: (m.alice ?? 0) + 1 }));
  * await readModel.load("counts"); // 7
+ * ```
  */
 export interface TransactionalOffsetStore<U> {
   /** The offset of the last committed event; 0 if nothing was committed. */
@@ -74,13 +79,20 @@ export class InMemoryOffsetStore implements OffsetStore {
  * the projection's offset (a {@link TransactionalOffsetStore}). Read the current state from
  * `model`. Updates must not mutate the model they receive: a failed commit leaves it as it was.
  *
- * @example
- * const members = new InMemoryReadModel<Record<string, string[]>>({});
+ * @example A read model fed exactly once by a projection
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * type Members = Record<string, string[]>;
+ * const members = new InMemoryReadModel<Members>({});
  * runProjection({
- *   projectionId: "members", mode: "exactly-once", offsetStore: members,
+ *   projectionId: "members",
+ *   mode: "exactly-once",
+ *   offsetStore: members,
  *   source: (after) => eventsByTag(journal, "thread", after),
- *   handler: (e) => (m) => ({ ...m, [e.persistenceId]: [...(m[e.persistenceId] ?? []), "joined"] }),
+ *   handler: (e) => (m: Members) => ({ ...m, [e.persistenceId]: [...(m[e.persistenceId] ?? []), "joined"] }),
  * });
+ * members.model; // the state as of the last commit
+ * ```
  */
 export class InMemoryReadModel<M> implements TransactionalOffsetStore<(model: M) => M> {
   private current: M;

@@ -30,7 +30,8 @@ export type LeaseDecision = Extract<Decision, { acquireDelayMs: number }>;
  * whole cluster once stable-after plus that margin has passed; turn it off to watch a strategy
  * that does nothing really do nothing.
  *
- * @example
+ * @example A hand-written keep-majority
+ * ```ts
  * const mine: CustomStrategy = {
  *   kind: "custom",
  *   name: "keep-majority-by-hand",
@@ -39,7 +40,8 @@ export type LeaseDecision = Extract<Decision, { acquireDelayMs: number }>;
  *       ? { kind: "down-unreachable" }
  *       : { kind: "down-reachable" },
  * };
- * new SplitBrainResolver({ strategy: mine, stableAfterMs: 7_000 });
+ * const resolver = new SplitBrainResolver({ strategy: mine, stableAfterMs: 7_000 });
+ * ```
  */
 export interface CustomStrategy {
   readonly kind: "custom";
