@@ -63,9 +63,12 @@ const GONE: ReadonlySet<MemberStatus> = new Set(["down", "removed"]);
  * sides have failed the other over while it still runs: two clusters, two copies of every
  * singleton. Reports each pair once, at the first instant it happens.
  *
- * @example
+ * @example Checking a run for split brain
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const violations = checkSplitBrain(sim.trace.records);
- * if (violations.length > 0) console.log(`split brain at ${violations[0].at} ms`);
+ * if (violations.length > 0) console.log(`split brain at ${violations[0]?.at} ms`);
+ * ```
  */
 export function checkSplitBrain(records: readonly TraceRecord[]): SplitBrain[] {
   const alive = new Map<string, UniqueAddress>();

@@ -78,11 +78,14 @@ export function phi(timeDiff: number, mean: number, stdDeviation: number): numbe
  * distribution of past heartbeat intervals; the node counts as unavailable when phi reaches the
  * threshold. Time comes from the caller, so it works on a virtual clock.
  *
- * @example
+ * @example Suspicion that grows with silence
+ * ```ts
+ * const scheduler = new VirtualScheduler();
  * const fd = new PhiAccrualFailureDetector(() => scheduler.now());
- * fd.heartbeat();                  // at every heartbeat response
- * fd.phi();                        // grows with the silence since the last heartbeat
- * fd.isAvailable();                // phi < 8 with the defaults
+ * fd.heartbeat(); // at every heartbeat response
+ * fd.phi(); // grows with the silence since the last heartbeat
+ * fd.isAvailable(); // phi < 8 with the defaults
+ * ```
  */
 export class PhiAccrualFailureDetector {
   private readonly settings: PhiAccrualSettings;

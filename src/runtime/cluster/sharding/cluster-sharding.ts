@@ -29,13 +29,17 @@ import { ShardingTrace } from "./trace";
 /**
  * An entity type to shard, after Akka Typed's `Entity(typeKey)(createBehavior)`.
  *
- * @example
+ * @example Accounts sharded by the id inside each command
+ * ```ts
+ * type AccountCommand = { accountId: string; type: "deposit"; amount: number };
+ * declare const account: (id: string) => Behavior<AccountCommand>; // persistenceId `account-${id}`
  * const accounts: Entity<AccountCommand, AccountCommand> = {
  *   typeName: "account",
- *   createBehavior: (id) => account(id), // EventSourcedBehavior with persistenceId `account-${id}`
+ *   createBehavior: (id) => account(id),
  *   extractor: ShardingMessageExtractor.noEnvelope(30, (cmd) => cmd.accountId),
  *   settings: { passivateIdleAfterMs: 60_000 },
  * };
+ * ```
  */
 export interface Entity<M, E = ShardingEnvelope<M>> {
   /** Names the type; region, coordinator and store ids derive from it. */
@@ -52,10 +56,13 @@ export interface Entity<M, E = ShardingEnvelope<M>> {
 /**
  * Where the simulated cluster keeps its events.
  *
- * @example
+ * @example Inspecting the shared journal after a run
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const journal = new InMemoryJournal();
  * const sharding = new ClusterSharding(sim, { journal, retainTrace: true });
- * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", ...
+ * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", …
+ * ```
  */
 export interface ClusterShardingOptions {
   /** The journal every node shares (default: a new `InMemoryJournal`). */
