@@ -7,10 +7,13 @@ import { VectorClock } from "./vector-clock";
  * version (the seen set, for convergence), the reachability table, a vector-clock version, and
  * tombstones for removed members so that a stale gossip cannot bring them back. Immutable.
  *
- * @example
+ * @example Looking at one node's gossip
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const g = sim.node("node-1")?.membershipState().gossip;
  * g?.sortedMembers().map((m) => `${m.node.address}:${m.status}`);
  * g?.seenBy("node-2#9"); // has node-2 seen this version?
+ * ```
  */
 export class Gossip {
   static readonly empty = new Gossip(

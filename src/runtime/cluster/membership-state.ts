@@ -13,10 +13,13 @@ const LEADER_STATUS: ReadonlySet<MemberStatus> = new Set(["up", "leaving"]);
  * One node's reading of a gossip: convergence, leader, reachability as this node must judge
  * them. Pure; a node builds a new one whenever its gossip changes.
  *
- * @example
+ * @example Leader and convergence as one node sees them
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const state = sim.node("node-2")?.membershipState();
- * state?.leader();                       // "node-1#…" on a healthy cluster
- * state?.convergence(new Set());         // true once everyone has seen the latest gossip
+ * state?.leader(); // "node-1#…" on a healthy cluster
+ * state?.convergence(new Set()); // true once everyone has seen the latest gossip
+ * ```
  */
 export class MembershipState {
   readonly selfKey: string;

@@ -21,11 +21,13 @@ type Rows = ReadonlyMap<string, ReachabilityRecord>;
  * version. A member is unreachable when any observer says so: unreachability is a flag on top of
  * the member status, never a status itself. Immutable.
  *
- * @example
+ * @example One observer's complaint
+ * ```ts
  * const r = Reachability.empty.unreachable("node-1#7", "node-3#2");
- * r.isReachable("node-3#2");                 // false: someone says so
+ * r.isReachable("node-3#2"); // false: someone says so
  * r.isReachableFrom("node-2#9", "node-3#2"); // true: node-2 itself has no complaint
  * r.reachable("node-1#7", "node-3#2").isAllReachable; // true
+ * ```
  */
 export class Reachability {
   static readonly empty = new Reachability(new Map(), new Map());

@@ -84,13 +84,15 @@ export type TraceRecord =
  * providers append records; subscribers (checkers, widgets, the sharding layer) see each one as
  * it happens, and the full list stays available for checking afterwards.
  *
- * @example
+ * @example Watching members come up
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 3, nodes: 3 });
  * const stop = sim.trace.subscribe((r) => {
  *   if (r.type === "memberStatus" && r.to === "up") console.log(`${r.at} ms: ${r.member.address} up`);
  * });
  * sim.runFor(30_000);
  * stop();
+ * ```
  */
 export class ClusterTrace {
   private readonly list: TraceRecord[] = [];

@@ -22,12 +22,16 @@ export interface RelayEndpoint {
  * in the simulation. It also keeps the trace: the workers post their records, and the relay
  * stamps them on its own clock, because each worker's clock has its own origin.
  *
- * @example
+ * @example Wiring one worker through the relay
+ * ```ts
+ * declare const trace: ClusterTrace;
+ * declare const worker1: Worker;
  * const relay = new Relay(new RealScheduler(), new SeededRandom(1), trace);
  * relay.attach("node-1", { post: (m) => worker1.postMessage(m) });
  * worker1.onmessage = (e) => relay.fromNode("node-1", e.data);
  * const p = relay.partition(["node-1"], ["node-2", "node-3"]);
  * relay.heal(p);
+ * ```
  */
 export class Relay {
   readonly network: Network<WireMessage>;

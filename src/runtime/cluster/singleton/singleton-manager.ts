@@ -7,11 +7,15 @@ import type { SingletonRecord } from "./records";
 /**
  * A running singleton instance. `stop()` must leave it inert when it returns.
  *
- * @example
+ * @example Starting and stopping the singleton's work
+ * ```ts
+ * declare const scheduler: Scheduler;
+ * declare function publishScores(): void;
  * const start = (): SingletonInstance => {
  *   const tick = scheduler.schedule(1_000, () => publishScores());
  *   return { stop: () => tick.cancel() };
  * };
+ * ```
  */
 export interface SingletonInstance {
   /** Stops the instance (hand-over, or this node leaving); release what it holds here. */
@@ -27,8 +31,17 @@ type SingletonRecordInput = SingletonRecord extends infer R
 /**
  * How to run one singleton on a node.
  *
- * @example
- * const options: ClusterSingletonManagerOptions = { name: "scoreboard", scheduler: sim.scheduler, start, removalMarginMs: 39_000 };
+ * @example Options for a scoreboard singleton
+ * ```ts
+ * declare const sim: ClusterSimulation;
+ * declare const start: () => SingletonInstance;
+ * const options: ClusterSingletonManagerOptions = {
+ *   name: "scoreboard",
+ *   scheduler: sim.scheduler,
+ *   start,
+ *   removalMarginMs: downRemovalMargin(sim.downing),
+ * };
+ * ```
  */
 export interface ClusterSingletonManagerOptions {
   /** Names the singleton; managers of the same name on different nodes cooperate. */
