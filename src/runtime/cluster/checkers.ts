@@ -148,9 +148,12 @@ export interface Failover {
  * cluster has removed the crashed incarnation from its view: the point from which its shards
  * and singletons can be started elsewhere. Without downing this never happens.
  *
- * @example
+ * @example How long the first failover took
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const [first] = failoverTimes(sim.trace.records);
  * first?.failoverMs; // e.g. 31_400 with keep-majority and the defaults, undefined with "none"
+ * ```
  */
 export function failoverTimes(records: readonly TraceRecord[]): Failover[] {
   const alive = new Set<string>();

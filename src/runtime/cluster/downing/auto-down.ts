@@ -95,12 +95,14 @@ export class AutoDowning implements DowningProvider {
  * convergence again, nobody is removed, and nothing fails over until a human downs the node or
  * it comes back. Safe, and unavailable. Akka's default.
  *
- * @example
+ * @example Without downing, a crashed node is never replaced
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 1, nodes: 3, downing: new NoDowning() });
  * sim.runFor(15_000);
  * sim.crash("node-3");
  * sim.runFor(600_000);
  * failoverTimes(sim.trace.records)[0]?.failoverMs; // undefined: never
+ * ```
  */
 export class NoDowning implements DowningProvider {
   readonly name = "none";

@@ -19,10 +19,13 @@ export interface Lease {
  * can still ask). A holder that stops renewing loses the lease after `ttlMs`, as Akka's lease
  * implementations do after their heartbeat timeout.
  *
- * @example
+ * @example Two nodes asking for one lease
+ * ```ts
+ * const scheduler = new VirtualScheduler();
  * const lease = new SimulatedLease(scheduler, { latencyMs: 20, ttlMs: 120_000 });
  * lease.acquire("node-1#7", (granted) => console.log(granted)); // true: it was free
  * lease.acquire("node-4#9", (granted) => console.log(granted)); // false while node-1 holds it
+ * ```
  */
 export class SimulatedLease implements Lease {
   private holder: string | undefined;

@@ -112,9 +112,13 @@ export class EntityRef<M> {
  * One entity type sharded across the simulated cluster: a region on every node incarnation and
  * a coordinator singleton. Send through any running node.
  *
- * @example
- * accounts.tell("node-1", shardingEnvelope("acc-1", { type: "deposit", amount: 5, replyTo }));
- * accounts.region("node-2")?.hostedShards();
+ * @example Sending through a node, and looking at its region
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * counters.tell("node-1", shardingEnvelope("c-1", { type: "add", n: 5 }));
+ * counters.region("node-2")?.hostedShards();
+ * ```
  */
 export class ShardedEntity<M, E = ShardingEnvelope<M>> {
   readonly typeName: string;

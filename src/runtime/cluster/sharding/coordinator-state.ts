@@ -19,11 +19,14 @@ export type CoordinatorEvent =
  * its events. A new coordinator (after a crash or hand-over) replays it from the journal, so it
  * never hands out a second home for a shard that already has one.
  *
- * @example
+ * @example Rebuilding allocations from events
+ * ```ts
+ * declare const a: UniqueAddress;
  * const state = new CoordinatorState();
  * state.apply({ type: "regionRegistered", region: a });
  * state.apply({ type: "shardHomeAllocated", shard: "7", region: a });
  * state.homeOf("7"); // a
+ * ```
  */
 export class CoordinatorState {
   private readonly regionNodes = new Map<string, UniqueAddress>();

@@ -37,10 +37,14 @@ export function oldestMember(members: Iterable<Member>): Member | undefined {
  * Remembers when and from which status members left one node's view, from its
  * `memberRemoved` events: a downed member's successor waits a margin, an exited one's does not.
  *
- * @example
+ * @example Remembering removals from one node's events
+ * ```ts
+ * declare const node: ClusterNode;
+ * declare const scheduler: Scheduler;
  * const removals = new Removals();
  * node.subscribe((e) => removals.apply(e, scheduler.now()));
  * removals.of("node-3#123")?.previousStatus; // "down"
+ * ```
  */
 export class Removals {
   private readonly removals = new Map<string, Removal>();
