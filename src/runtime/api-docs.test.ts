@@ -298,6 +298,15 @@ describe("runtime API docs", () => {
     expect(problems).toEqual([]);
   });
 
+  it("writes every multi-line @example as a caption and a fenced block, so it renders as code", () => {
+    const prose = [...docs.values()].flatMap((d) =>
+      d.examples
+        .filter((x) => x.trim().includes("\n") && !rendersAsCode(x))
+        .map(() => `${d.key} (${d.where})`),
+    );
+    expect([...new Set(prose)]).toEqual([]);
+  });
+
   it("compiles every fenced @example against the runtime", () => {
     const exportsByEntry = new Map<string, EntryName>();
     for (const doc of docs.values()) {
