@@ -7,8 +7,21 @@ import { type ActorSystem, AskTimeoutError } from "./system";
  * {@link AskTimeoutError} when none arrives within `timeout` ms of the system's clock; a late
  * reply then goes to dead letters.
  *
- * @example
- * const balance = await ask(account, (replyTo) => ({ type: "get-balance", replyTo }), { timeout: 3_000 });
+ * @example Request-response with a timeout
+ * ```ts
+ * type AccountMsg = { type: "get-balance"; replyTo: ActorRef<number> };
+ * declare const account: ActorRef<AccountMsg>;
+ * try {
+ *   const balance = await ask<AccountMsg, number>(
+ *     account,
+ *     (replyTo) => ({ type: "get-balance", replyTo }),
+ *     { timeout: 3_000 },
+ *   );
+ *   console.log(balance);
+ * } catch (error) {
+ *   if (error instanceof AskTimeoutError) console.log("no reply within 3 s");
+ * }
+ * ```
  */
 export function ask<Req, Res>(
   target: ActorRef<Req>,

@@ -122,17 +122,44 @@ const stopped = new StoppedBehavior<never>();
 /**
  * Builds behaviours, after Akka Typed's `Behaviors`.
  *
- * @example
- * type Counter = { type: "inc" } | { type: "get"; replyTo: ActorRef<number> };
+ * @example A counter whose state is the behaviour itself
+ * ```ts
+ * type Counter =
+ *   | { type: "inc" }
+ *   | { type: "get"; replyTo: ActorRef<number> }
+ *   | { type: "stop" }
+ *   | { type: "reset" };
  * const counter = (n: number): Behavior<Counter> =>
  *   Behaviors.receiveMessage((msg) => {
- *     if (msg.type === "inc") return counter(n + 1);
- *     msg.replyTo.tell(n);
- *     return Behaviors.same;
+ *     switch (msg.type) {
+ *       case "inc":
+ *         return counter(n + 1); // the next message sees the new state
+ *       case "get":
+ *         msg.replyTo.tell(n);
+ *         return Behaviors.same; // keep the current behaviour
+ *       case "stop":
+ *         return Behaviors.stopped;
+ *       default:
+ *         return Behaviors.unhandled; // "reset" is not understood: reported, behaviour kept
+ *     }
  *   });
+ * ```
  */
 export const Behaviors = {
-  /** Handles each message with access to the actor's context (self, spawn, watch, log…). */
+  /**
+   * Handles each message with access to the actor's context (self, spawn, watch, log…). The
+   * optional second handler receives lifecycle signals.
+   *
+   * @example A greeter that logs through its context
+   * ```ts
+   * type Greet = { name: string; replyTo: ActorRef<string> };
+   * const greeter = Behaviors.receive<Greet>((ctx, msg) => {
+   *   ctx.log.info(`greeting ${msg.name}`);
+   *   msg.replyTo.tell(`Hello, ${msg.name}!`);
+   *   return Behaviors.same;
+   * });
+   * ```
+   */
   receive<T>(onMessage: MessageHandler<T>, onSignal?: SignalHandler<T>): ReceiveBehavior<T> {
     return new ReceiveBehavior(onMessage, onSignal);
   },
@@ -144,7 +171,22 @@ export const Behaviors = {
   receiveSignal<T>(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
     return new ReceiveBehavior<T>(() => unhandled, onSignal);
   },
-  /** Runs `factory` when the actor starts (and again on each restart) to build its behaviour. */
+  /**
+   * Runs `factory` when the actor starts (and again on each restart) to build its behaviour:
+   * the place to spawn children, start timers and set up initial state.
+   *
+   * @example Spawning a child when the actor starts
+   * ```ts
+   * declare const worker: Behavior<string>;
+   * const manager = Behaviors.setup<{ job: string }>((ctx) => {
+   *   const child = ctx.spawn(worker, "worker"); // once per start, not once per message
+   *   return Behaviors.receiveMessage((msg) => {
+   *     child.tell(msg.job);
+   *     return Behaviors.same;
+   *   });
+   * });
+   * ```
+   */
   setup<T>(factory: (ctx: ActorContext<T>) => Behavior<T>): Behavior<T> {
     return new SetupBehavior(factory);
   },

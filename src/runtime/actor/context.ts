@@ -7,9 +7,13 @@ import type { TimerScheduler } from "./timers";
 
 /** A line of the actor's log; see {@link ActorContext.log}. */
 export interface Logger {
+  /** Detail for tracing a run; demos may hide it. */
   debug(message: string): void;
+  /** Something worth seeing in the demo's event log. */
   info(message: string): void;
+  /** Something unexpected that the actor handled. */
   warn(message: string): void;
+  /** A failure, with the error that caused it if there is one. */
   error(message: string, error?: unknown): void;
 }
 
@@ -22,12 +26,20 @@ export type Outcome<R> =
  * What an actor can do besides replying: spawn and stop children, watch other actors, adapt
  * messages, and read the clock and seeded random. Use it only inside the actor's own handlers.
  *
- * @example
- * Behaviors.setup<Msg>((ctx) => {
+ * @example Spawning, watching and forwarding to a child
+ * ```ts
+ * type Msg = { type: "job"; payload: string };
+ * declare const workerBehavior: Behavior<string>;
+ * const manager = Behaviors.setup<Msg>((ctx) => {
  *   const worker = ctx.spawn(workerBehavior, "worker");
- *   ctx.watch(worker);
- *   return Behaviors.receive((ctx, msg) => { worker.tell(msg); return Behaviors.same; });
+ *   ctx.watch(worker); // a Terminated signal arrives if it stops
+ *   return Behaviors.receive((ctx, msg) => {
+ *     ctx.log.debug(`forwarding at ${ctx.now()} ms`);
+ *     worker.tell(msg.payload);
+ *     return Behaviors.same;
+ *   });
  * });
+ * ```
  */
 export interface ActorContext<T> {
   /** This actor's own reference. */
@@ -48,7 +60,30 @@ export interface ActorContext<T> {
   spawnAnonymous<U>(behavior: Behavior<U>): ActorRef<U>;
   /** Stops a direct child (and its children). */
   stop(child: ActorRef<never>): void;
-  /** Get exactly one `Terminated` signal when `other` stops (at once if it already has). */
+  /**
+   * Get exactly one `Terminated` signal when `other` stops (at once if it already has); a child
+   * that stopped by failing sends `ChildFailed` instead. Leaving either unhandled fails this
+   * actor with a `DeathPactError`.
+   *
+   * @example A parent that stops when its worker does
+   * ```ts
+   * declare const worker: Behavior<string>;
+   * const parent = Behaviors.setup<string>((ctx) => {
+   *   const child = ctx.spawn(worker, "worker");
+   *   ctx.watch(child);
+   *   return Behaviors.receiveMessage<string>((job) => {
+   *     child.tell(job);
+   *     return Behaviors.same;
+   *   }).receiveSignal((ctx, signal) => {
+   *     if (signal.type === "Terminated" || signal.type === "ChildFailed") {
+   *       ctx.log.warn(`${signal.ref.path} stopped`);
+   *       return Behaviors.stopped;
+   *     }
+   *     return Behaviors.unhandled;
+   *   });
+   * });
+   * ```
+   */
   watch(other: ActorRef<never>): void;
   /** Like {@link watch}, but deliver `message` instead of the `Terminated` signal. */
   watchWith(other: ActorRef<never>, message: T): void;

@@ -22,6 +22,7 @@ export class DeadLetters {
     return this.recent;
   }
 
+  /** Calls `listener` with each dead letter from now on; returns an unsubscribe function. */
   subscribe(listener: (letter: DeadLetter) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -21,9 +21,16 @@ export interface Recipient {
  * The only way to reach an actor: an address you can `tell`. Holding a reference never gives
  * access to the actor's state.
  *
- * @example
- * const counter: ActorRef<CounterMsg> = ctx.spawn(counterBehavior, "counter");
- * counter.tell({ type: "increment" });
+ * @example Telling, and asking for a reply
+ * ```ts
+ * type CounterMsg = { type: "increment" } | { type: "get"; replyTo: ActorRef<number> };
+ * declare const counter: ActorRef<CounterMsg>; // from ctx.spawn, or carried in a message
+ * counter.tell({ type: "increment" }); // fire and forget
+ * // Name the request and reply types: the reply type cannot be inferred from `replyTo`.
+ * const n = await ask<CounterMsg, number>(counter, (replyTo) => ({ type: "get", replyTo }), {
+ *   timeout: 1_000,
+ * });
+ * ```
  */
 export class ActorRef<T> {
   /** @internal */
@@ -43,6 +50,7 @@ export class ActorRef<T> {
     this.recipient.enqueue(message);
   }
 
+  /** `ActorRef(<path>)`, for logs and error messages. */
   toString(): string {
     return `ActorRef(${this.path})`;
   }

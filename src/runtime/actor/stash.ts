@@ -13,19 +13,31 @@ export class StashOverflowError extends Error {
  * A bounded buffer for messages an actor cannot handle yet (while it waits for a database,
  * say). `unstashAll` puts them back in front of the mailbox, in the order they were stashed.
  *
- * @example
- * Behaviors.withStash<Msg>(100, (stash) =>
+ * @example Holding requests until the data has loaded
+ * ```ts
+ * type Msg = { type: "loaded"; value: string } | { type: "get"; replyTo: ActorRef<string> };
+ * const ready = (value: string): Behavior<Msg> =>
  *   Behaviors.receiveMessage((msg) => {
- *     if (msg.type === "ready") return stash.unstashAll(active);
- *     stash.stash(msg);
+ *     if (msg.type === "get") msg.replyTo.tell(value);
+ *     return Behaviors.same;
+ *   });
+ * const loading = Behaviors.withStash<Msg>(100, (stash) =>
+ *   Behaviors.receiveMessage((msg) => {
+ *     if (msg.type === "loaded") return stash.unstashAll(ready(msg.value));
+ *     stash.stash(msg); // a "get" waits, in order, until the value is there
  *     return Behaviors.same;
  *   }),
  * );
+ * ```
  */
 export interface StashBuffer<T> {
+  /** How many messages the stash can hold. */
   readonly capacity: number;
+  /** How many messages are stashed now. */
   readonly size: number;
+  /** True when nothing is stashed. */
   isEmpty(): boolean;
+  /** True when one more `stash` would throw {@link StashOverflowError}. */
   isFull(): boolean;
   /** Keeps `message` for later. Throws {@link StashOverflowError} when full. */
   stash(message: T): void;

@@ -34,14 +34,25 @@ export type SupervisorStrategy =
 /**
  * Factories for supervision strategies, used with `Behaviors.supervise`.
  *
- * @example
- * Behaviors.supervise(worker).onFailure(
- *   SupervisorStrategy.restartWithBackoff({ minBackoff: 1_000, maxBackoff: 30_000, randomFactor: 0.2 }),
- * );
+ * @example Back off on one kind of error, restart a few times on others
+ * ```ts
+ * declare const worker: Behavior<string>;
+ * declare class DatabaseDown extends Error {}
+ * const supervised = Behaviors.supervise(worker)
+ *   .onFailure(
+ *     DatabaseDown,
+ *     SupervisorStrategy.restartWithBackoff({ minBackoff: 1_000, maxBackoff: 30_000, randomFactor: 0.2 }),
+ *   )
+ *   // Any other error: restart, but a fourth failure within a minute stops the actor.
+ *   .onFailure(SupervisorStrategy.restartWithLimit(3, 60_000));
+ * ```
  */
 export const SupervisorStrategy = {
+  /** Stop the failing actor (the default); its watchers get `Terminated`. */
   stop: Object.freeze({ kind: "stop" }) as SupervisorStrategy,
+  /** Drop the message that failed and keep the actor's current state and behaviour. */
   resume: Object.freeze({ kind: "resume" }) as SupervisorStrategy,
+  /** Restart from the initial behaviour (state is lost), as often as it fails; children stop. */
   restart: Object.freeze({
     kind: "restart",
     maxRestarts: Number.POSITIVE_INFINITY,
@@ -52,6 +63,24 @@ export const SupervisorStrategy = {
   restartWithLimit(maxRestarts: number, withinMs: number): SupervisorStrategy {
     return { kind: "restart", maxRestarts, withinMs, stopChildren: true };
   },
+  /**
+   * Restart after an exponentially growing delay (`minBackoff`·2ⁿ, capped at `maxBackoff`, plus
+   * jitter), so a failing dependency is not hammered; messages wait in the mailbox meanwhile.
+   * Throws a RangeError unless 0 < minBackoff ≤ maxBackoff and randomFactor ≥ 0.
+   *
+   * @example Reconnecting after ≈0.5 s, 1 s, 2 s … up to 10 s
+   * ```ts
+   * declare const connection: Behavior<string>;
+   * const resilient = Behaviors.supervise(connection).onFailure(
+   *   SupervisorStrategy.restartWithBackoff({
+   *     minBackoff: 500,
+   *     maxBackoff: 10_000,
+   *     randomFactor: 0.2,
+   *     resetBackoffAfter: 60_000, // a minute without failing starts again from 500 ms
+   *   }),
+   * );
+   * ```
+   */
   restartWithBackoff(options: BackoffOptions): SupervisorStrategy {
     const { minBackoff, maxBackoff, randomFactor } = options;
     if (!(minBackoff > 0) || !(maxBackoff >= minBackoff)) {

@@ -25,6 +25,7 @@ export type SystemEvent =
       readonly error?: unknown;
     };
 
+/** Severity of a {@link Logger} line, as reported in a `log` {@link SystemEvent}. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Options for {@link ActorSystem.create}. */
@@ -54,10 +55,22 @@ export class AskTimeoutError extends Error {
  * A tree of actors under one guardian, with one scheduler, one seeded random source and one
  * dead-letter office. The system is itself a reference to the guardian.
  *
- * @example
- * const system = ActorSystem.create(counter(0), "counter", { scheduler: new VirtualScheduler() });
- * system.tell({ type: "inc" });
- * const n = await ask(system.ref, (replyTo) => ({ type: "get", replyTo }), { timeout: 1_000 });
+ * @example Starting a system on a virtual clock and asking its guardian
+ * ```ts
+ * type Ping = { type: "ping"; replyTo: ActorRef<string> };
+ * const guardian = Behaviors.receiveMessage<Ping>((msg) => {
+ *   msg.replyTo.tell("pong");
+ *   return Behaviors.same;
+ * });
+ * const sim = new VirtualScheduler();
+ * const system = ActorSystem.create(guardian, "ping", { scheduler: sim, seed: 7 });
+ * const reply = ask<Ping, string>(system.ref, (replyTo) => ({ type: "ping", replyTo }), {
+ *   timeout: 1_000,
+ * });
+ * await sim.runUntilIdle(); // nothing runs until the virtual clock is driven
+ * console.log(await reply); // "pong"
+ * await system.terminate();
+ * ```
  */
 export class ActorSystem<T> {
   readonly name: string;
@@ -133,6 +146,7 @@ export class ActorSystem<T> {
     return this.whenTerminated;
   }
 
+  /** True once every actor, the guardian included, has stopped. */
   get isTerminated(): boolean {
     return this.terminated;
   }

@@ -11,11 +11,20 @@ interface Timer<T> {
  * Keyed timers that send messages to the actor itself. A key has at most one live timer:
  * starting it again, or cancelling it, guarantees the older message is never handled.
  *
- * @example
- * Behaviors.withTimers<Msg>((timers) => {
+ * @example A session that ticks every second and ends after 30 s idle
+ * ```ts
+ * type Msg = { type: "activity" } | { type: "idle-timeout" } | { type: "tick" };
+ * const session = Behaviors.withTimers<Msg>((timers) => {
+ *   timers.startTimerWithFixedDelay("tick", { type: "tick" }, 1_000);
  *   timers.startSingleTimer("idle", { type: "idle-timeout" }, 30_000);
- *   return active;
+ *   return Behaviors.receiveMessage((msg) => {
+ *     // Same key: the old countdown is replaced, and its message never arrives.
+ *     if (msg.type === "activity") timers.startSingleTimer("idle", { type: "idle-timeout" }, 30_000);
+ *     if (msg.type === "idle-timeout") return Behaviors.stopped;
+ *     return Behaviors.same;
+ *   });
  * });
+ * ```
  */
 export interface TimerScheduler<T> {
   /** Sends `message` once after `delayMs`, replacing any timer with the same key. */
@@ -29,7 +38,9 @@ export interface TimerScheduler<T> {
   ): void;
   /** Cancels the timer; its pending message, if already sent, is dropped. */
   cancel(key: unknown): void;
+  /** Cancels every timer of this actor. */
   cancelAll(): void;
+  /** True while `key` has a timer that has not fired (single) or been cancelled. */
   isTimerActive(key: unknown): boolean;
 }
 

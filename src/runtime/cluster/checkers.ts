@@ -63,9 +63,12 @@ const GONE: ReadonlySet<MemberStatus> = new Set(["down", "removed"]);
  * sides have failed the other over while it still runs: two clusters, two copies of every
  * singleton. Reports each pair once, at the first instant it happens.
  *
- * @example
+ * @example Checking a run for split brain
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const violations = checkSplitBrain(sim.trace.records);
- * if (violations.length > 0) console.log(`split brain at ${violations[0].at} ms`);
+ * if (violations.length > 0) console.log(`split brain at ${violations[0]?.at} ms`);
+ * ```
  */
 export function checkSplitBrain(records: readonly TraceRecord[]): SplitBrain[] {
   const alive = new Map<string, UniqueAddress>();
@@ -145,9 +148,12 @@ export interface Failover {
  * cluster has removed the crashed incarnation from its view: the point from which its shards
  * and singletons can be started elsewhere. Without downing this never happens.
  *
- * @example
+ * @example How long the first failover took
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const [first] = failoverTimes(sim.trace.records);
  * first?.failoverMs; // e.g. 31_400 with keep-majority and the defaults, undefined with "none"
+ * ```
  */
 export function failoverTimes(records: readonly TraceRecord[]): Failover[] {
   const alive = new Set<string>();

@@ -57,13 +57,17 @@ const GOSSIPS_BEFORE_SHUTDOWN = 3;
  * A crash (`crash()`) loses all of it; the same address comes back as a new `ClusterNode` with a
  * new UID. Build nodes through `ClusterSimulation`, which wires the network, trace and faults.
  *
- * @example
+ * @example Reading a node's view and following its events
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 1, nodes: 3 });
  * sim.runFor(20_000);
  * const node = sim.node("node-1");
- * node?.state().members.map((m) => `${m.node.address}:${m.status}`); // ["node-1:up", ...]
- * node?.subscribe((e) => { if (e.type === "memberRemoved") console.log(e.member.node.address); });
+ * node?.state().members.map((m) => `${m.node.address}:${m.status}`); // ["node-1:up", …]
+ * node?.subscribe((e) => {
+ *   if (e.type === "memberRemoved") console.log(e.member.node.address);
+ * });
  * node?.send("node-2", "chat", { text: "hi" });
+ * ```
  */
 export class ClusterNode {
   readonly self: UniqueAddress;
@@ -114,14 +118,17 @@ export class ClusterNode {
     else this.startSeedProcess();
   }
 
+  /** The address this node listens on (its UID is in `self`). */
   get address(): Address {
     return this.self.address;
   }
 
+  /** Where this incarnation is in its life: joining (or retrying), a member, or terminated. */
   get phase(): NodePhase {
     return this._phase;
   }
 
+  /** True once this incarnation has shut down; a restart is a new `ClusterNode` with a new UID. */
   get isTerminated(): boolean {
     return this._phase === "terminated";
   }

@@ -6,13 +6,19 @@ import type { MembershipState } from "./membership-state";
  * `ClusterEvent`s. Sharding and singleton subscribe to these; they describe one node's view, which
  * other nodes may not share yet.
  *
- * @example
+ * @example Following membership on every node
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * sim.onNodeStarted((node) =>
- *   node.subscribe((e) => {
- *     if (e.type === "memberRemoved") region.memberGone(e.member.node); // hand its shards on
- *     if (e.type === "leaderChanged") console.log(`${node.address}: leader ${e.leader?.address}`);
- *   }, { initialStateAsEvents: true }),
+ *   node.subscribe(
+ *     (e) => {
+ *       if (e.type === "memberRemoved") console.log(`${node.address}: ${e.member.node.address} removed`);
+ *       if (e.type === "leaderChanged") console.log(`${node.address}: leader ${e.leader?.address}`);
+ *     },
+ *     { initialStateAsEvents: true },
+ *   ),
  * );
+ * ```
  */
 export type ClusterEvent =
   | { readonly type: "memberJoined"; readonly member: Member }

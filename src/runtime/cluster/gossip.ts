@@ -7,10 +7,13 @@ import { VectorClock } from "./vector-clock";
  * version (the seen set, for convergence), the reachability table, a vector-clock version, and
  * tombstones for removed members so that a stale gossip cannot bring them back. Immutable.
  *
- * @example
+ * @example Looking at one node's gossip
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const g = sim.node("node-1")?.membershipState().gossip;
  * g?.sortedMembers().map((m) => `${m.node.address}:${m.status}`);
  * g?.seenBy("node-2#9"); // has node-2 seen this version?
+ * ```
  */
 export class Gossip {
   static readonly empty = new Gossip(
@@ -33,6 +36,7 @@ export class Gossip {
     readonly tombstones: ReadonlyMap<string, number>,
   ) {}
 
+  /** The member with this node key (`address#uid`), if the gossip knows it. */
   member(key: string): Member | undefined {
     return this.members.get(key);
   }
@@ -44,18 +48,22 @@ export class Gossip {
     return this.sorted;
   }
 
+  /** True when node `key` has seen this version of the gossip (convergence needs all of them). */
   seenBy(key: string): boolean {
     return this.seen.has(key);
   }
 
+  /** A copy with these members (gossip is immutable; tick the version to publish a change). */
   withMembers(members: ReadonlyMap<string, Member>): Gossip {
     return new Gossip(members, this.seen, this.reachability, this.version, this.tombstones);
   }
 
+  /** A copy with `member` added or replaced. */
   withMember(member: Member): Gossip {
     return this.withMembers(new Map(this.members).set(nodeKey(member.node), member));
   }
 
+  /** A copy with this reachability table. */
   withReachability(reachability: Reachability): Gossip {
     if (reachability === this.reachability) return this;
     return new Gossip(this.members, this.seen, reachability, this.version, this.tombstones);
@@ -72,6 +80,7 @@ export class Gossip {
     );
   }
 
+  /** A copy that node `key` has also seen. */
   withSeen(key: string): Gossip {
     if (this.seen.has(key)) return this;
     return new Gossip(

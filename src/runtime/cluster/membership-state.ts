@@ -13,10 +13,13 @@ const LEADER_STATUS: ReadonlySet<MemberStatus> = new Set(["up", "leaving"]);
  * One node's reading of a gossip: convergence, leader, reachability as this node must judge
  * them. Pure; a node builds a new one whenever its gossip changes.
  *
- * @example
+ * @example Leader and convergence as one node sees them
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const state = sim.node("node-2")?.membershipState();
- * state?.leader();                       // "node-1#…" on a healthy cluster
- * state?.convergence(new Set());         // true once everyone has seen the latest gossip
+ * state?.leader(); // "node-1#…" on a healthy cluster
+ * state?.convergence(new Set()); // true once everyone has seen the latest gossip
+ * ```
  */
 export class MembershipState {
   readonly selfKey: string;
@@ -29,10 +32,12 @@ export class MembershipState {
     this.selfKey = nodeKey(self);
   }
 
+  /** This node's own entry in the gossip, if it has joined and not been removed. */
   get selfMember(): Member | undefined {
     return this.gossip.member(this.selfKey);
   }
 
+  /** This node's status as its own gossip says; `removed` when it is not a member. */
   get selfStatus(): MemberStatus {
     return this.selfMember?.status ?? "removed";
   }
@@ -85,6 +90,7 @@ export class MembershipState {
     return fallback === undefined ? undefined : nodeKey(fallback.node);
   }
 
+  /** True when this node is the leader of its view, and so performs leader actions. */
   isLeader(): boolean {
     return this.leader() === this.selfKey;
   }

@@ -15,6 +15,7 @@ export interface PhiAccrualSettings {
   readonly firstHeartbeatEstimateMs: number;
 }
 
+/** Akka's default failure-detector settings (`akka.cluster.failure-detector`). */
 export const DEFAULT_PHI_ACCRUAL: PhiAccrualSettings = {
   threshold: 8,
   maxSampleSize: 1000,
@@ -77,11 +78,14 @@ export function phi(timeDiff: number, mean: number, stdDeviation: number): numbe
  * distribution of past heartbeat intervals; the node counts as unavailable when phi reaches the
  * threshold. Time comes from the caller, so it works on a virtual clock.
  *
- * @example
+ * @example Suspicion that grows with silence
+ * ```ts
+ * const scheduler = new VirtualScheduler();
  * const fd = new PhiAccrualFailureDetector(() => scheduler.now());
- * fd.heartbeat();                  // at every heartbeat response
- * fd.phi();                        // grows with the silence since the last heartbeat
- * fd.isAvailable();                // phi < 8 with the defaults
+ * fd.heartbeat(); // at every heartbeat response
+ * fd.phi(); // grows with the silence since the last heartbeat
+ * fd.isAvailable(); // phi < 8 with the defaults
+ * ```
  */
 export class PhiAccrualFailureDetector {
   private readonly settings: PhiAccrualSettings;
@@ -124,6 +128,7 @@ export class PhiAccrualFailureDetector {
     return this.phiAt(this.clock());
   }
 
+  /** True while phi is below the threshold: the monitored node is presumed alive. */
   isAvailable(): boolean {
     return this.isAvailableAt(this.clock());
   }

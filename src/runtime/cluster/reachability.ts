@@ -21,11 +21,13 @@ type Rows = ReadonlyMap<string, ReachabilityRecord>;
  * version. A member is unreachable when any observer says so: unreachability is a flag on top of
  * the member status, never a status itself. Immutable.
  *
- * @example
+ * @example One observer's complaint
+ * ```ts
  * const r = Reachability.empty.unreachable("node-1#7", "node-3#2");
- * r.isReachable("node-3#2");                 // false: someone says so
+ * r.isReachable("node-3#2"); // false: someone says so
  * r.isReachableFrom("node-2#9", "node-3#2"); // true: node-2 itself has no complaint
  * r.reachable("node-1#7", "node-3#2").isAllReachable; // true
+ * ```
  */
 export class Reachability {
   static readonly empty = new Reachability(new Map(), new Map());
@@ -53,14 +55,17 @@ export class Reachability {
     return new Reachability(rows, new Map(versions));
   }
 
+  /** A copy in which `observer` records `subject` as unreachable. */
   unreachable(observer: string, subject: string): Reachability {
     return this.change(observer, subject, "unreachable");
   }
 
+  /** A copy in which `observer` records `subject` as reachable again. */
   reachable(observer: string, subject: string): Reachability {
     return this.change(observer, subject, "reachable");
   }
 
+  /** A copy in which `observer` records `subject` as terminated (it will not come back). */
   terminated(observer: string, subject: string): Reachability {
     return this.change(observer, subject, "terminated");
   }
@@ -162,14 +167,17 @@ export class Reachability {
     return this.rows.get(observer)?.get(subject)?.status ?? "reachable";
   }
 
+  /** True when no observer records `subject` as unreachable or terminated. */
   isReachable(subject: string): boolean {
     return this.status(subject) === "reachable";
   }
 
+  /** True unless `observer` itself records `subject` as unreachable or terminated. */
   isReachableFrom(observer: string, subject: string): boolean {
     return this.statusFrom(observer, subject) === "reachable";
   }
 
+  /** True when nobody records anybody as unreachable or terminated. */
   get isAllReachable(): boolean {
     return this.aggregated().size === 0;
   }
@@ -193,6 +201,7 @@ export class Reachability {
     return new Set(this.rows.keys());
   }
 
+  /** Every row of the table (for gossip on the wire and for display). */
   records(): ReachabilityRecord[] {
     const out: ReachabilityRecord[] = [];
     for (const observerRows of this.rows.values())

@@ -10,7 +10,9 @@ const HOLDS_REPLICA = new Set(["weakly-up", "up", "leaving"]);
  * are node keys (`address#uid`), the replicas are this node's members that are weakly up, up or
  * leaving, and messages travel on the node's "ddata" channel, addressed to one incarnation.
  *
- * @example
+ * @example A replicator on every simulated node
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * sim.onNodeStarted((node) => {
  *   const replicator = new Replicator({
  *     transport: replicatorTransport(node, sim.scheduler),
@@ -18,6 +20,7 @@ const HOLDS_REPLICA = new Set(["weakly-up", "up", "leaving"]);
  *   });
  *   node.onTerminated(() => replicator.stop());
  * });
+ * ```
  */
 export function replicatorTransport(
   node: ClusterNode,

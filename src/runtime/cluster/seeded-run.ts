@@ -44,12 +44,14 @@ export interface SeededRun {
  * again with the same seed and options replays the run exactly, which is how a failing seed from
  * a property test is investigated.
  *
- * @example
+ * @example Replaying one seed of the membership property
+ * ```ts
  * const run = runSeed(1234, {
  *   downing: () => new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
  * });
- * run.splitBrains;   // [] — the resolver kept one side
- * run.faults;        // the schedule that was applied
+ * run.splitBrains; // [] — the resolver kept one side
+ * run.faults; // the schedule that was applied
+ * ```
  */
 export function runSeed(seed: number, options: SeededRunOptions = {}): SeededRun {
   const nodes = Array.from({ length: options.nodes ?? 5 }, (_, i) => `node-${i + 1}`);

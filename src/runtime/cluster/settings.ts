@@ -41,6 +41,7 @@ export interface ClusterSettings {
   readonly maxTicksBeforeShuttingDownWhenDown: number;
 }
 
+/** Akka's defaults (`akka.cluster.*`); a simulation overrides only what it needs. */
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   seedNodes: [],
   gossipIntervalMs: 1000,

@@ -40,16 +40,20 @@ export interface ClusterSimulationOptions {
  * Higher layers (sharding, singleton) hook in with {@link onNodeStarted}: it runs for every
  * incarnation, including restarts, and the node's `onTerminated` tells them when it is gone.
  *
- * @example
+ * @example A partition that the split-brain resolver settles
+ * ```ts
  * const sim = new ClusterSimulation({
  *   seed: 42,
  *   nodes: 5,
  *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
  * });
- * sim.runFor(15_000);                                // the cluster forms
+ * sim.runFor(15_000); // the cluster forms
  * sim.partition(["node-1", "node-2", "node-3"], ["node-4", "node-5"]);
- * sim.runFor(60_000);                                // the minority downs itself
- * checkSplitBrain(sim.trace.records);                // []
+ * sim.runFor(60_000); // the minority downs itself
+ * checkSplitBrain(sim.trace.records); // []: never two clusters at once
+ * sim.crash("node-1");
+ * sim.restart("node-1"); // a new incarnation (new UID) joins through the seeds
+ * ```
  */
 export class ClusterSimulation {
   readonly seed: number;
@@ -132,6 +136,10 @@ export class ClusterSimulation {
     this.running.get(this.known(address))?.leave();
   }
 
+  /**
+   * Cuts the simulated network between two sides (`"a-to-b"`: one way only). Returns an id for
+   * {@link heal}.
+   */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -141,10 +149,12 @@ export class ClusterSimulation {
     return this.network.partition(sideA, sideB, { direction });
   }
 
+  /** Removes one partition, or all of them when no id is given. Link faults stay. */
   heal(id?: number): void {
     this.network.heal(id);
   }
 
+  /** Sets (or with `null`, clears) drop rate and delay on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.network.setLink(this.known(from), this.known(to), faults);
   }

@@ -84,13 +84,15 @@ export type TraceRecord =
  * providers append records; subscribers (checkers, widgets, the sharding layer) see each one as
  * it happens, and the full list stays available for checking afterwards.
  *
- * @example
+ * @example Watching members come up
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 3, nodes: 3 });
  * const stop = sim.trace.subscribe((r) => {
  *   if (r.type === "memberStatus" && r.to === "up") console.log(`${r.at} ms: ${r.member.address} up`);
  * });
  * sim.runFor(30_000);
  * stop();
+ * ```
  */
 export class ClusterTrace {
   private readonly list: TraceRecord[] = [];
@@ -102,16 +104,19 @@ export class ClusterTrace {
    */
   constructor(private readonly retain = true) {}
 
+  /** Appends a record and tells every subscriber. */
   emit(record: TraceRecord): void {
     if (this.retain) this.list.push(record);
     for (const listener of this.listeners) listener(record);
   }
 
+  /** Calls `listener` with each record from now on; returns an unsubscribe function. */
   subscribe(listener: (record: TraceRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Every record so far, oldest first (empty when constructed with `retain = false`). */
   get records(): readonly TraceRecord[] {
     return this.list;
   }

@@ -6,11 +6,13 @@ export type ClockOrder = "same" | "before" | "after" | "concurrent";
  * changes the membership ticks its own entry, so two gossips can be ordered, or found concurrent
  * and merged.
  *
- * @example
+ * @example Ordering gossip versions
+ * ```ts
  * const a = VectorClock.empty.tick("node-1#7");
  * const b = a.tick("node-2#9");
- * a.compare(b);                              // "before"
- * b.compare(a.tick("node-3#4"));             // "concurrent"
+ * a.compare(b); // "before"
+ * b.compare(a.tick("node-3#4")); // "concurrent"
+ * ```
  */
 export class VectorClock {
   static readonly empty = new VectorClock(new Map());

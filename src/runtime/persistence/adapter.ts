@@ -7,8 +7,9 @@ import type { EventEnvelope, TaggedJournal } from "./query";
  * event; `fromJournal` is the upcaster: it receives whatever an older version wrote, with the
  * manifest that version recorded ("" if it recorded none).
  *
- * @example
- * // v1 stored Deposited { amount }; v2 adds a currency. Old events read back as EUR.
+ * @example Upcasting v1 events that had no currency
+ * ```ts
+ * // v1 stored { type: "deposited", amount }; v2 adds a currency. Old events read back as EUR.
  * type Deposited = { type: "deposited"; amount: number; currency: string };
  * const depositsV2: EventAdapter<Deposited> = {
  *   manifest: () => "deposited/v2",
@@ -18,8 +19,9 @@ import type { EventEnvelope, TaggedJournal } from "./query";
  *       ? (stored as Deposited)
  *       : { ...(stored as { type: "deposited"; amount: number }), currency: "EUR" },
  * };
- * EventSourcedBehavior.create({ ... }).withEventAdapter(depositsV2); // for one entity type
- * new AdaptedJournal(journal, depositsV2); // or for every reader and writer of a journal
+ * declare const account: EventSourcedBehavior<unknown, Deposited, { balance: number }>;
+ * const adapted = account.withEventAdapter(depositsV2); // for one entity type
+ * ```
  */
 export interface EventAdapter<E> {
   /** A schema name or version stored with each event. */
@@ -36,9 +38,14 @@ export interface EventAdapter<E> {
  * queries and projections see current-version events; don't also give the same adapter to an
  * event-sourced behaviour writing through it (that would adapt twice).
  *
- * @example
+ * @example Queries that see only current-version events
+ * ```ts
+ * type Deposited = { type: "deposited"; amount: number; currency: string };
+ * declare const depositsV2: EventAdapter<Deposited>;
  * const journal = new AdaptedJournal(new InMemoryJournal(), depositsV2);
- * for (const e of await currentEventsByTag(journal, "deposits")) total += e.event.amount;
+ * const deposits = await journal.readByTag("deposits", 0); // upcast on the way out
+ * const total = deposits.reduce((sum, e) => sum + e.event.amount, 0);
+ * ```
  */
 export class AdaptedJournal<E> implements TaggedJournal {
   constructor(

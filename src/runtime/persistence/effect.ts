@@ -54,12 +54,38 @@ export class EffectBuilder<E, S> {
 /**
  * Effects a command handler returns, after Akka Persistence Typed.
  *
- * @example
- * commandHandler: (state, cmd) => {
- *   if (cmd.amount > state.balance) return Effect.reply(cmd.replyTo, { ok: false, error: "insufficient funds" });
- *   return Effect.persist({ type: "withdrew", amount: cmd.amount })
- *     .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }));
- * }
+ * @example Every kind of effect in one command handler
+ * ```ts
+ * type Reply = { ok: true; balance: number } | { ok: false; error: string };
+ * type Cmd =
+ *   | { type: "withdraw"; amount: number; replyTo: ActorRef<Reply> }
+ *   | { type: "close"; replyTo: ActorRef<Reply> }
+ *   | { type: "ping" }
+ *   | { type: "shutdown" }
+ *   | { type: "legacy-transfer" };
+ * type Evt = { type: "withdrew"; amount: number } | { type: "closed" };
+ * type State = { balance: number };
+ * const commandHandler = (state: State, cmd: Cmd): EffectBuilder<Evt, State> => {
+ *   switch (cmd.type) {
+ *     case "withdraw":
+ *       if (cmd.amount > state.balance)
+ *         return Effect.reply(cmd.replyTo, { ok: false, error: "insufficient funds" });
+ *       return Effect.persist<Evt, State>({ type: "withdrew", amount: cmd.amount })
+ *         .thenRun((s) => console.log(`balance now ${s.balance}`))
+ *         .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }));
+ *     case "close":
+ *       return Effect.persist<Evt, State>({ type: "closed" })
+ *         .thenReply(cmd.replyTo, (s) => ({ ok: true, balance: s.balance }))
+ *         .thenStop();
+ *     case "ping":
+ *       return Effect.none(); // accepted; nothing to store
+ *     case "shutdown":
+ *       return Effect.stop(); // stop without storing anything
+ *     case "legacy-transfer":
+ *       return Effect.unhandled(); // not understood: reported as unhandled
+ *   }
+ * };
+ * ```
  */
 export const Effect = {
   /** Stores one event, or several atomically (all or none), then applies them to the state. */

@@ -8,7 +8,27 @@ import type { EffectBuilder, SideEffect } from "./effect";
 import { type Journal, type PersistentRepr, PersistRejected, type SnapshotStore } from "./journal";
 import { Persistence } from "./persistence-plugin";
 
-/** Time and randomness for handlers, safe to use during replay. */
+/**
+ * Time and randomness for handlers, safe to use during replay: use `ctx.now()` and
+ * `ctx.random()` instead of `Date.now()` and `Math.random()`, so recovery rebuilds the same state.
+ *
+ * @example A die whose rolls replay exactly
+ * ```ts
+ * type Cmd = { type: "roll"; replyTo: ActorRef<number> };
+ * type Evt = { type: "rolled"; value: number };
+ * type State = { rolls: number[]; updatedAt: number };
+ * const die = EventSourcedBehavior.create<Cmd, Evt, State>({
+ *   persistenceId: "die-1",
+ *   emptyState: { rolls: [], updatedAt: 0 },
+ *   // Draw in the command handler and store the result in the event…
+ *   commandHandler: (_state, cmd, ctx) =>
+ *     Effect.persist<Evt, State>({ type: "rolled", value: 1 + Math.floor(ctx.random() * 6) })
+ *       .thenReply(cmd.replyTo, (s) => s.rolls.at(-1) ?? 0),
+ *   // …while in the event handler ctx.now() is when the event was recorded, even during replay.
+ *   eventHandler: (state, evt, ctx) => ({ rolls: [...state.rolls, evt.value], updatedAt: ctx.now() }),
+ * });
+ * ```
+ */
 export interface HandlerContext {
   readonly persistenceId: string;
   /** Sequence number of the event being applied, or of the last stored event for a command. */
@@ -101,17 +121,29 @@ export class RecoveryFailure extends Error {
  * `eventHandler` only after the journal stored them. Commands that arrive while events are being
  * stored, or during recovery, wait in a stash and are handled in order.
  *
- * @example
- * type Cmd = { type: "deposit"; amount: number; replyTo: ActorRef<number> };
+ * @example A bank account: commands decide, events change the state
+ * ```ts
+ * type Cmd =
+ *   | { type: "deposit"; amount: number; replyTo: ActorRef<number> }
+ *   | { type: "balance"; replyTo: ActorRef<number> };
  * type Evt = { type: "deposited"; amount: number };
+ * type State = { balance: number };
  * const account = (id: string) =>
- *   EventSourcedBehavior.create<Cmd, Evt, { balance: number }>({
+ *   EventSourcedBehavior.create<Cmd, Evt, State>({
  *     persistenceId: `account-${id}`,
  *     emptyState: { balance: 0 },
  *     commandHandler: (state, cmd) =>
- *       Effect.persist({ type: "deposited", amount: cmd.amount }).thenReply(cmd.replyTo, (s) => s.balance),
+ *       cmd.type === "deposit"
+ *         ? Effect.persist<Evt, State>({ type: "deposited", amount: cmd.amount }).thenReply(
+ *             cmd.replyTo,
+ *             (s) => s.balance, // the state after the event was stored and applied
+ *           )
+ *         : Effect.reply(cmd.replyTo, state.balance),
  *     eventHandler: (state, evt) => ({ balance: state.balance + evt.amount }),
- *   }).withRetention({ snapshotEvery: 100, keep: 2 });
+ *   });
+ * declare const ctx: ActorContext<unknown>;
+ * const ref = ctx.spawn(account("42"), "account-42"); // recovers from the journal, then runs
+ * ```
  */
 export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
   private constructor(
@@ -137,11 +169,22 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
     return this.with({ journal });
   }
 
+  /** Stores snapshots in this store instead of the system's (see `Persistence.register`). */
   withSnapshotStore(snapshotStore: SnapshotStore): EventSourcedBehavior<C, E, S> {
     return this.with({ snapshotStore });
   }
 
-  /** Snapshot every `snapshotEvery` events and keep the newest `keep` snapshots. */
+  /**
+   * Snapshot every `snapshotEvery` events and keep the newest `keep` snapshots: recovery loads
+   * the latest snapshot and replays only the events after it. Events are never deleted.
+   *
+   * @example A snapshot every 100 events, keeping two
+   * ```ts
+   * declare const account: EventSourcedBehavior<unknown, unknown, { balance: number }>;
+   * // Snapshots at sequence numbers 100, 200, 300…; after each, those older than the newest 2 go.
+   * const withSnapshots = account.withRetention({ snapshotEvery: 100, keep: 2 });
+   * ```
+   */
   withRetention(retention: { snapshotEvery: number; keep: number }): EventSourcedBehavior<C, E, S> {
     const { snapshotEvery, keep } = retention;
     if (
@@ -157,7 +200,17 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
     return this.with({ snapshotEvery: { every: snapshotEvery, keep } });
   }
 
-  /** Snapshot after an event for which `predicate` is true. */
+  /**
+   * Snapshot after an event for which `predicate` is true (in addition to any `withRetention`
+   * schedule).
+   *
+   * @example A snapshot whenever an order ships
+   * ```ts
+   * type Evt = { type: "item-added"; sku: string } | { type: "shipped" };
+   * declare const order: EventSourcedBehavior<unknown, Evt, { items: string[]; shipped: boolean }>;
+   * const snapshotting = order.snapshotWhen((_state, event) => event.type === "shipped");
+   * ```
+   */
   snapshotWhen(
     predicate: (state: S, event: E, sequenceNr: number) => boolean,
   ): EventSourcedBehavior<C, E, S> {

@@ -77,12 +77,15 @@ function checkShape(events: AtomicWrite): Error | undefined {
  * `IDBFactory` in Node tests. Tag queries are supported (`readByTag`); live queries over this
  * journal poll (see {@link eventsByTag}), since another worker may be the writer.
  *
- * @example
+ * @example Events that survive a page reload
+ * ```ts
+ * declare const system: ActorSystem<unknown>;
  * const journal = new IndexedDBJournal(indexedDB, "workshop");
  * const snapshotStore = new IndexedDBSnapshotStore(indexedDB, "workshop");
  * Persistence.register(system, { journal, snapshotStore });
- * // after a reload, the same name finds the same events:
+ * // After a reload, the same database name finds the same events:
  * await new IndexedDBJournal(indexedDB, "workshop").highestSequenceNr("account-1");
+ * ```
  */
 export class IndexedDBJournal implements TaggedJournal {
   private readonly db: Promise<IDBDatabase>;

@@ -10,10 +10,13 @@ interface StoredSnapshot extends SnapshotMetadata {
  * Snapshots in IndexedDB, in the same database as {@link IndexedDBJournal}'s events, keyed
  * [persistenceId, sequenceNr] so the latest one is a reverse cursor away.
  *
- * @example
+ * @example Saving and loading a snapshot
+ * ```ts
  * const snapshots = new IndexedDBSnapshotStore(indexedDB, "workshop");
  * await snapshots.save({ persistenceId: "account-1", sequenceNr: 100, timestamp: Date.now() }, { balance: 70 });
- * (await snapshots.loadLatest("account-1"))?.snapshot; // { balance: 70 }
+ * const latest = await snapshots.loadLatest("account-1");
+ * latest?.snapshot; // { balance: 70 }; recovery replays events 101… on top of it
+ * ```
  */
 export class IndexedDBSnapshotStore implements SnapshotStore {
   private readonly db: Promise<IDBDatabase>;
@@ -24,6 +27,7 @@ export class IndexedDBSnapshotStore implements SnapshotStore {
     this.reads = new ReadBatch(this.db, [SNAPSHOTS]);
   }
 
+  /** Stores `snapshot` under its persistence id and sequence number (replacing one stored there). */
   async save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
     const db = await this.db;
     const tx = db.transaction(SNAPSHOTS, "readwrite");

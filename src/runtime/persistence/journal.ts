@@ -21,6 +21,27 @@ export type AtomicWrite<E = unknown> = readonly PersistentRepr<E>[];
 /**
  * The append-only event log. Implementations: in-memory (tests, simulation) and IndexedDB
  * (browser). Every method is asynchronous so both share one contract.
+ *
+ * @example Appending atomically, and catching a second writer
+ * ```ts
+ * const journal: Journal = new InMemoryJournal();
+ * const deposited = (sequenceNr: number, amount: number): PersistentRepr => ({
+ *   persistenceId: "account-1",
+ *   sequenceNr,
+ *   event: { type: "deposited", amount },
+ *   timestamp: 0,
+ *   tags: ["accounts"],
+ *   writerUuid: "writer-1",
+ *   manifest: "",
+ * });
+ * await journal.append([deposited(1, 50), deposited(2, 20)]); // both or neither
+ * try {
+ *   await journal.append([deposited(2, 99)]); // sequence number 2 is taken
+ * } catch (error) {
+ *   if (error instanceof SequenceConflict) console.log("another writer got there first");
+ * }
+ * const events = await journal.read("account-1", 1, 2); // oldest first
+ * ```
  */
 export interface Journal {
   /**
@@ -78,6 +99,7 @@ export interface SnapshotMetadata {
   readonly timestamp: number;
 }
 
+/** A snapshot as loaded for recovery: the state and where in the journal it was taken. */
 export interface SelectedSnapshot<S = unknown> {
   readonly metadata: SnapshotMetadata;
   readonly snapshot: S;
@@ -85,6 +107,7 @@ export interface SelectedSnapshot<S = unknown> {
 
 /** Stores state snapshots so recovery can skip most of the journal. */
 export interface SnapshotStore {
+  /** Stores the state as of `metadata.sequenceNr` (all events up to it applied). */
   save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void>;
   /** The newest snapshot with sequenceNr ≤ `maxSequenceNr` (default: any). */
   loadLatest(persistenceId: string, maxSequenceNr?: number): Promise<SelectedSnapshot | undefined>;

@@ -20,10 +20,15 @@ const DONE: Promise<void> = Promise.resolve();
  * as immutable. Failure injection (`failNextAppend`, `rejectNextAppend`, `failNextRead`) lets
  * tests exercise the unhappy paths of an event-sourced behaviour.
  *
- * @example
+ * @example A system's journal, with a storage failure injected
+ * ```ts
+ * declare const guardian: Behavior<never>;
  * const journal = new InMemoryJournal();
- * await journal.append([{ persistenceId: "a-1", sequenceNr: 1, event: { type: "opened" }, timestamp: 0, tags: [], writerUuid: "w", manifest: "" }]);
- * await journal.highestSequenceNr("a-1"); // 1
+ * const system = ActorSystem.create(guardian, "bank", { scheduler: new VirtualScheduler() });
+ * Persistence.register(system, { journal });
+ * journal.failNextAppend(); // the next write fails: the writer stops, or restarts if supervised
+ * journal.persistenceIds(); // ids with events, in first-write order
+ * ```
  */
 export class InMemoryJournal implements TaggedJournal {
   private readonly streams = new Map<string, Stream>();

@@ -3,16 +3,21 @@ import type { SelectedSnapshot, SnapshotMetadata, SnapshotStore } from "./journa
 /**
  * Snapshots in memory, newest last per persistence id.
  *
- * @example
+ * @example Saving, loading, and a failure injected
+ * ```ts
  * const store = new InMemorySnapshotStore();
  * await store.save({ persistenceId: "a-1", sequenceNr: 100, timestamp: 0 }, { balance: 70 });
  * (await store.loadLatest("a-1"))?.snapshot; // { balance: 70 }
+ * store.sequenceNrs("a-1"); // [100]
+ * store.failNextSave(); // the behaviour gets SnapshotFailed and carries on
+ * ```
  */
 export class InMemorySnapshotStore implements SnapshotStore {
   private readonly snapshots = new Map<string, SelectedSnapshot[]>();
   private nextSaveFailure: Error | undefined;
   private nextLoadFailure: Error | undefined;
 
+  /** Stores `snapshot` for `metadata.persistenceId` (replacing one at the same sequence number). */
   save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
     if (this.nextSaveFailure) {
       const error = this.nextSaveFailure;
@@ -59,10 +64,12 @@ export class InMemorySnapshotStore implements SnapshotStore {
     return (this.snapshots.get(persistenceId) ?? []).map((s) => s.metadata.sequenceNr);
   }
 
+  /** The next `save` rejects with `error` and stores nothing (a `SnapshotFailed` signal). */
   failNextSave(error: Error = new Error("injected snapshot save failure")): void {
     this.nextSaveFailure = error;
   }
 
+  /** The next `loadLatest` rejects with `error`, so recovery fails. */
   failNextLoad(error: Error = new Error("injected snapshot load failure")): void {
     this.nextLoadFailure = error;
   }

@@ -2,13 +2,17 @@
  * Where an at-least-once projection remembers how far it got: the offset of the last event it
  * handled. An IndexedDB (or any durable) store implements the same two methods.
  *
- * @example
- * const offsets = new InMemoryOffsetStore();
+ * @example Saving and loading an offset
+ * ```ts
+ * const offsets: OffsetStore = new InMemoryOffsetStore();
  * await offsets.save("thread-list", 42);
  * await offsets.load("thread-list"); // 42 (0 if never saved)
+ * ```
  */
 export interface OffsetStore {
+  /** The offset of the last event the projection handled; 0 if it never saved one. */
   load(projectionId: string): Promise<number>;
+  /** Records that every event up to `offset` has been handled. */
   save(projectionId: string, offset: number): Promise<void>;
 }
 
@@ -18,12 +22,16 @@ export interface OffsetStore {
  * the events up to the stored offset. `U` is the store's kind of update (a function, a SQL-ish
  * change set, a record to put...).
  *
- * @example
- * const readModel = new InMemoryReadModel<Record<string, number>>({});
+ * @example Committing an update together with its offset
+ * ```ts
+ * const readModel: TransactionalOffsetStore<(m: Record<string, number>) => Record<string, number>> =
+ *   new InMemoryReadModel<Record<string, number>>({});
  * await readModel.commit("counts", 7, (m) => ({ ...m, alice: (m.alice ?? 0) + 1 }));
  * await readModel.load("counts"); // 7
+ * ```
  */
 export interface TransactionalOffsetStore<U> {
+  /** The offset of the last committed event; 0 if nothing was committed. */
   load(projectionId: string): Promise<number>;
   /** Applies `update` and stores `offset` together: both happen, or neither does. */
   commit(projectionId: string, offset: number, update: U): Promise<void>;
@@ -32,18 +40,24 @@ export interface TransactionalOffsetStore<U> {
 /**
  * An {@link OffsetStore} in memory, with failure injection for crash tests.
  *
- * @example
+ * @example Offsets in memory, and a crash between handling and saving
+ * ```ts
  * const offsets = new InMemoryOffsetStore();
+ * await offsets.save("thread-list", 42);
+ * await offsets.load("thread-list"); // 42 (0 if never saved)
  * offsets.failNextSave(); // the next save rejects: the projection "crashes" after handling
+ * ```
  */
 export class InMemoryOffsetStore implements OffsetStore {
   private readonly offsets = new Map<string, number>();
   private nextSaveFailure: Error | undefined;
 
+  /** The last saved offset for `projectionId`, or 0. */
   load(projectionId: string): Promise<number> {
     return Promise.resolve(this.offsets.get(projectionId) ?? 0);
   }
 
+  /** Saves `offset`, unless a failure was injected with {@link failNextSave}. */
   save(projectionId: string, offset: number): Promise<void> {
     const failure = this.nextSaveFailure;
     if (failure) {
@@ -65,13 +79,20 @@ export class InMemoryOffsetStore implements OffsetStore {
  * the projection's offset (a {@link TransactionalOffsetStore}). Read the current state from
  * `model`. Updates must not mutate the model they receive: a failed commit leaves it as it was.
  *
- * @example
- * const members = new InMemoryReadModel<Record<string, string[]>>({});
+ * @example A read model fed exactly once by a projection
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * type Members = Record<string, string[]>;
+ * const members = new InMemoryReadModel<Members>({});
  * runProjection({
- *   projectionId: "members", mode: "exactly-once", offsetStore: members,
+ *   projectionId: "members",
+ *   mode: "exactly-once",
+ *   offsetStore: members,
  *   source: (after) => eventsByTag(journal, "thread", after),
- *   handler: (e) => (m) => ({ ...m, [e.persistenceId]: [...(m[e.persistenceId] ?? []), "joined"] }),
+ *   handler: (e) => (m: Members) => ({ ...m, [e.persistenceId]: [...(m[e.persistenceId] ?? []), "joined"] }),
  * });
+ * members.model; // the state as of the last commit
+ * ```
  */
 export class InMemoryReadModel<M> implements TransactionalOffsetStore<(model: M) => M> {
   private current: M;
@@ -87,6 +108,7 @@ export class InMemoryReadModel<M> implements TransactionalOffsetStore<(model: M)
     return this.current;
   }
 
+  /** The offset of the last commit for `projectionId`, or 0. */
   load(projectionId: string): Promise<number> {
     return Promise.resolve(this.offsets.get(projectionId) ?? 0);
   }

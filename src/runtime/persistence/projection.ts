@@ -58,19 +58,36 @@ export interface ProjectionHandle {
  * Keeps a read model up to date from a query (the Q in CQRS). It resumes after the offset in
  * its offset store, so restarting a crashed projection is simply calling this again.
  *
- * @example
- * // Messages per thread, exactly once:
- * const counts = new InMemoryReadModel<Record<string, number>>({});
+ * @example Messages per thread exactly once, and a notifier at least once
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * type Counts = Record<string, number>;
+ * // Exactly once: the handler returns an update; the update and the offset commit together.
+ * const counts = new InMemoryReadModel<Counts>({});
  * const projection = runProjection({
  *   projectionId: "message-counts",
  *   mode: "exactly-once",
  *   source: (after) => eventsByTag(journal, "chat", after),
  *   offsetStore: counts,
- *   handler: (e) => (m) => ({ ...m, [e.persistenceId]: (m[e.persistenceId] ?? 0) + 1 }),
+ *   handler: (e) => (m: Counts) => ({ ...m, [e.persistenceId]: (m[e.persistenceId] ?? 0) + 1 }),
  * });
  * await projection.reached(10);
  * counts.model; // { "thread-1": 10 }
  * await projection.stop();
+ *
+ * // At least once: handle, then save the offset. A crash in between handles an event again,
+ * // so the handler must be idempotent.
+ * const notified = new Set<string>();
+ * runProjection({
+ *   projectionId: "notifier",
+ *   mode: "at-least-once",
+ *   source: (after) => currentEventsByTag(journal, "chat", after),
+ *   offsetStore: new InMemoryOffsetStore(),
+ *   handler: (e) => {
+ *     notified.add(`${e.persistenceId}#${e.sequenceNr}`);
+ *   },
+ * });
+ * ```
  */
 export function runProjection<U>(
   options: AtLeastOnceProjection | ExactlyOnceProjection<U>,

@@ -6,8 +6,12 @@ import type { Journal, PersistentRepr } from "./journal";
  * An event as a query delivers it, with its position in the journal's global order: `offset`
  * starts at 1, only grows, and is never reused, so a reader can store it and resume after it.
  *
- * @example
+ * @example Remembering how far a reader got
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * let lastSeen = 0;
  * for (const e of await currentEventsByTag(journal, "chat")) lastSeen = e.offset;
+ * ```
  */
 export interface EventEnvelope<E = unknown> {
   readonly offset: number;
@@ -23,8 +27,11 @@ export interface EventEnvelope<E = unknown> {
  * A journal that can answer tag queries. Both {@link InMemoryJournal} and
  * {@link IndexedDBJournal} are one.
  *
- * @example
+ * @example Reading one page of a tag
+ * ```ts
+ * declare const journal: TaggedJournal;
  * const page = await journal.readByTag("chat", 0, 100); // the first 100 events tagged "chat"
+ * ```
  */
 export interface TaggedJournal extends Journal {
   /** Events tagged `tag` with offset > `afterOffset`, in offset order, at most `max`. */
@@ -39,12 +46,16 @@ export interface TaggedJournal extends Journal {
 /**
  * A live query: iterate it with `for await`; `cancel()` ends the iteration (so does `break`).
  *
- * @example
+ * @example Listening for a second, then cancelling
+ * ```ts
+ * declare const journal: InMemoryJournal;
  * const stream = eventsByTag(journal, "chat");
  * setTimeout(() => stream.cancel(), 1_000);
  * for await (const e of stream) console.log(e.offset, e.event);
+ * ```
  */
 export interface LiveStream<T> extends AsyncIterable<T> {
+  /** Ends the stream: a waiting `for await` finishes, and no more events are read. */
   cancel(): void;
 }
 
@@ -65,9 +76,12 @@ export interface LiveOptions {
 /**
  * The events of one entity currently in the journal with from ≤ sequenceNr ≤ to, oldest first.
  *
- * @example
+ * @example An entity's whole history, or a range of it
+ * ```ts
+ * declare const journal: InMemoryJournal;
  * const history = await currentEventsByPersistenceId(journal, "account-1");
  * const recent = await currentEventsByPersistenceId(journal, "account-1", 90, 100);
+ * ```
  */
 export async function currentEventsByPersistenceId(
   journal: Journal,
@@ -82,9 +96,12 @@ export async function currentEventsByPersistenceId(
 /**
  * Events tagged `tag` with an offset after `offset`, as stored now, in offset order.
  *
- * @example
+ * @example What is there now, then only what came since
+ * ```ts
+ * declare const journal: InMemoryJournal;
  * const all = await currentEventsByTag(journal, "chat");
  * const newer = await currentEventsByTag(journal, "chat", all.at(-1)?.offset ?? 0);
+ * ```
  */
 export function currentEventsByTag(
   journal: TaggedJournal,
@@ -146,9 +163,14 @@ function live<T>(
  * The events of one entity from `fromSequenceNr`, then every new one as it is written, until
  * `toSequenceNr` is reached or the stream is cancelled.
  *
- * @example
- * const stream = eventsByPersistenceId(journal, "account-1");
- * for await (const e of stream) console.log(e.sequenceNr, e.event);
+ * @example Following one account
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * for await (const e of eventsByPersistenceId(journal, "account-1")) {
+ *   console.log(e.sequenceNr, e.event); // stored events first, then new ones as they are written
+ *   if (e.sequenceNr >= 100) break; // ends the stream (so does cancel())
+ * }
+ * ```
  */
 export function eventsByPersistenceId(
   journal: Journal & Pick<TaggedJournal, "subscribe">,
@@ -171,9 +193,17 @@ export function eventsByPersistenceId(
  * Offsets increase monotonically; store the last one seen to resume there. Feed a projection
  * from it (see {@link runProjection}).
  *
- * @example
+ * @example Resuming a live feed after the last offset seen
+ * ```ts
+ * declare const journal: InMemoryJournal;
+ * declare function render(event: unknown): void;
+ * let savedOffset = 0; // kept somewhere durable in a real reader
  * const stream = eventsByTag(journal, "chat", savedOffset);
- * for await (const e of stream) { render(e.event); savedOffset = e.offset; }
+ * for await (const e of stream) {
+ *   render(e.event);
+ *   savedOffset = e.offset;
+ * }
+ * ```
  */
 export function eventsByTag(
   journal: TaggedJournal,

@@ -52,11 +52,14 @@ type Episode = "crash" | "partition" | "one-way" | "link" | "leave";
  * partition that maybe heals, a slow or lossy link, a graceful leave) at random times. The same
  * seed gives the same schedule, so a failing seed names a reproducible run.
  *
- * @example
+ * @example A minute of random, reproducible faults
+ * ```ts
  * const faults = randomFaultSchedule(new SeededRandom(42).fork("faults"), {
  *   nodes: ["node-1", "node-2", "node-3"],
  *   endMs: 60_000,
  * });
+ * const sim = new ClusterSimulation({ seed: 42, nodes: 3, faults });
+ * ```
  */
 export function randomFaultSchedule(random: Random, options: RandomFaultOptions): FaultSchedule {
   const nodes = options.nodes;

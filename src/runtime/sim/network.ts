@@ -93,16 +93,18 @@ interface Partition {
  * a message is in flight therefore loses it, and a message to a node that crashed meanwhile is
  * lost too (a crash closes the node's endpoint).
  *
- * @example
+ * @example Partitions and lossy links on a virtual clock
+ * ```ts
  * const scheduler = new VirtualScheduler();
  * const net = new Network<string>(scheduler, new SeededRandom(7));
  * net.connect("a", (from, msg) => console.log(`${from} said ${msg}`));
  * net.connect("b", () => {});
- * net.send("b", "a", "hello");          // arrives after ~2-4 ms of virtual time
+ * net.send("b", "a", "hello"); // arrives after a little virtual time
  * const p = net.partition(["a"], ["b"]); // from now on nothing crosses
  * net.setLink("b", "a", { dropRate: 0.5, delayMs: 200 });
  * net.heal(p);
  * scheduler.advanceBySync(10);
+ * ```
  */
 export class Network<M> implements Transport<M> {
   private readonly endpoints = new Map<Address, Handler<M>>();
@@ -137,6 +139,7 @@ export class Network<M> implements Transport<M> {
     this.endpoints.delete(address);
   }
 
+  /** True while `address` is connected (messages to it can arrive). */
   isConnected(address: Address): boolean {
     return this.endpoints.has(address);
   }

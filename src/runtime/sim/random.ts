@@ -33,10 +33,13 @@ function hashLabel(label: string): number {
  * A seeded generator (sfc32 core, seeded through splitmix32). Fast, 128 bits of state, and good
  * enough for simulations; not for cryptography.
  *
- * @example
+ * @example Reproducible dice, and a stream per component
+ * ```ts
  * const random = new SeededRandom(42);
- * random.int(1, 6); // the same sequence of dice for seed 42, every run
- * const jitter = random.fork("node-2"); // an independent stream for one component
+ * const roll = random.int(1, 6); // the same sequence of dice for seed 42, every run
+ * const node2 = random.fork("node-2"); // an independent stream for one component
+ * const delay = 100 + node2.next() * 50;
+ * ```
  */
 export class SeededRandom implements Random {
   readonly seed: number;

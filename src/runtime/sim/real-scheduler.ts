@@ -27,8 +27,12 @@ export function macrotask(): Soon {
  * The wall-clock scheduler for browsers, workers and Node: `performance.now()` for time,
  * `setTimeout` for delays, and a macrotask hop for dispatch so actors never starve the page.
  *
- * @example
+ * @example A demo on the wall clock
+ * ```ts
+ * declare const guardian: Behavior<string>;
  * const system = ActorSystem.create(guardian, "demo", { scheduler: new RealScheduler() });
+ * system.tell("hello"); // handled on a later macrotask; timers fire after real delays
+ * ```
  */
 export class RealScheduler implements Scheduler {
   private readonly soon = macrotask();

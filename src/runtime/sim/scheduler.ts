@@ -1,5 +1,6 @@
 /** A handle to cancel something scheduled. Cancelling twice, or after it ran, does nothing. */
 export interface Cancellable {
+  /** Prevents the task from running, if it has not run yet. */
   cancel(): void;
 }
 

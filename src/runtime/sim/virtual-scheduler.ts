@@ -15,11 +15,16 @@ const nextMacrotask = () => new Promise<void>((resolve) => hop(resolve));
  * moves time: tasks run in (time, insertion) order, so the same seed and the same inputs give
  * the same trace, and an hour of simulated faults takes milliseconds.
  *
- * @example
+ * @example Five virtual seconds in a few milliseconds
+ * ```ts
+ * declare const guardian: Behavior<{ type: "start" }>;
  * const sim = new VirtualScheduler();
  * const system = ActorSystem.create(guardian, "test", { scheduler: sim, seed: 7 });
  * system.tell({ type: "start" });
- * await sim.advanceBy(5_000); // five virtual seconds, including timers and journal I/O
+ * await sim.advanceBy(5_000); // timers and journal I/O due in the next 5 s run, in order
+ * await sim.runUntilIdle(); // then everything still pending, however far ahead
+ * sim.now(); // virtual milliseconds since the start
+ * ```
  */
 export class VirtualScheduler implements Scheduler {
   private time = 0;

@@ -22,12 +22,31 @@ export interface CommandResult<E, S, R> {
  * Runs one event-sourced behaviour on a virtual clock with an in-memory journal, one command at
  * a time, after Akka's `EventSourcedBehaviorTestKit`.
  *
- * @example
- * const kit = EventSourcedBehaviorTestKit.create(account("42"));
+ * @example Commands, recovery, and a failing journal
+ * ```ts
+ * type Cmd = { type: "deposit"; amount: number; replyTo: ActorRef<number> };
+ * type Evt = { type: "deposited"; amount: number };
+ * type State = { balance: number };
+ * const account = EventSourcedBehavior.create<Cmd, Evt, State>({
+ *   persistenceId: "account-42",
+ *   emptyState: { balance: 0 },
+ *   commandHandler: (_state, cmd) =>
+ *     Effect.persist<Evt, State>({ type: "deposited", amount: cmd.amount }).thenReply(
+ *       cmd.replyTo,
+ *       (s) => s.balance,
+ *     ),
+ *   eventHandler: (state, evt) => ({ balance: state.balance + evt.amount }),
+ * });
+ * const kit = await EventSourcedBehaviorTestKit.create(account);
  * const r = await kit.runCommand<number>((replyTo) => ({ type: "deposit", amount: 100, replyTo }));
  * r.events; // [{ type: "deposited", amount: 100 }]
  * r.state.balance; // 100
- * await kit.restart(); // recovers from the journal
+ * r.reply; // 100
+ * await kit.restart(); // a new incarnation recovers { balance: 100 } from the journal
+ * kit.journal.failNextAppend(); // failure injection: the next write fails…
+ * const failed = await kit.runCommand<number>((replyTo) => ({ type: "deposit", amount: 5, replyTo }));
+ * failed.stopped; // …true: without onPersistFailure, the actor stops
+ * ```
  */
 export class EventSourcedBehaviorTestKit<C, E, S> {
   readonly scheduler = new VirtualScheduler();

@@ -4,11 +4,17 @@ import type { VirtualScheduler } from "../sim/virtual-scheduler";
 /**
  * A reference that records what it receives, for assertions in tests and lab checks.
  *
- * @example
+ * @example Catching a reply
+ * ```ts
+ * type CounterMsg = { type: "get"; replyTo: ActorRef<number> };
+ * declare const counter: ActorRef<CounterMsg>;
+ * declare const sim: VirtualScheduler;
  * const probe = new TestProbe<number>("replies");
  * counter.tell({ type: "get", replyTo: probe.ref });
  * await sim.runUntilIdle();
- * expect(probe.receiveMessage()).toBe(0);
+ * probe.receiveMessage(); // 0; throws if nothing arrived
+ * probe.expectNoMessage(); // and nothing else did
+ * ```
  */
 export class TestProbe<T> {
   readonly ref: ActorRef<T>;

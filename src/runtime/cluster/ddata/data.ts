@@ -32,9 +32,12 @@ function key<T extends ReplicatedData>(id: string, kind: T["kind"]): Key<T> {
 /**
  * The key of a grow-only counter.
  *
- * @example
+ * @example A key, then a local update under it
+ * ```ts
+ * declare const replicator: Replicator;
  * const Hits = GCounterKey("hits");
  * replicator.update(Hits, GCounter.empty, (c, { self }) => c.increment(self), writeLocal);
+ * ```
  */
 export const GCounterKey = (id: string): Key<GCounter> => key(id, "GCounter");
 /** The key of an up-and-down counter. @example const Stock = PNCounterKey("stock"); */

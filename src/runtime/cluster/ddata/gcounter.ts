@@ -34,12 +34,14 @@ export function checkAmount(n: number, where: string): void {
  * Immutable. After an increment, {@link GCounter.delta} holds just the changed slots: a small
  * counter that can be merged anywhere in place of the whole state.
  *
- * @example
+ * @example Merging increments from two replicas
+ * ```ts
  * const a = GCounter.empty.increment("node-1", 2);
  * const b = GCounter.empty.increment("node-2");
  * a.merge(b).value; // 3
  * a.merge(b).merge(b).value; // still 3: merge is idempotent
  * a.delta?.value; // 2
+ * ```
  */
 export class GCounter {
   readonly kind = "GCounter" as const;
@@ -112,6 +114,7 @@ export class GCounter {
     return new GCounter(countsFromEntries(w.counts, `${where}.counts`, 1), undefined);
   }
 
+  /** `GCounter(<value>)`, for logs and demos. */
   toString(): string {
     return `GCounter(${this.value})`;
   }

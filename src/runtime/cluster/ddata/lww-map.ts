@@ -48,12 +48,14 @@ function wins<V>(a: LWWEntry<V>, b: LWWEntry<V>): boolean {
  * Immutable; values must be JSON data. After a put or remove, {@link LWWMap.delta} holds just
  * the written entries.
  *
- * @example
+ * @example The later write wins, on every replica
+ * ```ts
  * const a = LWWMap.empty<number>().put("node-1", "alice", 3, 1_000);
  * const b = LWWMap.empty<number>().put("node-2", "alice", 5, 2_000);
  * a.merge(b).get("alice"); // 5: the later stamp
  * b.merge(a).get("alice"); // 5: the same on every replica
  * a.merge(b).remove("node-1", "alice", 1_500).has("alice"); // false: stamped 2_001
+ * ```
  */
 export class LWWMap<V = JsonValue> {
   readonly kind = "LWWMap" as const;
@@ -76,6 +78,7 @@ export class LWWMap<V = JsonValue> {
     return entry && !entry.deleted ? (entry.value as V) : undefined;
   }
 
+  /** True when `key` has a live (not removed) value. */
   has(key: string): boolean {
     const entry = this.stamped.get(key);
     return entry !== undefined && !entry.deleted;
@@ -89,6 +92,7 @@ export class LWWMap<V = JsonValue> {
       .map(([k, e]) => [k, e.value as V] as const);
   }
 
+  /** How many keys have a live value. */
   get size(): number {
     let n = 0;
     for (const e of this.stamped.values()) if (!e.deleted) n++;
@@ -188,6 +192,7 @@ export class LWWMap<V = JsonValue> {
     return new LWWMap(stamped, undefined);
   }
 
+  /** `LWWMap(key -> value, …)`, for logs and demos. */
   toString(): string {
     return `LWWMap(${this.entries.map(([k, v]) => `${k} -> ${JSON.stringify(v)}`).join(", ")})`;
   }

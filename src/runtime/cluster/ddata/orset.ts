@@ -47,12 +47,14 @@ function checkElement(element: unknown, where: string): asserts element is ORSet
  *
  * Immutable. Elements are strings or numbers (the element `1` and `"1"` are different).
  *
- * @example
+ * @example A concurrent add wins over a remove
+ * ```ts
  * const base = ORSet.empty<string>().add("node-1", "apple");
  * const removed = base.remove("apple"); // on node-1
  * const readded = base.add("node-2", "apple"); // on node-2, concurrently
  * removed.merge(readded).has("apple"); // true: add wins
  * removed.merge(base).has("apple"); // false: the remove saw that add
+ * ```
  */
 export class ORSet<E extends ORSetElement = ORSetElement> {
   readonly kind = "ORSet" as const;
@@ -74,10 +76,12 @@ export class ORSet<E extends ORSetElement = ORSetElement> {
     return [...this.dots.keys()].sort(compareElements);
   }
 
+  /** How many elements the set holds. */
   get size(): number {
     return this.dots.size;
   }
 
+  /** True when `element` is in the set. */
   has(element: E): boolean {
     return this.dots.has(element);
   }
@@ -169,6 +173,7 @@ export class ORSet<E extends ORSetElement = ORSetElement> {
     return new ORSet(dots, seen);
   }
 
+  /** `ORSet(<elements>)`, for logs and demos. */
   toString(): string {
     return `ORSet(${this.elements.map((e) => JSON.stringify(e)).join(", ")})`;
   }

@@ -14,10 +14,12 @@ export interface PNCounterWire {
  *
  * Immutable; carries a {@link PNCounter.delta} like GCounter does.
  *
- * @example
+ * @example Stock that goes up and down on different replicas
+ * ```ts
  * const stock = PNCounter.empty.increment("node-1", 10).decrement("node-2", 3);
  * stock.value; // 7
  * stock.merge(PNCounter.empty.decrement("node-3")).value; // 6
+ * ```
  */
 export class PNCounter {
   readonly kind = "PNCounter" as const;
@@ -95,6 +97,7 @@ export class PNCounter {
     );
   }
 
+  /** `PNCounter(<value>)`, for logs and demos. */
   toString(): string {
     return `PNCounter(${this.value})`;
   }

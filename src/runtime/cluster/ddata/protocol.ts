@@ -39,14 +39,25 @@ export type ReplicatorMessage =
  * All a {@link Replicator} needs from the cluster. Messages may be lost, delayed or reordered;
  * the replicator copes. The cluster's network adapts to this; tests use a loopback.
  *
- * @example
- * const transport: ReplicatorTransport = {
- *   self: "node-1#1",
+ * @example Three replicas over a simulated network
+ * ```ts
+ * const scheduler = new VirtualScheduler();
+ * const network = new Network<ReplicatorMessage>(scheduler, new SeededRandom(1));
+ * const replicas = ["a", "b", "c"];
+ * const transportFor = (self: string): ReplicatorTransport => ({
+ *   self,
  *   scheduler,
- *   members: () => cluster.upMembers().map(uniqueAddressText),
- *   send: (to, message) => network.send(self, to, { replicator: message }),
- *   onMessage: (handler) => network.subscribe(self, (from, m) => handler(from, m.replicator)),
- * };
+ *   members: () => replicas,
+ *   send: (to, message) => {
+ *     network.send(self, to, message); // may be lost: the replicator copes
+ *   },
+ *   onMessage: (handler) => {
+ *     network.connect(self, handler);
+ *     return () => network.disconnect(self);
+ *   },
+ * });
+ * const a = new Replicator({ transport: transportFor("a"), random: new SeededRandom(2) });
+ * ```
  */
 export interface ReplicatorTransport {
   /** This replica's id: the node's unique address as text. */

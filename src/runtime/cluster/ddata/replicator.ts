@@ -114,14 +114,23 @@ const RESEND_FRACTION = 5;
  * Everything runs on the transport's scheduler; nothing blocks and no promise is involved, so a
  * run on a virtual clock is deterministic. Answers arrive as callbacks, never synchronously.
  *
- * @example
+ * @example Counting hits across replicas
+ * ```ts
+ * declare const transport: ReplicatorTransport; // replicatorTransport(node, scheduler) in a cluster
  * const Hits = GCounterKey("hits");
  * const replicator = new Replicator({ transport, random: new SeededRandom(7) });
- * replicator.update(Hits, GCounter.empty, (c, { self }) => c.increment(self), writeMajority(3_000),
- *   (r) => console.log(r.type)); // "UpdateSuccess" once a majority merged it
- * replicator.get(Hits, readMajority(3_000), (r) => {
- *   if (r.type === "GetSuccess") console.log(r.data.value);
+ * replicator.update(
+ *   Hits,
+ *   GCounter.empty,
+ *   (counter, { self }) => counter.increment(self),
+ *   writeMajority(3_000),
+ *   (r) => console.log(r.type), // "UpdateSuccess" once a majority has merged it
+ * );
+ * replicator.get(Hits, readLocal, (r) => {
+ *   if (r.type === "GetSuccess") console.log(r.data.value); // this replica's view, no round trip
  * });
+ * replicator.get(Hits, readMajority(3_000), (r) => console.log(r.type)); // asks a majority first
+ * ```
  */
 export class Replicator {
   /** This replica's id. */

@@ -19,12 +19,14 @@ export type VersionOrder = "same" | "before" | "after" | "concurrent";
  *
  * Immutable: every operation returns a new vector.
  *
- * @example
+ * @example Concurrent updates and their merge
+ * ```ts
  * const a = VersionVector.empty.increment("node-1"); // node-1: 1
  * const b = VersionVector.empty.increment("node-2"); // node-2: 1
  * a.compare(b); // "concurrent"
  * a.merge(b).compare(a); // "after"
  * a.merge(b).contains("node-1", 1); // true
+ * ```
  */
 export class VersionVector {
   static readonly empty = new VersionVector(new Map());
@@ -82,6 +84,7 @@ export class VersionVector {
     return sortedEntries(this.versions);
   }
 
+  /** `VersionVector(replica: version, …)`, for logs and demos. */
   toString(): string {
     return `VersionVector(${this.entries()
       .map(([r, v]) => `${r}: ${v}`)

@@ -8,10 +8,14 @@ import type { DowningAgent, DowningContext, DowningProvider } from "./provider";
  * own leader, so each side downs the other and both carry on: two clusters, each running its own
  * copy of every singleton and entity. Never use it outside a lesson.
  *
- * @example
+ * @example Why it is unsafe: a partition becomes two clusters
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 9, nodes: 4, downing: new AutoDowning(10_000) });
+ * sim.runFor(15_000);
  * sim.partition(["node-1", "node-2"], ["node-3", "node-4"]);
- * sim.runFor(60_000); // checkSplitBrain(sim.trace.records) now reports a violation
+ * sim.runFor(60_000);
+ * checkSplitBrain(sim.trace.records).length > 0; // true: each side downed the other
+ * ```
  */
 export class AutoDowning implements DowningProvider {
   readonly name = "auto-down";
@@ -91,12 +95,14 @@ export class AutoDowning implements DowningProvider {
  * convergence again, nobody is removed, and nothing fails over until a human downs the node or
  * it comes back. Safe, and unavailable. Akka's default.
  *
- * @example
+ * @example Without downing, a crashed node is never replaced
+ * ```ts
  * const sim = new ClusterSimulation({ seed: 1, nodes: 3, downing: new NoDowning() });
  * sim.runFor(15_000);
  * sim.crash("node-3");
  * sim.runFor(600_000);
  * failoverTimes(sim.trace.records)[0]?.failoverMs; // undefined: never
+ * ```
  */
 export class NoDowning implements DowningProvider {
   readonly name = "none";

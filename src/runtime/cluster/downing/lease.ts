@@ -7,6 +7,7 @@ import type { Scheduler } from "../../sim/scheduler";
 export interface Lease {
   /** Tries to take (or, for the holder, renew) the lease. */
   acquire(owner: string, onResult: (granted: boolean) => void): void;
+  /** Gives the lease up if `owner` holds it; `onResult` says whether it did. */
   release(owner: string, onResult?: (released: boolean) => void): void;
   /** Whether `owner` holds the lease now, as far as its own last answer says. No round trip. */
   checkLease(owner: string): boolean;
@@ -18,10 +19,13 @@ export interface Lease {
  * can still ask). A holder that stops renewing loses the lease after `ttlMs`, as Akka's lease
  * implementations do after their heartbeat timeout.
  *
- * @example
+ * @example Two nodes asking for one lease
+ * ```ts
+ * const scheduler = new VirtualScheduler();
  * const lease = new SimulatedLease(scheduler, { latencyMs: 20, ttlMs: 120_000 });
  * lease.acquire("node-1#7", (granted) => console.log(granted)); // true: it was free
  * lease.acquire("node-4#9", (granted) => console.log(granted)); // false while node-1 holds it
+ * ```
  */
 export class SimulatedLease implements Lease {
   private holder: string | undefined;
@@ -56,6 +60,7 @@ export class SimulatedLease implements Lease {
     });
   }
 
+  /** Frees the lease after `latencyMs` if `owner` holds it; `onResult` says whether it did. */
   release(owner: string, onResult?: (released: boolean) => void): void {
     this.scheduler.schedule(this.latencyMs, () => {
       const released = this.holder === owner;

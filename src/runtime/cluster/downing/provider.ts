@@ -30,14 +30,30 @@ export interface DowningAgent {
  * Decides which unreachable members to down, after Akka's `DowningProvider`. One agent runs on
  * every node; whether it acts (only on the leader, or everywhere) is its own business.
  *
- * @example
- * // A lab exercise: down any member unreachable for 30 s, but only from the oldest node.
- * const downOldestSays: DowningProvider = {
- *   name: "oldest-says",
+ * @example Down a member that stays unreachable for 30 s (from the leader only)
+ * ```ts
+ * const downAfter30s: DowningProvider = {
+ *   name: "down-after-30s",
  *   start(ctx) {
- *     return { stop: ctx.subscribe((e) => { if (e.type === "unreachableMember") ... }) };
+ *     const timers = new Map<string, Cancellable>();
+ *     const unsubscribe = ctx.subscribe((e) => {
+ *       if (e.type === "unreachableMember") {
+ *         const timer = ctx.scheduler.schedule(30_000, () => {
+ *           if (ctx.state().isLeader()) ctx.down(e.member.node);
+ *         });
+ *         timers.set(nodeKey(e.member.node), timer);
+ *       }
+ *       if (e.type === "reachableMember") timers.get(nodeKey(e.member.node))?.cancel();
+ *     });
+ *     return {
+ *       stop: () => {
+ *         unsubscribe();
+ *         for (const timer of timers.values()) timer.cancel();
+ *       },
+ *     };
  *   },
  * };
+ * ```
  */
 export interface DowningProvider {
   /** For traces and logs, e.g. "split-brain-resolver:keep-majority". */

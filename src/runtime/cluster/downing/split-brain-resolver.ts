@@ -40,12 +40,16 @@ const TICK_MS = 1000;
  * `stable-after` without changes, so both sides of a clean partition decide on the same picture
  * and come to complementary answers.
  *
- * @example
- * const sim = new ClusterSimulation({
- *   seed: 1,
- *   nodes: 5,
- *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" }, stableAfterMs: 20_000 }),
+ * @example Choosing a strategy
+ * ```ts
+ * const keepMajority = new SplitBrainResolver({ strategy: { kind: "keep-majority" } });
+ * const quorum = new SplitBrainResolver({
+ *   strategy: { kind: "static-quorum", quorumSize: 3 }, // a side with fewer than 3 downs itself
+ *   stableAfterMs: 20_000,
  * });
+ * const oldest = new SplitBrainResolver({ strategy: { kind: "keep-oldest", downIfAlone: true } });
+ * const sim = new ClusterSimulation({ seed: 1, nodes: 5, downing: keepMajority });
+ * ```
  */
 export class SplitBrainResolver implements DowningProvider {
   readonly name: string;

@@ -30,7 +30,8 @@ export type LeaseDecision = Extract<Decision, { acquireDelayMs: number }>;
  * whole cluster once stable-after plus that margin has passed; turn it off to watch a strategy
  * that does nothing really do nothing.
  *
- * @example
+ * @example A hand-written keep-majority
+ * ```ts
  * const mine: CustomStrategy = {
  *   kind: "custom",
  *   name: "keep-majority-by-hand",
@@ -39,7 +40,8 @@ export type LeaseDecision = Extract<Decision, { acquireDelayMs: number }>;
  *       ? { kind: "down-unreachable" }
  *       : { kind: "down-reachable" },
  * };
- * new SplitBrainResolver({ strategy: mine, stableAfterMs: 7_000 });
+ * const resolver = new SplitBrainResolver({ strategy: mine, stableAfterMs: 7_000 });
+ * ```
  */
 export interface CustomStrategy {
   readonly kind: "custom";
@@ -271,10 +273,19 @@ function customDecision(strategy: CustomStrategy, view: ResolverView): Decision 
  * "what would keep-majority do here?" without running a cluster. Only a {@link CustomStrategy}
  * can answer `undefined` (no decision yet).
  *
- * @example
- * const view = { self: "node-1#1", members, unreachable: new Set(["node-4#4", "node-5#5"]), records: [], seenBy: new Set() };
- * decide({ kind: "keep-majority" }, view);                 // { kind: "down-unreachable" }
- * nodesToDown({ kind: "keep-majority" }, decide(...), view); // Set { "node-4#4", "node-5#5" }
+ * @example What keep-majority would do, without running a cluster
+ * ```ts
+ * declare const members: readonly Member[]; // five up members, node-1#1 … node-5#5
+ * const view: ResolverView = {
+ *   self: "node-1#1",
+ *   members,
+ *   unreachable: new Set(["node-4#4", "node-5#5"]),
+ *   records: [],
+ *   seenBy: new Set(),
+ * };
+ * const decision = decide({ kind: "keep-majority" }, view); // { kind: "down-unreachable" }
+ * nodesToDown({ kind: "keep-majority" }, decision, view); // Set { "node-4#4", "node-5#5" }
+ * ```
  */
 export function decide(strategy: CustomStrategy, view: ResolverView): Decision | undefined;
 export function decide(

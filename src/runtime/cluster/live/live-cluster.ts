@@ -15,8 +15,11 @@ import { Relay } from "./relay";
  * test double.
  */
 export interface NodeWorker {
+  /** Sends a command to the node (start, leave, app messages…). */
   postMessage(message: ToNode): void;
+  /** Where the node's reports (trace records, state answers, wire messages) arrive. */
   onmessage: ((event: MessageEvent<FromNode>) => void) | null;
+  /** Kills the worker at once: the crash of this node incarnation. */
   terminate(): void;
 }
 
@@ -58,7 +61,9 @@ interface Incarnation {
  * like the simulated network and keeps the trace. A crash is `worker.terminate()`: the node's
  * state goes with the worker, and a restart is a new worker with a new UID.
  *
- * @example
+ * @example Three nodes in three Web Workers
+ * ```ts
+ * declare const nodeWorkerBundle: string; // the bundled node-worker.ts
  * const url = URL.createObjectURL(new Blob([nodeWorkerBundle], { type: "text/javascript" }));
  * const cluster = new LiveCluster({
  *   nodes: 3,
@@ -66,8 +71,9 @@ interface Incarnation {
  *   downing: { kind: "split-brain-resolver", settings: { strategy: { kind: "keep-majority" } } },
  * });
  * cluster.trace.subscribe((r) => console.log(r));
- * cluster.crash("node-3");                 // worker.terminate()
- * await cluster.state("node-1");           // node-3 unreachable, later removed
+ * cluster.crash("node-3"); // worker.terminate()
+ * await cluster.state("node-1"); // node-3 unreachable, later removed
+ * ```
  */
 export class LiveCluster {
   readonly addresses: readonly Address[];
@@ -181,6 +187,10 @@ export class LiveCluster {
     this.running.get(this.known(address))?.worker.postMessage({ kind: "leave" });
   }
 
+  /**
+   * Cuts the relay between two sides (`"a-to-b"`: one way only). Returns an id for
+   * {@link heal}.
+   */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -190,10 +200,12 @@ export class LiveCluster {
     return this.relay.partition(sideA, sideB, direction);
   }
 
+  /** Removes one partition, or all of them when no id is given. Link faults stay. */
   heal(id?: number): void {
     this.relay.heal(id);
   }
 
+  /** Sets (or with `null`, clears) drop rate and delay on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.relay.setLink(this.known(from), this.known(to), faults);
   }

@@ -33,12 +33,23 @@ export interface NodeRunnerOptions {
  * shared journal), streams trace records to the relay, and reports when the node stops on its
  * own (downed, left, removed).
  *
- * @example
- * const receive = nodeRunner((m) => self.postMessage(m), new RealScheduler(), {
- *   entities: { counter: counterEntity },
- *   stores: (name) => ({ journal: new IndexedDBJournal(indexedDB, name), snapshotStore: new IndexedDBSnapshotStore(indexedDB, name) }),
+ * @example The body of a node worker
+ * ```ts
+ * // `scope` is the worker's global scope (`self` in node-worker.ts).
+ * declare const scope: {
+ *   postMessage(message: FromNode): void;
+ *   onmessage: ((event: MessageEvent<ToNode>) => void) | null;
+ * };
+ * const receive = nodeRunner((m) => scope.postMessage(m), new RealScheduler(), {
+ *   // Entities arrive as untyped wire data, hence the cast (as in node-worker.ts).
+ *   entities: { counter: counterEntity as (id: string) => Behavior<never> },
+ *   stores: (name) => ({
+ *     journal: new IndexedDBJournal(indexedDB, name),
+ *     snapshotStore: new IndexedDBSnapshotStore(indexedDB, name),
+ *   }),
  * });
- * self.onmessage = (e) => receive(e.data);
+ * scope.onmessage = (e) => receive(e.data);
+ * ```
  */
 export function nodeRunner(
   post: (message: FromNode) => void,

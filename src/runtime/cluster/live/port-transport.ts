@@ -9,9 +9,18 @@ type Handler = (from: Address, message: ClusterMessage) => void;
  * A node's {@link Transport} inside a worker: sends go to the relay as posts, and deliveries
  * from the relay come in through {@link deliver}. The relay decides what is lost.
  *
- * @example
- * const transport = new PortTransport((m) => self.postMessage(m));
- * self.onmessage = (e) => { if (e.data.kind === "deliver") transport.deliver(e.data.from, e.data.message); };
+ * @example Wiring the transport to the worker's messages
+ * ```ts
+ * // `scope` is the worker's global scope (`self` in node-worker.ts).
+ * declare const scope: {
+ *   postMessage(message: FromNode): void;
+ *   onmessage: ((event: MessageEvent<ToNode>) => void) | null;
+ * };
+ * const transport = new PortTransport((m) => scope.postMessage(m));
+ * scope.onmessage = (e) => {
+ *   if (e.data.kind === "deliver") transport.deliver(e.data.from, e.data.message);
+ * };
+ * ```
  */
 export class PortTransport implements Transport<ClusterMessage> {
   private handler: Handler | undefined;

@@ -11,6 +11,7 @@ import type { WireMessage } from "./wire";
  * worker cannot speak for another node.
  */
 export interface RelayEndpoint {
+  /** Delivers a message to the worker (usually `worker.postMessage`). */
   post(message: ToNode): void;
 }
 
@@ -21,12 +22,16 @@ export interface RelayEndpoint {
  * in the simulation. It also keeps the trace: the workers post their records, and the relay
  * stamps them on its own clock, because each worker's clock has its own origin.
  *
- * @example
+ * @example Wiring one worker through the relay
+ * ```ts
+ * declare const trace: ClusterTrace;
+ * declare const worker1: Worker;
  * const relay = new Relay(new RealScheduler(), new SeededRandom(1), trace);
  * relay.attach("node-1", { post: (m) => worker1.postMessage(m) });
  * worker1.onmessage = (e) => relay.fromNode("node-1", e.data);
  * const p = relay.partition(["node-1"], ["node-2", "node-3"]);
  * relay.heal(p);
+ * ```
  */
 export class Relay {
   readonly network: Network<WireMessage>;
@@ -77,6 +82,7 @@ export class Relay {
     this.trace.emit(record);
   }
 
+  /** Cuts the network between two sides (`"a-to-b"`: one way only); returns an id for `heal`. */
   partition(
     sideA: readonly Address[],
     sideB: readonly Address[],
@@ -85,14 +91,17 @@ export class Relay {
     return this.network.partition(sideA, sideB, { direction });
   }
 
+  /** Removes one partition, or all of them when no id is given. */
   heal(id?: number): void {
     this.network.heal(id);
   }
 
+  /** Sets (or with `null`, clears) the faults on the directed link `from` → `to`. */
   setLink(from: Address, to: Address, faults: LinkFaults | null): void {
     this.network.setLink(from, to, faults);
   }
 
+  /** Stops delivering: messages in flight and sent from now on are dropped. */
   shutdown(): void {
     this.network.shutdown();
   }

@@ -97,6 +97,7 @@ export function decodeMessage(wire: WireMessage): ClusterMessage {
   return wire;
 }
 
+/** A {@link Gossip} as plain structured-cloneable data, for `postMessage` between workers. */
 export function encodeGossip(g: Gossip): WireGossip {
   return {
     members: [...g.members.values()],
@@ -110,6 +111,7 @@ export function encodeGossip(g: Gossip): WireGossip {
   };
 }
 
+/** The {@link Gossip} back from its wire form. Throws naming the field when it is malformed. */
 export function decodeGossip(w: WireGossip): Gossip {
   for (const field of ["members", "seen", "version", "tombstones"] as const)
     if (!Array.isArray(w?.[field]))

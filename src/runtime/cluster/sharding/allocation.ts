@@ -11,13 +11,15 @@ export type ShardAllocations = ReadonlyMap<string, readonly ShardId[]>;
 /**
  * Decides where new shards go and which shards to move, after Akka's `ShardAllocationStrategy`.
  *
- * @example
- * // Everything on the region with the lowest key, never rebalance (a lab's "bad" strategy):
+ * @example Everything on one region, never rebalanced (a lab's "bad" strategy)
+ * ```ts
+ * declare const sharding: ClusterSharding;
  * const pinned: ShardAllocationStrategy = {
  *   allocateShard: (_shard, current) => [...current.keys()].sort()[0],
  *   rebalance: () => [],
  * };
- * sharding.init({ typeName: "account", createBehavior: account, allocationStrategy: pinned });
+ * sharding.init({ typeName: "counter", createBehavior: counterEntity, allocationStrategy: pinned });
+ * ```
  */
 export interface ShardAllocationStrategy {
   /** The region for a new shard, among `current`'s keys; undefined when there is none. */
@@ -59,11 +61,16 @@ function sortedEntries(current: ShardAllocations): Entry[] {
  * (⌈shards / regions⌉) and, when nothing does, evens out regions that are two or more below it,
  * so the cluster settles with at most one shard of difference between any two regions.
  *
- * @example
+ * @example Where a new shard goes, and what moves
+ * ```ts
  * const strategy = new LeastShardAllocationStrategy();
- * const current = new Map([["a#1", ["1", "2", "3"]], ["b#2", []]]);
- * strategy.allocateShard("4", current);      // "b#2"
- * strategy.rebalance(current, new Set());    // ["1"]: a has 3, optimal is 2
+ * const current: ShardAllocations = new Map([
+ *   ["a#1", ["1", "2", "3"]],
+ *   ["b#2", []],
+ * ]);
+ * strategy.allocateShard("4", current); // "b#2"
+ * strategy.rebalance(current, new Set()); // ["1"]: a has 3, optimal is 2
+ * ```
  */
 export class LeastShardAllocationStrategy implements ShardAllocationStrategy {
   readonly absoluteLimit: number;

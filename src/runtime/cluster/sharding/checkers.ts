@@ -5,9 +5,12 @@ import type { ShardingRecord } from "./trace";
 /**
  * Two live incarnations of one thing at one instant, or a second writer the journal caught.
  *
- * @example
- * // { kind: "entity", id: "counter/c3", at: 31_200, nodes: [node-1#…, node-3#…] }
+ * @example The first violation of a run, if any
+ * ```ts
+ * declare const sharding: ClusterSharding;
  * const [first] = checkSingleIncarnation(sharding.trace.records);
+ * // e.g. { kind: "entity", id: "counter/c3", at: 31_200, nodes: [node-1#…, node-3#…] }
+ * ```
  */
 export type IncarnationViolation =
   | {
@@ -140,9 +143,17 @@ export interface LostWrite {
  * sequence number the reply named (and, when given, with the same payload, compared as JSON).
  * Pair it with a recovery check: ask each entity after a restart and compare its state.
  *
- * @example
+ * @example Every acknowledged add is in the journal
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * declare const replies: readonly CounterReply[]; // the answers to acknowledged `add`s
+ * const acks: Acknowledged[] = replies.map((r) => ({
+ *   persistenceId: counterPersistenceId(r.entityId),
+ *   sequenceNr: r.sequenceNr,
+ * }));
  * const lost = await checkAcknowledgedWrites(sharding.journal, acks);
- * expect(lost).toEqual([]);
+ * lost.length === 0; // nothing acknowledged was lost
+ * ```
  */
 export async function checkAcknowledgedWrites(
   journal: Journal,

@@ -29,13 +29,17 @@ import { ShardingTrace } from "./trace";
 /**
  * An entity type to shard, after Akka Typed's `Entity(typeKey)(createBehavior)`.
  *
- * @example
+ * @example Accounts sharded by the id inside each command
+ * ```ts
+ * type AccountCommand = { accountId: string; type: "deposit"; amount: number };
+ * declare const account: (id: string) => Behavior<AccountCommand>; // persistenceId `account-${id}`
  * const accounts: Entity<AccountCommand, AccountCommand> = {
  *   typeName: "account",
- *   createBehavior: (id) => account(id), // EventSourcedBehavior with persistenceId `account-${id}`
+ *   createBehavior: (id) => account(id),
  *   extractor: ShardingMessageExtractor.noEnvelope(30, (cmd) => cmd.accountId),
  *   settings: { passivateIdleAfterMs: 60_000 },
  * };
+ * ```
  */
 export interface Entity<M, E = ShardingEnvelope<M>> {
   /** Names the type; region, coordinator and store ids derive from it. */
@@ -52,10 +56,13 @@ export interface Entity<M, E = ShardingEnvelope<M>> {
 /**
  * Where the simulated cluster keeps its events.
  *
- * @example
+ * @example Inspecting the shared journal after a run
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const journal = new InMemoryJournal();
  * const sharding = new ClusterSharding(sim, { journal, retainTrace: true });
- * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", ...
+ * journal.persistenceIds(); // after a run: "counter-c1", "sharding-coordinator-counter", …
+ * ```
  */
 export interface ClusterShardingOptions {
   /** The journal every node shares (default: a new `InMemoryJournal`). */
@@ -69,12 +76,16 @@ export interface ClusterShardingOptions {
  * A reference to one sharded entity, used from one node: messages enter the cluster through
  * that node's shard region, after Akka Typed's `EntityRef`.
  *
- * @example
- * const ref = accounts.entityRefFor("acc-1", "node-3");
- * ref.tell({ type: "deposit", amount: 5, replyTo: ignoreRef });
- * const reply = ref.ask<Receipt>((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 5_000);
- * await sim.advance(5_000);
- * await reply; // { ok: true, balance: 5 }
+ * @example Telling and asking one entity
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * const ref = counters.entityRefFor("c-1", "node-3"); // routed through node-3's region
+ * ref.tell({ type: "add", n: 2 }); // fire and forget
+ * const reply = ref.ask<CounterReply>((replyTo) => ({ type: "get", replyTo }), 5_000);
+ * await sharding.advance(5_000); // virtual time must move for the reply (or the timeout)
+ * (await reply).total; // 2
+ * ```
  */
 export class EntityRef<M> {
   constructor(
@@ -83,6 +94,7 @@ export class EntityRef<M> {
     readonly from: Address,
   ) {}
 
+  /** Sends `message` to the entity through the region on `from` (fire and forget). */
   tell(message: M): void {
     this.type.regionOrThrow(this.from).deliver(this.entityId, message);
   }
@@ -100,9 +112,13 @@ export class EntityRef<M> {
  * One entity type sharded across the simulated cluster: a region on every node incarnation and
  * a coordinator singleton. Send through any running node.
  *
- * @example
- * accounts.tell("node-1", shardingEnvelope("acc-1", { type: "deposit", amount: 5, replyTo }));
- * accounts.region("node-2")?.hostedShards();
+ * @example Sending through a node, and looking at its region
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * counters.tell("node-1", shardingEnvelope("c-1", { type: "add", n: 5 }));
+ * counters.region("node-2")?.hostedShards();
+ * ```
  */
 export class ShardedEntity<M, E = ShardingEnvelope<M>> {
   readonly typeName: string;
@@ -221,7 +237,9 @@ export interface ShardingHost {
   readonly scheduler: Scheduler;
   readonly downing: DowningProvider;
   readonly settings: ClusterSettings;
+  /** Calls `listener` for every node incarnation that starts; returns an unsubscribe function. */
   onNodeStarted(listener: (node: ClusterNode) => void): () => void;
+  /** The running node at `address`, if any. */
   node(address: Address): ClusterNode | undefined;
 }
 
@@ -234,15 +252,23 @@ export interface ShardingHost {
  *
  * Drive it with `await sim.advance(ms)` (not `runFor`): journal writes are asynchronous.
  *
- * @example
- * const sim = new ClusterSimulation({ seed: 7, nodes: 3, downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }) });
+ * @example Sharded counters on a three-node simulated cluster
+ * ```ts
+ * const sim = new ClusterSimulation({
+ *   seed: 7,
+ *   nodes: 3,
+ *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
+ * });
  * const sharding = new ClusterSharding(sim);
- * const accounts = sharding.init({ typeName: "account", createBehavior: (id) => account(id) });
- * await sim.advance(20_000);                    // the cluster forms, the coordinator starts
- * const done = accounts.entityRefFor("acc-1", "node-2").ask((replyTo) => ({ type: "deposit", amount: 5, replyTo }), 10_000);
- * await sim.advance(1_000);
- * await done;                                   // the entity's reply
- * sharding.trace.records;                       // entityStarted, journalWrite, shardAllocated, ...
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * await sharding.advance(20_000); // the cluster forms, the coordinator starts
+ * const reply = counters
+ *   .entityRefFor("c-1", "node-2")
+ *   .ask<CounterReply>((replyTo) => ({ type: "add", n: 1, replyTo }), 10_000);
+ * await sharding.advance(1_000);
+ * (await reply).total; // 1, from whichever node hosts c-1's shard
+ * sharding.trace.records; // shardAllocated, entityStarted, journalWrite, …
+ * ```
  */
 export class ClusterSharding {
   readonly simulation: ShardingHost;

@@ -19,11 +19,14 @@ export type CoordinatorEvent =
  * its events. A new coordinator (after a crash or hand-over) replays it from the journal, so it
  * never hands out a second home for a shard that already has one.
  *
- * @example
+ * @example Rebuilding allocations from events
+ * ```ts
+ * declare const a: UniqueAddress;
  * const state = new CoordinatorState();
  * state.apply({ type: "regionRegistered", region: a });
  * state.apply({ type: "shardHomeAllocated", shard: "7", region: a });
  * state.homeOf("7"); // a
+ * ```
  */
 export class CoordinatorState {
   private readonly regionNodes = new Map<string, UniqueAddress>();
@@ -31,6 +34,7 @@ export class CoordinatorState {
   private readonly homes = new Map<ShardId, string>();
   private readonly homeless = new Set<ShardId>();
 
+  /** Applies one coordinator event (as in recovery: pure, no side effects). */
   apply(event: CoordinatorEvent): void {
     switch (event.type) {
       case "regionRegistered": {
@@ -73,6 +77,7 @@ export class CoordinatorState {
     }
   }
 
+  /** The region (node) that hosts `shard`, if it has a home. */
   homeOf(shard: ShardId): UniqueAddress | undefined {
     const key = this.homes.get(shard);
     return key === undefined ? undefined : this.regionNodes.get(key);
@@ -86,14 +91,17 @@ export class CoordinatorState {
     return [...this.homeless];
   }
 
+  /** The registered region with this node key, if any. */
   region(key: string): UniqueAddress | undefined {
     return this.regionNodes.get(key);
   }
 
+  /** Every registered region. */
   regions(): UniqueAddress[] {
     return [...this.regionNodes.values()];
   }
 
+  /** The shards hosted by the region with this node key. */
   shardsOf(key: string): ShardId[] {
     return [...(this.regionShards.get(key) ?? [])];
   }

@@ -56,12 +56,17 @@ export function coordinatorPersistenceId(typeName: string): string {
  * Started and stopped by the {@link ClusterSingletonManager} that {@link ClusterSharding.init}
  * runs on every node.
  *
- * @example
+ * @example A coordinator, started and handed over
+ * ```ts
+ * declare const runtime: NodeRuntime;
  * const coordinator = new ShardCoordinator(runtime, {
- *   typeName: "account", settings, strategy: new LeastShardAllocationStrategy(), removalMarginMs: 20_000,
+ *   typeName: "counter",
+ *   settings: shardingSettings(),
+ *   strategy: new LeastShardAllocationStrategy(),
+ *   removalMarginMs: 20_000,
  * });
- * // ... later, on hand-over:
- * coordinator.stop();
+ * coordinator.stop(); // on hand-over: the next one recovers from the journal
+ * ```
  */
 export class ShardCoordinator {
   readonly typeName: string;
@@ -109,6 +114,7 @@ export class ShardCoordinator {
     );
   }
 
+  /** True once the coordinator has recovered its state and is allocating shards. */
   get isActive(): boolean {
     return this.phase === "active";
   }

@@ -47,9 +47,14 @@ export const counterPersistenceId = (entityId: string) => `counter-${entityId}`;
  * one event and, once it is stored, replies with the new total and the event's sequence
  * number, so a caller can later check that the acknowledged write is in the journal.
  *
- * @example
+ * @example Sharded counters
+ * ```ts
+ * declare const sharding: ClusterSharding;
  * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
- * const reply = counters.entityRefFor("c-1", "node-1").ask<CounterReply>((replyTo) => ({ type: "add", n: 1, replyTo }), 5_000);
+ * const reply = counters
+ *   .entityRefFor("c-1", "node-1")
+ *   .ask<CounterReply>((replyTo) => ({ type: "add", n: 1, replyTo }), 5_000);
+ * ```
  */
 export function counterEntity(entityId: string) {
   return EventSourcedBehavior.create<CounterCommand, CounterEvent, { total: number; seq: number }>({

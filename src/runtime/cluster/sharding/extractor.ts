@@ -45,14 +45,20 @@ export function shardingEnvelope<M>(entityId: EntityId, message: M): ShardingEnv
  * `ShardingMessageExtractor`. The shard id depends only on the entity id, so an entity never
  * changes shard.
  *
- * @example
- * // Messages that carry their own id, 30 shards:
+ * @example Messages that carry their own entity id, 30 shards
+ * ```ts
+ * type AccountCommand = { accountId: string; type: "deposit"; amount: number };
  * const byAccount = ShardingMessageExtractor.noEnvelope<AccountCommand>(30, (cmd) => cmd.accountId);
- * byAccount.shardId("acc-1"); // "17"
+ * byAccount.entityId({ accountId: "acc-1", type: "deposit", amount: 5 }); // "acc-1"
+ * byAccount.shardId("acc-1"); // the same shard for this id on every node
+ * ```
  */
 export interface ShardingMessageExtractor<E, M> {
+  /** Which entity a message is for. */
   entityId(message: E): EntityId;
+  /** Which shard an entity lives in; must never change for a given id. */
   shardId(entityId: EntityId): ShardId;
+  /** The message the entity itself receives (the envelope's payload, or the message as is). */
   unwrapMessage(message: E): M;
 }
 

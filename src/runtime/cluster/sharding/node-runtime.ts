@@ -17,9 +17,14 @@ import type { ShardingTrace } from "./trace";
 /**
  * Thrown by a dead node's journal: a crashed process writes nothing.
  *
- * @example
+ * @example A crashed node cannot write
+ * ```ts
+ * declare const sim: ClusterSimulation;
+ * declare const runtime: NodeRuntime; // node-2's
+ * declare const events: AtomicWrite;
  * sim.crash("node-2");
- * await runtime.journal.append(events); // rejects with NodeStoppedError
+ * await runtime.journal.append(events).catch((e) => e instanceof NodeStoppedError); // true
+ * ```
  */
 export class NodeStoppedError extends Error {
   constructor(readonly node: UniqueAddress) {
@@ -104,9 +109,20 @@ interface LiveEntity {
  * journal. When the node crashes or shuts down, the system dies with it: every entity still
  * alive is traced as stopped at that instant and its state is gone.
  *
- * @example
- * const runtime = new NodeRuntime(node, { scheduler: sim.scheduler, journal, snapshotStore, trace, seed: 1 });
+ * @example An actor system for one node incarnation
+ * ```ts
+ * declare const sim: ClusterSimulation;
+ * declare const node: ClusterNode;
+ * declare const behavior: Behavior<string>;
+ * const runtime = new NodeRuntime(node, {
+ *   scheduler: sim.scheduler,
+ *   journal: new InMemoryJournal(),
+ *   snapshotStore: new InMemorySnapshotStore(),
+ *   trace: new ShardingTrace(() => sim.scheduler.now()),
+ *   seed: 1,
+ * });
  * runtime.system.systemActorOf(behavior, "worker");
+ * ```
  */
 export class NodeRuntime {
   readonly node: ClusterNode;
@@ -147,6 +163,7 @@ export class NodeRuntime {
     else node.onTerminated(() => this.stop());
   }
 
+  /** True until the node incarnation this runtime belongs to stops. */
   get isAlive(): boolean {
     return this.alive;
   }

@@ -44,10 +44,16 @@ interface PendingAsk {
 /**
  * Thrown by a pending `ask` when the node it was sent from stops.
  *
- * @example
- * const reply = counters.entityRefFor("c1", "node-2").ask((replyTo) => ({ type: "get", replyTo }), 5_000);
+ * @example A request lost with its node
+ * ```ts
+ * declare const sim: ClusterSimulation;
+ * declare const counters: ShardedEntity<CounterCommand, ShardingEnvelope<CounterCommand>>;
+ * const reply = counters
+ *   .entityRefFor("c1", "node-2")
+ *   .ask<CounterReply>((replyTo) => ({ type: "get", replyTo }), 5_000);
  * sim.crash("node-2");
  * await reply.catch((e) => e instanceof RegionStoppedError); // true
+ * ```
  */
 export class RegionStoppedError extends Error {
   constructor(node: UniqueAddress) {
@@ -64,9 +70,12 @@ export class RegionStoppedError extends Error {
  *
  * You do not build regions yourself: {@link ClusterSharding.init} starts one on every node.
  *
- * @example
- * const accounts = sharding.init({ typeName: "account", createBehavior: account });
- * accounts.region("node-2")?.hostedShards(); // ["3", "17", ...]
+ * @example Which shards a node hosts
+ * ```ts
+ * declare const sharding: ClusterSharding;
+ * const counters = sharding.init<CounterCommand>({ typeName: "counter", createBehavior: counterEntity });
+ * counters.region("node-2")?.hostedShards(); // ["3", "17", …]
+ * ```
  */
 export class ShardRegion {
   readonly typeName: string;
@@ -118,6 +127,7 @@ export class ShardRegion {
     return this.coordinator;
   }
 
+  /** True once the region has stopped, with the node incarnation it ran on. */
   get isStopped(): boolean {
     return this.stopped;
   }

@@ -68,9 +68,11 @@ export interface RecoveryMismatch {
 /**
  * The outcome of {@link runShardingSeed}.
  *
- * @example
+ * @example Did the run keep its promises?
+ * ```ts
  * const run = await runShardingSeed(3);
  * run.violations.length === 0 && run.lostWrites.length === 0;
+ * ```
  */
 export interface ShardingRun {
   readonly seed: number;
@@ -93,12 +95,14 @@ export interface ShardingRun {
  * that still answers) state equal to the fold of its journal. The same seed and options replay
  * the run exactly: this is how a failing seed from a property test is investigated.
  *
- * @example
+ * @example Replaying one failing seed
+ * ```ts
  * const run = await runShardingSeed(12, {
  *   downing: () => new SplitBrainResolver({ strategy: { kind: "keep-majority" }, stableAfterMs: 7_000 }),
  *   faults: { partitions: true, crashes: true },
  * });
  * run.violations; // []
+ * ```
  */
 export async function runShardingSeed(
   seed: number,

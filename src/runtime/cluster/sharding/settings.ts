@@ -3,12 +3,15 @@ import type { LeastShardAllocationSettings } from "./allocation";
 /**
  * Knobs of one sharded entity type, after Akka's `akka.cluster.sharding` (defaults in brackets).
  *
- * @example
+ * @example Thirty shards, passivation after a minute, remembered entities
+ * ```ts
+ * declare const sharding: ClusterSharding;
  * sharding.init({
- *   typeName: "account",
- *   createBehavior: account,
+ *   typeName: "counter",
+ *   createBehavior: counterEntity,
  *   settings: { numberOfShards: 30, passivateIdleAfterMs: 60_000, rememberEntities: true },
  * });
+ * ```
  */
 export interface ShardingSettings {
   /** Shards for the default extractor [100; Akka's 1,000 is too many for a workshop cluster]. */

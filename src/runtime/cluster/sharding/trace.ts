@@ -22,9 +22,12 @@ export type EntityStopReason =
  * the cluster trace, in the same clock. Every record names the node incarnation (`address#uid`)
  * where it happened, so a checker can tell a restarted node from the crashed one.
  *
- * @example
+ * @example Listing shard allocations
+ * ```ts
+ * declare const sharding: ClusterSharding;
  * for (const r of sharding.trace.records)
  *   if (r.type === "shardAllocated") console.log(`${r.at} ms: shard ${r.shard} -> ${r.region.address}`);
+ * ```
  */
 export type ShardingRecord =
   | SingletonRecord
@@ -126,12 +129,15 @@ export type ShardingRecordInput = ShardingRecord extends infer R
  * shard allocations and moves, entity starts and stops, journal writes, coordinator and
  * singleton life cycles. Widgets subscribe to it; checkers read {@link records}.
  *
- * @example
+ * @example Following entity starts, then checking the run
+ * ```ts
+ * declare const sim: ClusterSimulation;
  * const sharding = new ClusterSharding(sim);
  * sharding.trace.subscribe((r) => {
  *   if (r.type === "entityStarted") console.log(`${r.at} ms: ${r.entityId} on ${r.node.address}`);
  * });
  * checkSingleIncarnation(sharding.trace.records); // []
+ * ```
  */
 export class ShardingTrace {
   private readonly list: ShardingRecord[] = [];
@@ -146,17 +152,20 @@ export class ShardingTrace {
     private readonly retain = true,
   ) {}
 
+  /** Stamps a record with the clock's time, appends it and tells every subscriber. */
   emit(record: ShardingRecordInput): void {
     const stamped = { at: this.now(), ...record } as ShardingRecord;
     if (this.retain) this.list.push(stamped);
     for (const listener of this.listeners) listener(stamped);
   }
 
+  /** Calls `listener` with each record from now on; returns an unsubscribe function. */
   subscribe(listener: (record: ShardingRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Every record so far, oldest first (empty when constructed with `retain = false`). */
   get records(): readonly ShardingRecord[] {
     return this.list;
   }

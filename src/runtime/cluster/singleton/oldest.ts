@@ -37,15 +37,20 @@ export function oldestMember(members: Iterable<Member>): Member | undefined {
  * Remembers when and from which status members left one node's view, from its
  * `memberRemoved` events: a downed member's successor waits a margin, an exited one's does not.
  *
- * @example
+ * @example Remembering removals from one node's events
+ * ```ts
+ * declare const node: ClusterNode;
+ * declare const scheduler: Scheduler;
  * const removals = new Removals();
  * node.subscribe((e) => removals.apply(e, scheduler.now()));
  * removals.of("node-3#123")?.previousStatus; // "down"
+ * ```
  */
 export class Removals {
   private readonly removals = new Map<string, Removal>();
   private downedAt = Number.NEGATIVE_INFINITY;
 
+  /** Records a `memberRemoved` event seen at `now`; other events are ignored. */
   apply(event: ClusterEvent, now: number): void {
     if (event.type !== "memberRemoved") return;
     this.removals.set(nodeKey(event.member.node), {
@@ -55,6 +60,7 @@ export class Removals {
     if (event.previousStatus === "down") this.downedAt = now;
   }
 
+  /** When and from which status the member with this node key was removed, if it was. */
   of(key: string): Removal | undefined {
     return this.removals.get(key);
   }

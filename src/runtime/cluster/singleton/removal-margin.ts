@@ -12,9 +12,11 @@ import { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from "../settings";
  * still running its coordinator when the majority's margin ran out.) Other providers give 0:
  * auto-down makes no such promise (that is the lesson), and "none" never downs anyone.
  *
- * @example
+ * @example The margin per downing provider
+ * ```ts
  * downRemovalMargin(new SplitBrainResolver({ strategy: { kind: "keep-majority" } })); // 39_000
  * downRemovalMargin(new AutoDowning(10_000)); // 0
+ * ```
  */
 export function downRemovalMargin(
   provider: DowningProvider,

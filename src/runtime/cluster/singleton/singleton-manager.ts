@@ -7,13 +7,18 @@ import type { SingletonRecord } from "./records";
 /**
  * A running singleton instance. `stop()` must leave it inert when it returns.
  *
- * @example
+ * @example Starting and stopping the singleton's work
+ * ```ts
+ * declare const scheduler: Scheduler;
+ * declare function publishScores(): void;
  * const start = (): SingletonInstance => {
  *   const tick = scheduler.schedule(1_000, () => publishScores());
  *   return { stop: () => tick.cancel() };
  * };
+ * ```
  */
 export interface SingletonInstance {
+  /** Stops the instance (hand-over, or this node leaving); release what it holds here. */
   stop(): void;
 }
 
@@ -26,8 +31,17 @@ type SingletonRecordInput = SingletonRecord extends infer R
 /**
  * How to run one singleton on a node.
  *
- * @example
- * const options: ClusterSingletonManagerOptions = { name: "scoreboard", scheduler: sim.scheduler, start, removalMarginMs: 39_000 };
+ * @example Options for a scoreboard singleton
+ * ```ts
+ * declare const sim: ClusterSimulation;
+ * declare const start: () => SingletonInstance;
+ * const options: ClusterSingletonManagerOptions = {
+ *   name: "scoreboard",
+ *   scheduler: sim.scheduler,
+ *   start,
+ *   removalMarginMs: downRemovalMargin(sim.downing),
+ * };
+ * ```
  */
 export interface ClusterSingletonManagerOptions {
   /** Names the singleton; managers of the same name on different nodes cooperate. */
@@ -69,18 +83,27 @@ type SingletonMessage = { readonly type: "HandOverToMe" } | { readonly type: "Ha
  *   hand-over never cuts that margin short: every start waits it out after the last removal of
  *   a downed member, since the node handing over may itself have been waiting for it.
  *
- * @example
+ * @example One scoreboard for the whole cluster
+ * ```ts
+ * const sim = new ClusterSimulation({
+ *   seed: 3,
+ *   nodes: 3,
+ *   downing: new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
+ * });
  * sim.onNodeStarted((node) => {
- *   const manager = new ClusterSingletonManager(node, {
+ *   // A manager on every node incarnation; only the oldest member's starts the instance.
+ *   new ClusterSingletonManager(node, {
  *     name: "scoreboard",
  *     scheduler: sim.scheduler,
  *     removalMarginMs: downRemovalMargin(sim.downing),
  *     start: () => {
  *       const timer = sim.scheduler.schedule(1_000, () => console.log(`tick on ${node.address}`));
- *       return { stop: () => timer.cancel() };
+ *       return { stop: () => timer.cancel() }; // called before any other node starts one
  *     },
  *   });
  * });
+ * sim.runFor(30_000);
+ * ```
  */
 export class ClusterSingletonManager {
   readonly name: string;
