@@ -19,7 +19,7 @@ const batchArg = process.argv.indexOf("--batch");
 const batch = batchArg > 0 ? Number(process.argv[batchArg + 1]) : 1;
 
 const bundle = await build({
-  entryPoints: [new URL("../src/runtime/index.ts", import.meta.url).pathname],
+  entryPoints: [new URL("./page-runtime.ts", import.meta.url).pathname],
   bundle: true,
   format: "iife",
   globalName: "Runtime",
@@ -43,7 +43,7 @@ try {
   await page.goto(`http://127.0.0.1:${port}/`);
   const result = await page.evaluate(
     async ({ actors, perActor, batch }) => {
-      type R = typeof import("../src/runtime/index");
+      type R = typeof import("./page-runtime");
       const R = (window as unknown as { Runtime: R }).Runtime;
       const name = `bench-${Date.now()}`;
       const journal = new R.IndexedDBJournal(indexedDB, name);
@@ -52,19 +52,8 @@ try {
       for (let from = 1; from <= perActor; from += batch) {
         const round: Promise<void>[] = [];
         for (let a = 0; a < actors; a++) {
-          const events = [];
-          for (let s = from; s < from + batch && s <= perActor; s++) {
-            events.push({
-              persistenceId: `c-${a}`,
-              sequenceNr: s,
-              event: { type: "added", n: 1 },
-              timestamp: s,
-              tags: [],
-              writerUuid: "bench",
-              manifest: "",
-            });
-          }
-          round.push(journal.append(events));
+          const to = Math.min(from + batch - 1, perActor);
+          round.push(journal.append(R.addedEvents(`c-${a}`, from, to)));
         }
         await Promise.all(round);
       }

@@ -8,20 +8,19 @@ import {
   InMemoryJournal,
   InMemorySnapshotStore,
   Persistence,
-  type PersistentRepr,
   RealScheduler,
 } from "@runtime";
+import { type Added, addedEvents } from "./events";
 import type { Section } from "./types";
 
 type Cmd = { type: "add"; n: number; replyTo: ActorRef<number> };
-type Evt = { type: "added"; n: number };
 
 function counter(id: number, eventsPerCommand: number, onRecovered?: (total: number) => void) {
-  return EventSourcedBehavior.create<Cmd, Evt, { total: number }>({
+  return EventSourcedBehavior.create<Cmd, Added, { total: number }>({
     persistenceId: `counter-${id}`,
     emptyState: { total: 0 },
     commandHandler: (_state, cmd) => {
-      const events: Evt[] = [];
+      const events: Added[] = [];
       for (let i = 0; i < eventsPerCommand; i++) events.push({ type: "added", n: cmd.n });
       return Effect.persist(events).thenReply(cmd.replyTo, (s) => s.total);
     },
@@ -80,19 +79,7 @@ async function recoveryRate(
   const journal = new InMemoryJournal();
   const perActor = Math.floor(total / actors);
   for (let a = 0; a < actors; a++) {
-    const batch: PersistentRepr[] = [];
-    for (let s = 1; s <= perActor; s++) {
-      batch.push({
-        persistenceId: `counter-${a}`,
-        sequenceNr: s,
-        event: { type: "added", n: 1 },
-        timestamp: s,
-        tags: [],
-        writerUuid: "bench",
-        manifest: "",
-      });
-    }
-    await journal.append(batch);
+    await journal.append(addedEvents(`counter-${a}`, 1, perActor));
   }
   let recovered = 0;
   let sum = 0;

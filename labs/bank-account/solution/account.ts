@@ -32,6 +32,35 @@ function invalidAmount(amount: number): string | undefined {
   return undefined;
 }
 
+/** What a command asks for, without who to answer: all the rules look at. */
+export type Transaction = Pick<Command, "type" | "amount">;
+
+/**
+ * The account's rules, as a pure function: the event a transaction becomes, or why it is
+ * refused. `limit` is the highest balance allowed (Infinity for none); the decks' bank console
+ * runs these same rules.
+ */
+export function decide(
+  account: Account,
+  tx: Transaction,
+  limit: number = BALANCE_LIMIT,
+): Event | { readonly refused: string } {
+  const problem = invalidAmount(tx.amount);
+  if (problem) return { refused: problem };
+  switch (tx.type) {
+    case "deposit":
+      if (account.balance + tx.amount > limit) {
+        return { refused: `the balance limit of ${limit} would be exceeded` };
+      }
+      return { type: "deposited", amount: tx.amount };
+    case "withdraw":
+      if (account.balance - tx.amount < 0) {
+        return { refused: "the balance would fall below 0" };
+      }
+      return { type: "withdrew", amount: tx.amount };
+  }
+}
+
 function refuse(command: Command, error: string): EffectBuilder<Event, Account> {
   return Effect.reply(command.replyTo, { ok: false, error });
 }
@@ -45,20 +74,8 @@ function accept(command: Command, event: Event): EffectBuilder<Event, Account> {
 
 /** Decide: check the command against the current state, then persist an event or refuse. */
 export function commandHandler(account: Account, command: Command): EffectBuilder<Event, Account> {
-  const problem = invalidAmount(command.amount);
-  if (problem) return refuse(command, problem);
-  switch (command.type) {
-    case "deposit":
-      if (account.balance + command.amount > BALANCE_LIMIT) {
-        return refuse(command, `the balance limit of ${BALANCE_LIMIT} would be exceeded`);
-      }
-      return accept(command, { type: "deposited", amount: command.amount });
-    case "withdraw":
-      if (account.balance - command.amount < 0) {
-        return refuse(command, "the balance would fall below 0");
-      }
-      return accept(command, { type: "withdrew", amount: command.amount });
-  }
+  const decision = decide(account, command);
+  return "refused" in decision ? refuse(command, decision.refused) : accept(command, decision);
 }
 
 /** Apply: a fact changes the state. No checks, no side effects, no mutation. */

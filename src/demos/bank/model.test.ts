@@ -37,6 +37,15 @@ describe("bank console model", () => {
     expect(zero.balance).toBe(100);
   });
 
+  it("without a limit (talk 5's console) only the lower bound holds", async () => {
+    const view = await run([
+      { type: "deposit", amount: 5_000 },
+      { type: "withdraw", amount: 6_000 },
+    ]);
+    expect(view.balance).toBe(5_000);
+    expect(view.last).toMatchObject({ ok: false, reason: expect.stringMatching(/below 0/) });
+  });
+
   it("time travel replays the journal up to the slider and back to now", async () => {
     const model = new BankConsoleModel();
     await model.apply({ type: "deposit", amount: 100 });

@@ -71,13 +71,13 @@ export function accountBehavior(limit: number | null) {
     persistenceId: PERSISTENCE_ID,
     emptyState: emptyAccount,
     commandHandler: (state, cmd) => {
-      const decision = decide(state, cmd, limit);
-      if ("rejected" in decision)
+      const decision = decide(state, cmd, limit ?? Number.POSITIVE_INFINITY);
+      if ("refused" in decision)
         return Effect.none<AccountEvent, Account>().thenReply(
           cmd.replyTo,
-          (s): Reply => ({ balance: s.balance, rejected: decision.rejected }),
+          (s): Reply => ({ balance: s.balance, rejected: decision.refused }),
         );
-      return Effect.persist<AccountEvent, Account>(decision.events).thenReply(
+      return Effect.persist<AccountEvent, Account>(decision).thenReply(
         cmd.replyTo,
         (s): Reply => ({ balance: s.balance }),
       );

@@ -40,17 +40,7 @@ export function createExpect(test?: Test): ExpectStatic {
   Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
   expect.getState = () => getState(expect);
   expect.setState = (state) => setState(state, expect);
-  setState(
-    {
-      assertionCalls: 0,
-      isExpectingAssertions: false,
-      isExpectingAssertionsError: null,
-      expectedAssertionsNumber: null,
-      expectedAssertionsNumberErrorGen: null,
-      currentTestName: test?.name ?? "",
-    },
-    expect,
-  );
+  clearState(expect, test?.name ?? "");
   expect.assert = chai.assert as ExpectStatic["assert"];
   expect.extend = (matchers) =>
     (chai.expect as unknown as { extend(e: unknown, m: unknown): void }).extend(expect, matchers);
@@ -100,6 +90,11 @@ if (slots[GLOBAL_EXPECT] === undefined) {
 
 /** Resets the per-test expect state, as Vitest's runner does before each try. */
 export function resetExpectState(test: Test): void {
+  clearState(globalExpect, test.name);
+}
+
+/** No assertions counted or promised yet: the state an `expect` starts each test with. */
+function clearState(expect: ExpectStatic, currentTestName: string): void {
   setState(
     {
       assertionCalls: 0,
@@ -107,9 +102,9 @@ export function resetExpectState(test: Test): void {
       isExpectingAssertionsError: null,
       expectedAssertionsNumber: null,
       expectedAssertionsNumberErrorGen: null,
-      currentTestName: test.name,
+      currentTestName,
     },
-    globalExpect,
+    expect,
   );
 }
 

@@ -1,6 +1,20 @@
 import { type MemberStatus, nodeKey, STATUS_RANK, type UniqueAddress } from "./member";
 import type { TraceRecord } from "./trace";
 
+/** Each observer's view of member statuses, by node key. */
+type Views = Map<string, Map<string, MemberStatus>>;
+
+/** `observer`'s view, created empty the first time the trace shows it observing. */
+function viewOf(views: Views, observer: UniqueAddress): Map<string, MemberStatus> {
+  const key = nodeKey(observer);
+  let view = views.get(key);
+  if (view === undefined) {
+    view = new Map();
+    views.set(key, view);
+  }
+  return view;
+}
+
 /** A membership change that went backwards in one observer's view. */
 export interface BackwardMove {
   readonly at: number;
@@ -20,16 +34,11 @@ export interface BackwardMove {
  * expect(checkMembershipMovesForward(sim.trace.records)).toEqual([]);
  */
 export function checkMembershipMovesForward(records: readonly TraceRecord[]): BackwardMove[] {
-  const views = new Map<string, Map<string, MemberStatus>>();
+  const views: Views = new Map();
   const violations: BackwardMove[] = [];
   for (const r of records) {
     if (r.type !== "memberStatus") continue;
-    const observer = nodeKey(r.observer);
-    let view = views.get(observer);
-    if (view === undefined) {
-      view = new Map();
-      views.set(observer, view);
-    }
+    const view = viewOf(views, r.observer);
     const key = nodeKey(r.member);
     const previous = view.get(key);
     if (previous !== undefined && STATUS_RANK[r.to] <= STATUS_RANK[previous])
@@ -72,7 +81,7 @@ const GONE: ReadonlySet<MemberStatus> = new Set(["down", "removed"]);
  */
 export function checkSplitBrain(records: readonly TraceRecord[]): SplitBrain[] {
   const alive = new Map<string, UniqueAddress>();
-  const views = new Map<string, Map<string, MemberStatus>>();
+  const views: Views = new Map();
   const reported = new Set<string>();
   const violations: SplitBrain[] = [];
   let dirty = false;
@@ -117,12 +126,7 @@ export function checkSplitBrain(records: readonly TraceRecord[]): SplitBrain[] {
         views.delete(nodeKey(r.node));
         break;
       case "memberStatus": {
-        const observer = nodeKey(r.observer);
-        let view = views.get(observer);
-        if (view === undefined) {
-          view = new Map();
-          views.set(observer, view);
-        }
+        const view = viewOf(views, r.observer);
         view.set(nodeKey(r.member), r.to);
         dirty = true;
         break;
@@ -157,7 +161,7 @@ export interface Failover {
  */
 export function failoverTimes(records: readonly TraceRecord[]): Failover[] {
   const alive = new Set<string>();
-  const views = new Map<string, Map<string, MemberStatus>>();
+  const views: Views = new Map();
   const open: { crashed: UniqueAddress; key: string; at: number }[] = [];
   const results = new Map<string, Failover>();
   const order: string[] = [];
@@ -196,12 +200,7 @@ export function failoverTimes(records: readonly TraceRecord[]): Failover[] {
         results.set(key, { crashed: r.node, crashedAt: r.at, failoverMs: undefined });
       }
     } else if (r.type === "memberStatus") {
-      const observer = nodeKey(r.observer);
-      let view = views.get(observer);
-      if (view === undefined) {
-        view = new Map();
-        views.set(observer, view);
-      }
+      const view = viewOf(views, r.observer);
       view.set(nodeKey(r.member), r.to);
     }
   }

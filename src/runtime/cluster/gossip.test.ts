@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { VersionVector } from "./ddata/version-vector";
 import { Gossip } from "./gossip";
 import { heartbeatReceivers } from "./heartbeat";
 import {
@@ -35,7 +36,7 @@ function gossipOf(
     new Map(members.map((m) => [nodeKey(m.node), m])),
     new Set(seen.map(k)),
     reachability,
-    VectorClock.empty.tick("x"),
+    VectorClock.empty.increment("x"),
     new Map(),
   );
 }
@@ -48,10 +49,22 @@ describe("addresses", () => {
 });
 
 describe("VectorClock", () => {
+  it("is ddata's VersionVector under Akka's cluster name", () => {
+    expect(VectorClock).toBe(VersionVector);
+    expect(Gossip.empty.version).toBeInstanceOf(VersionVector);
+  });
+
+  it("prunes a removed node's entry, and nothing when the node is absent", () => {
+    const ab = VectorClock.empty.increment("a").increment("b");
+    expect(ab.prune("b").compare(VectorClock.empty.increment("a"))).toBe("same");
+    expect(ab.prune("z")).toBe(ab);
+    expect(ab.prune("a").versionAt("a")).toBe(0);
+  });
+
   it("orders versions and finds concurrent ones", () => {
-    const a = VectorClock.empty.tick("a");
-    const ab = a.tick("b");
-    const ac = a.tick("c");
+    const a = VectorClock.empty.increment("a");
+    const ab = a.increment("b");
+    const ac = a.increment("c");
     expect(a.compare(a)).toBe("same");
     expect(a.compare(ab)).toBe("before");
     expect(ab.compare(a)).toBe("after");

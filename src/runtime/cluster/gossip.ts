@@ -1,11 +1,12 @@
+import { VersionVector } from "./ddata/version-vector";
 import { compareNodes, highestPriorityOf, type Member, nodeKey, STATUS_RANK } from "./member";
 import { Reachability } from "./reachability";
-import { VectorClock } from "./vector-clock";
 
 /**
  * The state every node gossips, after Akka's `Gossip`: the members, which nodes have seen this
- * version (the seen set, for convergence), the reachability table, a vector-clock version, and
- * tombstones for removed members so that a stale gossip cannot bring them back. Immutable.
+ * version (the seen set, for convergence), the reachability table, a version (a
+ * {@link VersionVector}, which Akka's cluster calls a `VectorClock`), and tombstones for removed
+ * members so that a stale gossip cannot bring them back. Immutable.
  *
  * @example Looking at one node's gossip
  * ```ts
@@ -20,7 +21,7 @@ export class Gossip {
     new Map(),
     new Set(),
     Reachability.empty,
-    VectorClock.empty,
+    VersionVector.empty,
     new Map(),
   );
   private sorted: Member[] | undefined;
@@ -31,7 +32,7 @@ export class Gossip {
     /** Node keys that have seen this exact version. */
     readonly seen: ReadonlySet<string>,
     readonly reachability: Reachability,
-    readonly version: VectorClock,
+    readonly version: VersionVector,
     /** Removed node keys and the virtual time of removal. */
     readonly tombstones: ReadonlyMap<string, number>,
   ) {}
@@ -75,7 +76,7 @@ export class Gossip {
       this.members,
       new Set([key]),
       this.reachability,
-      this.version.tick(key),
+      this.version.increment(key),
       this.tombstones,
     );
   }

@@ -6,6 +6,7 @@ import { ClusterNode } from "./cluster-node";
 import { NoDowning } from "./downing/auto-down";
 import type { DowningProvider } from "./downing/provider";
 import type { UniqueAddress } from "./member";
+import { clusterAddresses, knownAddress, UidAllocator } from "./node-addresses";
 import type { ClusterMessage } from "./protocol";
 import { type ClusterSettings, clusterSettings } from "./settings";
 import { ClusterTrace } from "./trace";
@@ -63,11 +64,10 @@ export class ClusterSimulation {
   readonly addresses: readonly Address[];
   readonly settings: ClusterSettings;
   private readonly random: Random;
-  private readonly uidRandom: Random;
+  private readonly uids: UidAllocator;
   /** The downing provider every node runs; sharding and singletons read its removal margin. */
   readonly downing: DowningProvider;
   private readonly running = new Map<Address, ClusterNode>();
-  private readonly usedUids = new Set<number>();
   private readonly startListeners = new Set<(node: ClusterNode) => void>();
   private incarnationCount = 0;
 
@@ -75,18 +75,9 @@ export class ClusterSimulation {
     if (!Number.isInteger(options.seed))
       throw new RangeError(`ClusterSimulationOptions.seed must be an integer, got ${options.seed}`);
     this.seed = options.seed;
-    this.addresses =
-      typeof options.nodes === "number"
-        ? Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`)
-        : [...options.nodes];
-    if (this.addresses.length === 0)
-      throw new RangeError("ClusterSimulationOptions.nodes: need at least one node");
-    if (new Set(this.addresses).size !== this.addresses.length)
-      throw new RangeError(
-        `ClusterSimulationOptions.nodes: duplicate address in ${this.addresses.join(", ")}`,
-      );
+    this.addresses = clusterAddresses(options.nodes, "ClusterSimulationOptions.nodes");
     this.random = new SeededRandom(options.seed);
-    this.uidRandom = this.random.fork("uids");
+    this.uids = new UidAllocator(this.random.fork("uids"));
     this.scheduler = options.scheduler ?? new VirtualScheduler();
     this.network = new Network(this.scheduler, this.random.fork("network"), options.network);
     this.trace = new ClusterTrace(options.retainTrace ?? true);
@@ -204,7 +195,7 @@ export class ClusterSimulation {
   }
 
   private start(address: Address, joinSelf: boolean): ClusterNode {
-    const self: UniqueAddress = { address, uid: this.freshUid() };
+    const self: UniqueAddress = { address, uid: this.uids.next() };
     this.incarnationCount++;
     const node = new ClusterNode({
       self,
@@ -224,22 +215,8 @@ export class ClusterSimulation {
     return node;
   }
 
-  private freshUid(): number {
-    for (;;) {
-      const uid = this.uidRandom.int(1, 0x7fffffff);
-      if (!this.usedUids.has(uid)) {
-        this.usedUids.add(uid);
-        return uid;
-      }
-    }
-  }
-
   private known(address: Address): Address {
-    if (!this.addresses.includes(address))
-      throw new Error(
-        `ClusterSimulation: unknown node address "${address}" (known: ${this.addresses.join(", ")})`,
-      );
-    return address;
+    return knownAddress(this.addresses, address, "ClusterSimulation");
   }
 
   private apply(fault: Fault): void {

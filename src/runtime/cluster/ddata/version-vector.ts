@@ -17,7 +17,11 @@ export type VersionOrder = "same" | "before" | "after" | "concurrent";
  * this replica seen that event?", which is how an {@link ORSet} tells a remove that observed an
  * add from an add it never saw.
  *
- * Immutable: every operation returns a new vector.
+ * Cluster gossip uses the same type as its version (Akka calls that one `VectorClock`, and the
+ * cluster module re-exports this class under that name): each node that changes the membership
+ * increments its own entry, so two gossips can be ordered, or found concurrent and merged.
+ *
+ * Immutable: every operation returns a new vector (or this one, when nothing changes).
  *
  * @example Concurrent updates and their merge
  * ```ts
@@ -60,11 +64,28 @@ export class VersionVector {
 
   /** The pointwise maximum: everything either vector has seen. */
   merge(that: VersionVector): VersionVector {
+    // Gossip merges a vector with itself often; skip the copy.
+    if (that === this) return this;
     return new VersionVector(mergeCounts(this.versions, that.versions));
   }
 
-  /** Whether this vector happened before, after, at the same point as, or concurrently with `that`. */
+  /**
+   * This vector without `replica`'s entry, for when that replica is removed for good and its
+   * history no longer matters (Akka's pruning).
+   */
+  prune(replica: ReplicaId): VersionVector {
+    if (!this.versions.has(replica)) return this;
+    const next = new Map(this.versions);
+    next.delete(replica);
+    return new VersionVector(next);
+  }
+
+  /**
+   * Whether this vector happened before, after, at the same point as, or concurrently with
+   * `that`: "before" means `that` has seen everything this one has, and more.
+   */
   compare(that: VersionVector): VersionOrder {
+    if (that === this) return "same";
     let less = false;
     let greater = false;
     for (const replica of new Set([...this.versions.keys(), ...that.versions.keys()])) {

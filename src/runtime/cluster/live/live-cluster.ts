@@ -3,6 +3,7 @@ import { type Random, SeededRandom } from "../../sim/random";
 import { RealScheduler } from "../../sim/real-scheduler";
 import type { Scheduler } from "../../sim/scheduler";
 import type { UniqueAddress } from "../member";
+import { clusterAddresses, knownAddress, UidAllocator } from "../node-addresses";
 import { DEFAULT_PHI_ACCRUAL, type PhiAccrualSettings } from "../phi-accrual";
 import { type ClusterSettings, clusterSettings } from "../settings";
 import { ShardingTrace } from "../sharding/trace";
@@ -85,20 +86,11 @@ export class LiveCluster {
   private readonly scheduler: Scheduler;
   private readonly random: Random;
   private readonly running = new Map<Address, Incarnation>();
-  private readonly usedUids = new Set<number>();
+  private readonly uids: UidAllocator;
   private nextQuery = 1;
 
   constructor(private readonly options: LiveClusterOptions) {
-    this.addresses =
-      typeof options.nodes === "number"
-        ? Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`)
-        : [...options.nodes];
-    if (this.addresses.length === 0)
-      throw new RangeError("LiveClusterOptions.nodes: need at least one node");
-    if (new Set(this.addresses).size !== this.addresses.length)
-      throw new RangeError(
-        `LiveClusterOptions.nodes: duplicate address in ${this.addresses.join(", ")}`,
-      );
+    this.addresses = clusterAddresses(options.nodes, "LiveClusterOptions.nodes");
     this.settings = clusterSettings({
       seedNodes: this.addresses,
       ...options.settings,
@@ -107,6 +99,8 @@ export class LiveCluster {
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.shardingTrace = new ShardingTrace(() => this.scheduler.now());
     this.random = new SeededRandom(options.seed ?? Math.floor(Math.random() * 0x7fffffff));
+    // UIDs draw from the same source as worker seeds, so one seed replays the same cluster.
+    this.uids = new UidAllocator(this.random);
     this.relay = new Relay(
       this.scheduler,
       this.random.fork("relay"),
@@ -217,7 +211,7 @@ export class LiveCluster {
   }
 
   private start(address: Address, joinSelf: boolean): UniqueAddress {
-    const self: UniqueAddress = { address, uid: this.freshUid() };
+    const self: UniqueAddress = { address, uid: this.uids.next() };
     const worker = this.options.spawn(address);
     const incarnation: Incarnation = { self, worker, pending: new Map() };
     this.running.set(address, incarnation);
@@ -260,21 +254,7 @@ export class LiveCluster {
     running.pending.clear();
   }
 
-  private freshUid(): number {
-    for (;;) {
-      const uid = this.random.int(1, 0x7fffffff);
-      if (!this.usedUids.has(uid)) {
-        this.usedUids.add(uid);
-        return uid;
-      }
-    }
-  }
-
   private known(address: Address): Address {
-    if (!this.addresses.includes(address))
-      throw new Error(
-        `LiveCluster: unknown node address "${address}" (known: ${this.addresses.join(", ")})`,
-      );
-    return address;
+    return knownAddress(this.addresses, address, "LiveCluster");
   }
 }

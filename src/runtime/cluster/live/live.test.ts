@@ -7,6 +7,7 @@ import { IndexedDBJournal } from "../../persistence/indexeddb-journal";
 import { IndexedDBSnapshotStore } from "../../persistence/indexeddb-snapshot-store";
 import { SeededRandom } from "../../sim/random";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
+import { Gossip } from "../gossip";
 import { DEFAULT_PHI_ACCRUAL } from "../phi-accrual";
 import { counterEntity } from "../sharding/counter-entity";
 import { advanceSimulation } from "../sharding/drive";
@@ -86,6 +87,10 @@ describe("live wire", () => {
     expect(() =>
       decodeMessage({ type: "Welcome", from: { address: "a", uid: 1 }, gossip: {} } as never),
     ).toThrow(/gossip\.members/);
+    const g = encodeGossip(Gossip.empty.tickedBy("a#1"));
+    expect(() => decodeGossip({ ...g, version: [["a#1", 0]] })).toThrow(
+      "live wire: gossip.version[0]: 0 is not a safe integer >= 1",
+    );
   });
 });
 

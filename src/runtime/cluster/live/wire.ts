@@ -1,10 +1,10 @@
 import { ActorRef } from "../../actor/ref";
+import { VersionVector } from "../ddata/version-vector";
 import { Gossip } from "../gossip";
 import { type Member, nodeKey, type UniqueAddress } from "../member";
 import type { ClusterMessage } from "../protocol";
 import { Reachability, type ReachabilityRecord } from "../reachability";
 import { ReplyAddress } from "../sharding/reply";
-import { VectorClock } from "../vector-clock";
 
 /**
  * A gossip as plain data. `postMessage` clones with the structured-clone algorithm, which keeps
@@ -106,7 +106,7 @@ export function encodeGossip(g: Gossip): WireGossip {
       records: g.reachability.records(),
       versions: [...g.reachability.versions],
     },
-    version: [...g.version.entries],
+    version: g.version.entries(),
     tombstones: [...g.tombstones],
   };
 }
@@ -122,7 +122,7 @@ export function decodeGossip(w: WireGossip): Gossip {
     new Map(w.members.map((m) => [nodeKey(m.node), m])),
     new Set(w.seen),
     Reachability.fromRecords(w.reachability.records, w.reachability.versions),
-    VectorClock.fromEntries(w.version),
+    VersionVector.fromEntries(w.version, "live wire: gossip.version"),
     new Map(w.tombstones),
   );
 }
