@@ -33,6 +33,7 @@ export type VersionOrder = "same" | "before" | "after" | "concurrent";
  * ```
  */
 export class VersionVector {
+  /** The vector no replica has incremented yet: before every other. */
   static readonly empty = new VersionVector(new Map());
 
   private constructor(private readonly versions: ReadonlyMap<ReplicaId, number>) {}
