@@ -43,7 +43,7 @@ test.describe("each deck has a live demo that reacts", () => {
     page,
   }) => {
     test.setTimeout(60_000);
-    await openSlide(page, AKKA, 24);
+    await openSlide(page, AKKA, 25);
     const demo = await liveDemo(current(page), "cluster");
     const status = demo.locator("[role=status]");
     const node3 = demo.locator('[data-node="node-3"]');
@@ -99,6 +99,34 @@ test.describe("each deck has a live demo that reacts", () => {
     await demo.getByRole("button", { name: "Take them all" }).click();
     await expect(demo.locator("[data-part=total]")).toHaveText("total 4");
     await expect(demo.locator("[data-part=worker]")).toContainText("incarnation 1");
+  });
+
+  test("talk 1: a failed write: persist never says yes, the persistAsync form confirms a lost order", async ({
+    page,
+  }) => {
+    await openSlide(page, AKKA, 19);
+    const demo = await liveDemo(current(page), "persist-vs-async");
+    const status = demo.locator("[role=status]");
+    const order = demo.getByRole("button", { name: /Place order/ });
+    await order.click();
+    await expect(status).toHaveText("Order #1: both sides stored it and said yes.");
+    await demo.getByRole("button", { name: "Fail the next write" }).click();
+    await expect(demo.getByRole("button", { name: "Fail the next write" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    await order.click();
+    await expect(status).toContainText("Confirmed but not in the journal: #2.");
+    await expect(demo.locator("[data-part=safe-heard] li").nth(1)).toHaveText(/no answer/);
+    await expect(demo.locator("[data-part=risky-heard] li.is-bad")).toHaveText(
+      /#2.*lost: not in the journal/,
+    );
+    await expect(demo.locator("[data-part=risky-journal] li")).toHaveCount(1);
+    await demo.getByRole("button", { name: "Restart and recover" }).click();
+    await expect(status).toContainText("recovered from their journals");
+    await expect(demo.locator("[data-part=risky-memory]")).toHaveText(
+      "Actor memory (incarnation 2): #1",
+    );
   });
 
   test("talk 2: breaking the clock rule moves every expiry to the rebuild time", async ({
@@ -321,7 +349,8 @@ test.describe("accessibility", () => {
   for (const [slug, slide, kind] of [
     [AKKA, 11, "mailbox"],
     [CHAT, 11, "chat-thread"],
-    [AKKA, 24, "cluster"],
+    [AKKA, 25, "cluster"],
+    [AKKA, 19, "persist-vs-async"],
     [PERSISTENCE, 32, "replay-lab"],
     [BASICS, 22, "snapshot-slider"],
   ] as const) {

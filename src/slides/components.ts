@@ -2,6 +2,7 @@ import BankConsole from "../demos/bank/BankConsole.astro";
 import ChatThread from "../demos/chat/ChatThread.astro";
 import ClusterDemo from "../demos/cluster/ClusterDemo.astro";
 import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
+import PersistVsAsync from "../demos/persist/PersistVsAsync.astro";
 import ReplayLab from "../demos/replay/ReplayLab.astro";
 import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
 import Column from "./Column.astro";
@@ -21,6 +22,7 @@ export const deckComponents = {
   ChatThread,
   ClusterDemo,
   MailboxDemo,
+  PersistVsAsync,
   ReplayLab,
   SnapshotSlider,
 };
