@@ -149,6 +149,25 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(demo.locator("[role=status]")).toHaveText(/Rebuilt at 13:00: 3 differences/);
   });
 
+  test("talk 2: the rebuild benchmark replays every event and compares the rate with the talk's", async ({
+    page,
+  }) => {
+    await openSlide(page, PERSISTENCE, 35);
+    const demo = await liveDemo(current(page), "replay-benchmark");
+    const status = demo.locator("[role=status]");
+    await demo.getByRole("combobox", { name: "Events in all" }).selectOption("10000");
+    await demo.getByRole("combobox", { name: "Actors" }).selectOption("100");
+    await demo.getByRole("button", { name: "Run the rebuild" }).click();
+    await expect(status).toHaveText(
+      /^Run 1: 10,000 events replayed in [\d.]+ s, [\d,]+ per second, [\d.]+× the talk's figure; the recovered totals add up to every event\.$/,
+    );
+    await expect(demo.locator("[data-part=chart] li")).toHaveCount(2);
+    await expect(demo.locator("[data-part=chart] li").nth(1)).toContainText("run 1: 100 × 100");
+    await expect(demo.locator("[data-part=detail]")).toContainText(
+      "the talk's 5 million would take",
+    );
+  });
+
   test("talk 3: a post becomes an event, the aggregate's message and a read-model row", async ({
     page,
   }) => {
@@ -351,6 +370,7 @@ test.describe("accessibility", () => {
     [CHAT, 11, "chat-thread"],
     [AKKA, 25, "cluster"],
     [AKKA, 19, "persist-vs-async"],
+    [PERSISTENCE, 35, "replay-benchmark"],
     [PERSISTENCE, 32, "replay-lab"],
     [BASICS, 22, "snapshot-slider"],
   ] as const) {

@@ -17,6 +17,7 @@ const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   "snapshot-slider": () => import("./snapshots/ui"),
   cluster: () => import("./cluster/ui"),
   "persist-vs-async": () => import("./persist/ui"),
+  "replay-benchmark": () => import("./benchmark/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

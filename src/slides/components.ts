@@ -1,4 +1,5 @@
 import BankConsole from "../demos/bank/BankConsole.astro";
+import ReplayBenchmark from "../demos/benchmark/ReplayBenchmark.astro";
 import ChatThread from "../demos/chat/ChatThread.astro";
 import ClusterDemo from "../demos/cluster/ClusterDemo.astro";
 import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
@@ -23,6 +24,7 @@ export const deckComponents = {
   ClusterDemo,
   MailboxDemo,
   PersistVsAsync,
+  ReplayBenchmark,
   ReplayLab,
   SnapshotSlider,
 };
