@@ -227,6 +227,35 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(demo.locator("[data-part=shown]")).toHaveText(/Now: after event #2, balance 70/);
   });
 
+  test("talk 4: a transfer completes; with B blocked the workflow compensates A", async ({
+    page,
+  }) => {
+    await openSlide(page, MASTERING, 26);
+    const demo = await liveDemo(current(page), "transfer-workflow");
+    const status = demo.locator("[role=status]");
+    await demo.getByRole("button", { name: "Transfer from A to B" }).click();
+    await expect(status).toHaveText("Transfer #1: 50 left A and reached B.");
+    await expect(demo.locator("[data-part=b-balance]")).toHaveText("50");
+    await demo.getByRole("checkbox", { name: /B refuses deposits/ }).check();
+    await expect(status).toHaveText("B is blocked: it refuses deposits.");
+    await demo.getByRole("combobox", { name: "Amount" }).selectOption("20");
+    await demo.getByRole("button", { name: "Transfer from A to B" }).click();
+    await expect(status).toContainText("Transfer #2: A paid 20, B refused it");
+    await expect(demo.locator("[data-part=a-balance]")).toHaveText("50");
+    await expect(demo.locator("[data-part=a-journal] li")).toHaveText([
+      /opened with 100/,
+      /withdrew 50.*by #1/,
+      /withdrew 20.*by #2/,
+      /deposited 20.*by #2/,
+    ]);
+    await expect(demo.locator("[data-part=flow-state]")).toHaveText(
+      "Transfer #2 (20): compensated: A paid back",
+    );
+    await expect(demo.locator("[data-part=flows] li.is-warn")).toHaveText(
+      /compensation: paid back into A/,
+    );
+  });
+
   test("talk 5: the account's upper limit, and recovery replays only the tail after a snapshot", async ({
     page,
   }) => {
@@ -371,6 +400,7 @@ test.describe("accessibility", () => {
     [AKKA, 25, "cluster"],
     [AKKA, 19, "persist-vs-async"],
     [PERSISTENCE, 35, "replay-benchmark"],
+    [MASTERING, 26, "transfer-workflow"],
     [PERSISTENCE, 32, "replay-lab"],
     [BASICS, 22, "snapshot-slider"],
   ] as const) {

@@ -18,6 +18,7 @@ const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   cluster: () => import("./cluster/ui"),
   "persist-vs-async": () => import("./persist/ui"),
   "replay-benchmark": () => import("./benchmark/ui"),
+  "transfer-workflow": () => import("./transfer/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

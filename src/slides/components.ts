@@ -6,6 +6,7 @@ import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
 import PersistVsAsync from "../demos/persist/PersistVsAsync.astro";
 import ReplayLab from "../demos/replay/ReplayLab.astro";
 import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
+import TransferWorkflow from "../demos/transfer/TransferWorkflow.astro";
 import Column from "./Column.astro";
 import Columns from "./Columns.astro";
 import Layout from "./Layout.astro";
@@ -27,4 +28,5 @@ export const deckComponents = {
   ReplayBenchmark,
   ReplayLab,
   SnapshotSlider,
+  TransferWorkflow,
 };
