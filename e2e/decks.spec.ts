@@ -77,7 +77,7 @@ test.describe("navigation", () => {
     await page.keyboard.press("PageUp");
     expect(await hash(page)).toBe("#7");
     await page.keyboard.press("End");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("32 / 32");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("33 / 33");
     await page.keyboard.press("Home");
     expect(await hash(page)).toBe("#1");
     await expect(current(page).locator("h1")).toContainText("Event sourcing in practice");
@@ -119,11 +119,11 @@ test.describe("navigation", () => {
     expect(await hash(page)).toBe("#5");
     await page.goBack();
     expect(await hash(page)).toBe("#4");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 32");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
     await page.goBack();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 32");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 33");
     await page.goForward();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 32");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
   });
 
   test("the overview opens with O, closes with Esc, and picks a slide", async ({ page }) => {
@@ -201,12 +201,12 @@ test.describe("navigation", () => {
     await openDeck(page);
     const status = page.locator("[aria-live=polite][data-deck-status]");
     await page.keyboard.press("ArrowRight");
-    await expect(status).toHaveText("Slide 2 of 32: Where we are going");
+    await expect(status).toHaveText("Slide 2 of 33: Where we are going");
     await page.goto(deck(AKKA, "#8"));
     await page.keyboard.press("ArrowRight");
     await expect(status).toHaveText("Step 1 of 3");
     // Hidden slides are out of the accessibility tree and inert; there is no application role.
-    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(31);
+    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(32);
     expect(
       await page
         .locator(".deck-slide[hidden]")
@@ -248,7 +248,7 @@ test.describe("presenter view", () => {
     const problems = watch(presenter);
     await presenter.goto(deck(AKKA, "presenter/"));
     // On opening, the presenter asks where the audience is and follows.
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 32");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
     await expect(presenter.locator("[data-presenter-notes]")).toContainText(/\w+/);
     await expect(presenter.locator("[data-presenter-clock]")).toHaveText(/\d{1,2}:\d{2}/);
     await expect(presenter.locator("[data-presenter-elapsed]")).toHaveText(/^\d+:\d{2}$/);
@@ -256,7 +256,7 @@ test.describe("presenter view", () => {
     // Presenter drives: next slide, then a step of its code block.
     await presenter.keyboard.press("ArrowRight");
     await presenter.keyboard.press("ArrowRight");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 32");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 33");
     await expect.poll(() => hash(page)).toBe("#8.1");
     await expect(current(page).locator(".line.hl-on")).toHaveCount(2);
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("Next: step 2 of 3");
@@ -267,7 +267,7 @@ test.describe("presenter view", () => {
     // Audience drives back.
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 32");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
     await expect(presenter.locator("[data-pane=current] h2")).toHaveText("What an actor is");
     await page.keyboard.press("End");
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("End of the deck");
@@ -306,7 +306,7 @@ test.describe("reading and printing", () => {
   test("reading mode stacks every slide with its notes", async ({ page }) => {
     await page.goto(deck(AKKA, "?mode=read"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "read");
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(32);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
     await expect(page.locator(".slide-notes").first()).toBeVisible();
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     await expect(page.locator(".deck-slide").nth(16).locator("[data-step]")).toBeVisible();
@@ -315,18 +315,18 @@ test.describe("reading and printing", () => {
   test("print gives one page per slide", async ({ page }) => {
     await openDeck(page, AKKA, "#8.1");
     await page.emulateMedia({ media: "print" });
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(32);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(32);
+    expect(pdfPages(pdf)).toBe(33);
   });
 
   test("?print-steps gives one page per step", async ({ page }) => {
     await page.goto(deck(AKKA, "?print-steps"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "print-steps");
-    // 32 slides plus one page per step: 3 + 2 + 1 + 1 + 3.
+    // 33 slides plus one page per step: 3 + 2 + 1 + 1 + 3.
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(32 + 10);
+    expect(pdfPages(pdf)).toBe(33 + 10);
   });
 });
 

@@ -43,7 +43,7 @@ test.describe("each deck has a live demo that reacts", () => {
     page,
   }) => {
     test.setTimeout(60_000);
-    await openSlide(page, AKKA, 24);
+    await openSlide(page, AKKA, 25);
     const demo = await liveDemo(current(page), "cluster");
     const status = demo.locator("[role=status]");
     const node3 = demo.locator('[data-node="node-3"]');
@@ -101,6 +101,34 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(demo.locator("[data-part=worker]")).toContainText("incarnation 1");
   });
 
+  test("talk 1: a failed write: persist never says yes, the persistAsync form confirms a lost order", async ({
+    page,
+  }) => {
+    await openSlide(page, AKKA, 19);
+    const demo = await liveDemo(current(page), "persist-vs-async");
+    const status = demo.locator("[role=status]");
+    const order = demo.getByRole("button", { name: /Place order/ });
+    await order.click();
+    await expect(status).toHaveText("Order #1: both sides stored it and said yes.");
+    await demo.getByRole("button", { name: "Fail the next write" }).click();
+    await expect(demo.getByRole("button", { name: "Fail the next write" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    await order.click();
+    await expect(status).toContainText("Confirmed but not in the journal: #2.");
+    await expect(demo.locator("[data-part=safe-heard] li").nth(1)).toHaveText(/no answer/);
+    await expect(demo.locator("[data-part=risky-heard] li.is-bad")).toHaveText(
+      /#2.*lost: not in the journal/,
+    );
+    await expect(demo.locator("[data-part=risky-journal] li")).toHaveCount(1);
+    await demo.getByRole("button", { name: "Restart and recover" }).click();
+    await expect(status).toContainText("recovered from their journals");
+    await expect(demo.locator("[data-part=risky-memory]")).toHaveText(
+      "Actor memory (incarnation 2): #1",
+    );
+  });
+
   test("talk 2: breaking the clock rule moves every expiry to the rebuild time", async ({
     page,
   }) => {
@@ -119,6 +147,25 @@ test.describe("each deck has a live demo that reacts", () => {
       "seat A3 expires 12:15 → 13:30",
     ]);
     await expect(demo.locator("[role=status]")).toHaveText(/Rebuilt at 13:00: 3 differences/);
+  });
+
+  test("talk 2: the rebuild benchmark replays every event and compares the rate with the talk's", async ({
+    page,
+  }) => {
+    await openSlide(page, PERSISTENCE, 35);
+    const demo = await liveDemo(current(page), "replay-benchmark");
+    const status = demo.locator("[role=status]");
+    await demo.getByRole("combobox", { name: "Events in all" }).selectOption("10000");
+    await demo.getByRole("combobox", { name: "Actors" }).selectOption("100");
+    await demo.getByRole("button", { name: "Run the rebuild" }).click();
+    await expect(status).toHaveText(
+      /^Run 1: 10,000 events replayed in [\d.]+ s, [\d,]+ per second, [\d.]+× the talk's figure; the recovered totals add up to every event\.$/,
+    );
+    await expect(demo.locator("[data-part=chart] li")).toHaveCount(2);
+    await expect(demo.locator("[data-part=chart] li").nth(1)).toContainText("run 1: 100 × 100");
+    await expect(demo.locator("[data-part=detail]")).toContainText(
+      "the talk's 5 million would take",
+    );
   });
 
   test("talk 3: a post becomes an event, the aggregate's message and a read-model row", async ({
@@ -178,6 +225,35 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(demo.locator("[data-part=journal] li.is-future")).toHaveCount(1);
     await page.keyboard.press("End");
     await expect(demo.locator("[data-part=shown]")).toHaveText(/Now: after event #2, balance 70/);
+  });
+
+  test("talk 4: a transfer completes; with B blocked the workflow compensates A", async ({
+    page,
+  }) => {
+    await openSlide(page, MASTERING, 26);
+    const demo = await liveDemo(current(page), "transfer-workflow");
+    const status = demo.locator("[role=status]");
+    await demo.getByRole("button", { name: "Transfer from A to B" }).click();
+    await expect(status).toHaveText("Transfer #1: 50 left A and reached B.");
+    await expect(demo.locator("[data-part=b-balance]")).toHaveText("50");
+    await demo.getByRole("checkbox", { name: /B refuses deposits/ }).check();
+    await expect(status).toHaveText("B is blocked: it refuses deposits.");
+    await demo.getByRole("combobox", { name: "Amount" }).selectOption("20");
+    await demo.getByRole("button", { name: "Transfer from A to B" }).click();
+    await expect(status).toContainText("Transfer #2: A paid 20, B refused it");
+    await expect(demo.locator("[data-part=a-balance]")).toHaveText("50");
+    await expect(demo.locator("[data-part=a-journal] li")).toHaveText([
+      /opened with 100/,
+      /withdrew 50.*by #1/,
+      /withdrew 20.*by #2/,
+      /deposited 20.*by #2/,
+    ]);
+    await expect(demo.locator("[data-part=flow-state]")).toHaveText(
+      "Transfer #2 (20): compensated: A paid back",
+    );
+    await expect(demo.locator("[data-part=flows] li.is-warn")).toHaveText(
+      /compensation: paid back into A/,
+    );
   });
 
   test("talk 5: the account's upper limit, and recovery replays only the tail after a snapshot", async ({
@@ -321,7 +397,10 @@ test.describe("accessibility", () => {
   for (const [slug, slide, kind] of [
     [AKKA, 11, "mailbox"],
     [CHAT, 11, "chat-thread"],
-    [AKKA, 24, "cluster"],
+    [AKKA, 25, "cluster"],
+    [AKKA, 19, "persist-vs-async"],
+    [PERSISTENCE, 35, "replay-benchmark"],
+    [MASTERING, 26, "transfer-workflow"],
     [PERSISTENCE, 32, "replay-lab"],
     [BASICS, 22, "snapshot-slider"],
   ] as const) {

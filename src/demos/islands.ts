@@ -16,6 +16,9 @@ const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   "chat-thread": () => import("./chat/ui"),
   "snapshot-slider": () => import("./snapshots/ui"),
   cluster: () => import("./cluster/ui"),
+  "persist-vs-async": () => import("./persist/ui"),
+  "replay-benchmark": () => import("./benchmark/ui"),
+  "transfer-workflow": () => import("./transfer/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

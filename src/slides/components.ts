@@ -1,9 +1,12 @@
 import BankConsole from "../demos/bank/BankConsole.astro";
+import ReplayBenchmark from "../demos/benchmark/ReplayBenchmark.astro";
 import ChatThread from "../demos/chat/ChatThread.astro";
 import ClusterDemo from "../demos/cluster/ClusterDemo.astro";
 import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
+import PersistVsAsync from "../demos/persist/PersistVsAsync.astro";
 import ReplayLab from "../demos/replay/ReplayLab.astro";
 import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
+import TransferWorkflow from "../demos/transfer/TransferWorkflow.astro";
 import Column from "./Column.astro";
 import Columns from "./Columns.astro";
 import Layout from "./Layout.astro";
@@ -21,6 +24,9 @@ export const deckComponents = {
   ChatThread,
   ClusterDemo,
   MailboxDemo,
+  PersistVsAsync,
+  ReplayBenchmark,
   ReplayLab,
   SnapshotSlider,
+  TransferWorkflow,
 };

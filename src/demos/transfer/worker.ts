@@ -1,0 +1,5 @@
+/// <reference lib="webworker" />
+import { serveModel } from "../serve";
+import { TransferWorkflowModel } from "./model";
+
+serveModel(() => new TransferWorkflowModel());
