@@ -38,6 +38,8 @@ const CHAT = join(REPO, "labs/chat-threads");
 const FIXTURES = join(REPO, "src/grader/fixtures");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
 const TAMPERS = readdirSync(join(FIXTURES, "tamper")).sort();
+const CASES = readdirSync(join(FIXTURES, "cases")).sort();
+const BANK_EDITABLE = loadLab("bank-account").meta.editable;
 /**
  * Tamper attempts the static policy lets through, because the code is legal: the first pass
  * already runs them against the run-time defences. Every other attempt is refused statically and
@@ -101,6 +103,18 @@ function submissions(name: string, entries: [string, string][]): string {
   return dir;
 }
 
+/**
+ * A fixture holds only the bank-account files it changes. It becomes a submission here: the
+ * starter's editable files, with the fixture's laid over them, in a folder of the test's own.
+ */
+function fixture(path: string): string {
+  const dir = join(work, "fixtures", path);
+  mkdirSync(dir, { recursive: true });
+  for (const name of BANK_EDITABLE) cpSync(join(BANK, "starter", name), join(dir, name));
+  cpSync(join(FIXTURES, path), dir, { recursive: true });
+  return dir;
+}
+
 let bankBatch: CliRun;
 let hiddenRun: CliRun;
 let chatBatch: CliRun;
@@ -115,9 +129,9 @@ beforeAll(async () => {
     ["starter", join(BANK, "starter")],
     ...["compile-error", "type-error", "missing-export"].map((name): [string, string] => [
       name,
-      join(FIXTURES, "cases", name),
+      fixture(`cases/${name}`),
     ]),
-    ...TAMPERS.map((name): [string, string] => [`tamper-${name}`, join(FIXTURES, "tamper", name)]),
+    ...TAMPERS.map((name): [string, string] => [`tamper-${name}`, fixture(`tamper/${name}`)]),
   ]);
   // A learner's own test travels with the submission; the grader must ignore it and say so.
   writeFileSync(join(bank, "solution", "account.test.ts"), 'it("passes", () => {});\n');
@@ -134,7 +148,7 @@ beforeAll(async () => {
   }
   const refused = submissions(
     "refused",
-    REFUSED_BY_POLICY.map((name) => [name, join(FIXTURES, "tamper", name)]),
+    REFUSED_BY_POLICY.map((name) => [name, fixture(`tamper/${name}`)]),
   );
   mkdirSync(out("unknown"));
 
@@ -207,7 +221,7 @@ beforeAll(async () => {
 
   // Phase 3: the loop, alone, so that its short time limit is spent in the loop, not on loading.
   const started = performance.now();
-  const outcome = await gradeSubmission(lab, join(FIXTURES, "cases/infinite-loop"), {
+  const outcome = await gradeSubmission(lab, fixture("cases/infinite-loop"), {
     skipStaticChecks: true,
     timeoutSeconds: LOOP_TIMEOUT_S,
     expected,
@@ -218,6 +232,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await releaseVitestChildren();
   rmSync(work, { recursive: true, force: true });
+});
+
+describe("the fixtures", () => {
+  it.each([...CASES.map((n) => `cases/${n}`), ...TAMPERS.map((n) => `tamper/${n}`)])(
+    "%s holds only editable files it changes from the starter",
+    (path) => {
+      const names = readdirSync(join(FIXTURES, path)).sort();
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(BANK_EDITABLE, `${path}/${name}`).toContain(name);
+        expect(readFileSync(join(FIXTURES, path, name), "utf8"), `${path}/${name}`).not.toBe(
+          readFileSync(join(BANK, "starter", name), "utf8"),
+        );
+      }
+    },
+  );
 });
 
 describe("a batch of bank-account submissions graded by the CLI", () => {

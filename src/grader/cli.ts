@@ -2,15 +2,21 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { errorResults, type V3Results } from "../labs/results";
 import { parseGradeArgs, USAGE, UsageError } from "./args";
-import { gradeBatch } from "./batch";
-import { type GradeOutcome, gradeSubmission } from "./grade";
+import type { GradeOutcome } from "./grade";
 import { gradebookCsv } from "./gradebook";
 import { junitXml } from "./junit";
-import { type Lab, loadLab } from "./lab";
+import type { Lab } from "./lab";
 import { releaseVitestChildren } from "./run-vitest";
 import { summaryText } from "./summary";
 
-/** `npm run grade`: see args.ts for the options and the exit codes. */
+/**
+ * `npm run grade`: see args.ts for the options and the exit codes.
+ *
+ * The grading modules (the TypeScript compiler for the policy and the type check, and through
+ * them most of the grader) load only once the arguments and the lab are known to be good, and
+ * the lab schema only once the arguments are: a usage error or an unknown lab answers at once
+ * instead of after loading a compiler.
+ */
 
 const EXIT = { pass: 0, fail: 1, couldNotGrade: 2 } as const;
 
@@ -45,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const out = resolve(args.out);
   let lab: Lab;
   try {
+    const { loadLab } = await import("./lab");
     lab = loadLab(args.lab);
   } catch (e) {
     const results: V3Results = errorResults((e as Error).message);
@@ -59,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   };
 
   if (args.batch) {
+    const { gradeBatch } = await import("./batch");
     const started = performance.now();
     const outcomes = await gradeBatch(
       lab,
@@ -87,6 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const submission = resolve(args.submission as string);
   let outcome: GradeOutcome;
   try {
+    const { gradeSubmission } = await import("./grade");
     outcome = await gradeSubmission(lab, submission, options);
   } catch (e) {
     outcome = {

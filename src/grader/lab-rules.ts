@@ -42,34 +42,7 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
   const add = (file: string, rule: LabProblem["rule"], message: string) =>
     problems.push({ lab: lab.slug, file, rule, message });
 
-  for (const folder of ["starter", "solution"]) {
-    for (const name of lab.files) {
-      if (!existsSync(join(lab.dir, folder, name))) {
-        const kind = lab.meta.editable.includes(name) ? "editable" : "read-only";
-        add(
-          `${folder}/${name}`,
-          "files",
-          `lab.json lists ${name} as ${kind}, but ${folder}/ has no such file`,
-        );
-      }
-    }
-  }
-  // The grader and the browser always take read-only files from starter/, never from a
-  // submission: a solution that needs a different copy would pass nowhere but on its author's desk.
-  for (const name of lab.meta.readonly) {
-    const copy = (folder: string) => {
-      const path = join(lab.dir, folder, name);
-      return existsSync(path) ? readFileSync(path, "utf8") : undefined;
-    };
-    const [starter, solution] = [copy("starter"), copy("solution")];
-    if (starter !== undefined && solution !== undefined && starter !== solution) {
-      add(
-        `solution/${name}`,
-        "files",
-        `${name} is read-only, so it must be the same in solution/ and starter/ (grading always uses starter/${name})`,
-      );
-    }
-  }
+  checkFileLayout(lab, add);
   const checks = existsSync(join(lab.dir, "checks")) ? checkFiles(join(lab.dir, "checks")) : {};
   if (!Object.keys(checks).some((name) => name.endsWith(".test.ts"))) {
     add("checks/", "checks", "there are no checks: add at least one checks/<name>.test.ts");
@@ -95,6 +68,50 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
 
   await checkVerdicts(lab, checks, headings, add);
   return problems;
+}
+
+/**
+ * starter/ is the learner's whole workspace: every editable and read-only file. solution/ is a
+ * model submission: the editable files only. A read-only file lives once, in starter/, which is
+ * where the browser, the grader and check-labs all take it from; a second copy in solution/
+ * would be ignored everywhere and drift unseen.
+ */
+function checkFileLayout(
+  lab: Lab,
+  add: (file: string, rule: LabProblem["rule"], message: string) => void,
+): void {
+  const has = (folder: string, name: string) => existsSync(join(lab.dir, folder, name));
+  for (const name of lab.meta.editable) {
+    if (lab.meta.readonly.includes(name)) {
+      add("lab.json", "files", `${name} is listed as both editable and read-only; pick one`);
+    }
+    for (const folder of ["starter", "solution"]) {
+      if (!has(folder, name)) {
+        add(
+          `${folder}/${name}`,
+          "files",
+          `lab.json lists ${name} as editable, but ${folder}/ has no such file`,
+        );
+      }
+    }
+  }
+  for (const name of lab.meta.readonly) {
+    if (lab.meta.editable.includes(name)) continue;
+    if (!has("starter", name)) {
+      add(
+        `starter/${name}`,
+        "files",
+        `lab.json lists ${name} as read-only, but starter/ has no such file (read-only files live in starter/)`,
+      );
+    }
+    if (has("solution", name)) {
+      add(
+        `solution/${name}`,
+        "files",
+        `${name} is read-only, so it lives only in starter/: delete solution/${name} (every run takes starter/${name})`,
+      );
+    }
+  }
 }
 
 /** `## 2. Rejected commands` → 2 → "Rejected commands", outside code fences. */

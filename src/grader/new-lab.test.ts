@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,14 +31,34 @@ describe("a lab scaffolded by new-lab", () => {
 
   it("has metadata the site accepts, so it is listed at once", () => {
     const meta = labMetaSchema.parse(JSON.parse(readFileSync(join(dir, "lab.json"), "utf8")));
-    expect(meta).toMatchObject({ title: "Tally counter", editable: ["counter.ts"] });
+    expect(meta).toMatchObject({
+      title: "Tally counter",
+      editable: ["counter.ts"],
+      readonly: ["protocol.ts"],
+    });
+  });
+
+  it("is built on the runtime, with its read-only file in starter/ only", () => {
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
+    expect(files.filter((f) => f.endsWith(".ts"))).toEqual([
+      "checks/counter.test.ts",
+      "solution/counter.ts",
+      "starter/counter.ts",
+      "starter/protocol.ts",
+    ]);
+    expect(readFileSync(join(dir, "starter/counter.ts"), "utf8")).toMatch(
+      /EventSourcedBehavior\.create<Command, Event, Counter>/,
+    );
+    expect(readFileSync(join(dir, "checks/counter.test.ts"), "utf8")).toMatch(
+      /EventSourcedBehaviorTestKit\.create\(counterEntity/,
+    );
   });
 
   it("passes check-labs once its solution is written", () => {
     expect(problems).toEqual([]);
   });
 
-  it("has a starter that fails, as it should", () => {
+  it("has a starter that compiles and fails its checks, as it should", () => {
     expect(starterStatus).toBe("fail");
   });
 
@@ -84,17 +104,35 @@ describe("check-labs names the lab, the file and the rule", () => {
     });
   });
 
-  it("a read-only file the solution changed", async () => {
-    const problems = await broken("changed-readonly", (dir) =>
-      edit(join(dir, "solution/effects.ts"), "return { events };", "return { events: [] };"),
+  it("a read-only file copied into the solution", async () => {
+    const problems = await broken("duplicated-readonly", (dir) =>
+      writeFileSync(
+        join(dir, "solution/protocol.ts"),
+        readFileSync(join(dir, "starter/protocol.ts"), "utf8"),
+      ),
     );
     expect(problems).toEqual([
       {
-        lab: "changed-readonly",
-        file: "solution/effects.ts",
+        lab: "duplicated-readonly",
+        file: "solution/protocol.ts",
         rule: "files",
         message:
-          "effects.ts is read-only, so it must be the same in solution/ and starter/ (grading always uses starter/effects.ts)",
+          "protocol.ts is read-only, so it lives only in starter/: delete solution/protocol.ts (every run takes starter/protocol.ts)",
+      },
+    ]);
+  });
+
+  it("a read-only file missing from the starter", async () => {
+    const problems = await broken("missing-readonly", (dir) =>
+      rmSync(join(dir, "starter/protocol.ts")),
+    );
+    expect(problems).toEqual([
+      {
+        lab: "missing-readonly",
+        file: "starter/protocol.ts",
+        rule: "files",
+        message:
+          "lab.json lists protocol.ts as read-only, but starter/ has no such file (read-only files live in starter/)",
       },
     ]);
   });
@@ -109,7 +147,7 @@ describe("check-labs names the lab, the file and the rule", () => {
     );
     expect(problems).toEqual([
       expect.objectContaining({
-        file: "checks/counter.test.ts:13",
+        file: "checks/counter.test.ts:14",
         rule: "tasks",
         message: expect.stringMatching(
           /names task 2, but instructions\.mdx has no "## 2\. …" heading/,

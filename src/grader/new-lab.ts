@@ -43,7 +43,8 @@ function main(argv: string[]): number {
 Next:
   1. Write the tasks in ${shown}/instructions.mdx ("## 1. …" headings) and the summary in lab.json.
   2. Write one describe("N. <task title>") per task in ${shown}/checks/.
-  3. Write the reference solution in ${shown}/solution/ (it starts as a copy of the starter).
+  3. Write the reference solution in ${shown}/solution/ (it starts as a copy of the starter's
+     editable files; read-only files such as protocol.ts live in starter/ only).
   4. npm run check-labs -- ${slug}     until it prints ✓
   5. npm start, then open /labs/${slug}/`);
     return 0;

@@ -20,7 +20,7 @@ export interface LabBundle {
   readonly: string[];
   /** Starter version of every editable and read-only file. */
   starter: Record<string, string>;
-  /** Solution version of the editable files (read-only files are the same in both). */
+  /** Solution version of the editable files (read-only files live only in starter/). */
   solution: Record<string, string>;
   /** Check files, keyed `checks/<name>.test.ts`, in run order. */
   checks: Record<string, string>;
@@ -43,11 +43,21 @@ export function labBundle(slug: string, meta: LabMeta): LabBundle {
   const starter = folder(slug, "starter");
   const solution = folder(slug, "solution");
   const checks = folder(slug, "checks");
+  // starter/ holds every file the learner sees; solution/ only the editable ones. A read-only
+  // file lives once, in starter/, so the browser, the grader and check-labs run the same copy.
   for (const file of [...meta.editable, ...meta.readonly]) {
     if (!(file in starter))
       throw new Error(`labs/${slug}/lab.json: ${file} is missing from starter/`);
+  }
+  for (const file of meta.editable) {
     if (!(file in solution))
       throw new Error(`labs/${slug}/lab.json: ${file} is missing from solution/`);
+  }
+  for (const file of meta.readonly) {
+    if (file in solution)
+      throw new Error(
+        `labs/${slug}/solution/${file}: ${file} is read-only, so it lives only in starter/; delete this copy`,
+      );
   }
   if (meta.trace && !(meta.trace.file in starter))
     throw new Error(

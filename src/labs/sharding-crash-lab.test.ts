@@ -1,7 +1,7 @@
 import * as runtime from "@runtime";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readLabFolder } from "./lab-files.node";
+import { readLabFiles, readLabFolder } from "./lab-files.node";
 import type { V3Results } from "./results";
 import { runChecks } from "./runner/core";
 import { parseTraceMarkers } from "./trace-marker";
@@ -13,7 +13,7 @@ import { parseTraceMarkers } from "./trace-marker";
 describe("labs/sharding-crash: an in-memory cart with the right extractors", () => {
   let results: V3Results;
   beforeAll(async () => {
-    const solution = readLabFolder("sharding-crash", "solution");
+    const solution = readLabFiles("sharding-crash", "solution");
     const starter = readLabFolder("sharding-crash", "starter");
     ({ results } = await runChecks({
       files: { ...solution, "cart.ts": starter["cart.ts"] as string },

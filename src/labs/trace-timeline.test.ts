@@ -1,11 +1,11 @@
 import * as runtime from "@runtime";
 import { describe, expect, it } from "vitest";
-import { readLabFolder } from "./lab-files.node";
+import { readLabFiles } from "./lab-files.node";
 import { type LabTrace, replayTrace } from "./runner/trace";
 import { parseTraceMarkers, traceMarker } from "./trace-marker";
 import { buildTimeline } from "./trace-timeline";
 
-const files = () => readLabFolder("sharding-crash", "solution");
+const files = () => readLabFiles("sharding-crash", "solution");
 const replay = (seed: number, fileSet = files()) =>
   replayTrace({ files: fileSet, runtime, file: "cluster.ts", exportName: "traceSeed", seed });
 

@@ -9,6 +9,10 @@ import { LABS_DIR } from "./lab-files.node";
  * Check files import `@lab/<file>`, which means a different folder per run, so the site's
  * tsconfig leaves them out. Type-check them here against each lab's solution and its starter:
  * a check that does not compile against the starter would fail learners for the wrong reason.
+ *
+ * `solution/` holds only the editable files, and imports the read-only ones (`./protocol`) from
+ * `starter/`, where they live; the site's tsconfig leaves it out too, and this is where it is
+ * type-checked, with `rootDirs` laying it over the starter as every run does.
  */
 const labs = readdirSync(LABS_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -17,8 +21,9 @@ const labs = readdirSync(LABS_DIR, { withFileTypes: true })
 function diagnostics(slug: string, fileSet: "solution" | "starter"): string[] {
   const dir = join(LABS_DIR, slug);
   const checks = readdirSync(join(dir, "checks")).filter((f) => f.endsWith(".ts"));
+  const labFiles = readdirSync(join(dir, fileSet)).filter((f) => f.endsWith(".ts"));
   const program = ts.createProgram(
-    checks.map((f) => join(dir, "checks", f)),
+    [...checks.map((f) => join(dir, "checks", f)), ...labFiles.map((f) => join(dir, fileSet, f))],
     {
       strict: true,
       noUncheckedIndexedAccess: true,
@@ -26,10 +31,13 @@ function diagnostics(slug: string, fileSet: "solution" | "starter"): string[] {
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       noEmit: true,
+      noImplicitOverride: true,
+      verbatimModuleSyntax: true,
       skipLibCheck: true,
       types: [],
+      rootDirs: [join(dir, fileSet), join(dir, "starter")],
       paths: {
-        "@lab/*": [join(dir, fileSet, "*")],
+        "@lab/*": [join(dir, fileSet, "*"), join(dir, "starter", "*")],
         "@runtime": [fileURLToPath(new URL("../runtime/index.ts", import.meta.url))],
       },
     },

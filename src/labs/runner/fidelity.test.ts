@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as runtime from "@runtime";
@@ -6,7 +7,7 @@ import type { File } from "@vitest/runner";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startVitest } from "vitest/node";
-import { LABS_DIR, readLabFolder } from "../lab-files.node";
+import { LABS_DIR, readLabFiles, readLabFolder } from "../lab-files.node";
 import { buildResults, type V3Results } from "../results";
 import { runChecks } from "./core";
 
@@ -24,6 +25,12 @@ type FileSet = "starter" | "solution";
 
 async function underRealVitest(lab: string, fileSet: FileSet): Promise<V3Results> {
   const labDir = join(LABS_DIR, lab);
+  // The solution holds only the editable files: lay it over the starter's read-only files in a
+  // folder of its own, as the grader's sandbox does, so that `./protocol` resolves from it.
+  const workspace = mkdtempSync(join(tmpdir(), `fidelity-${lab}-${fileSet}-`));
+  for (const [name, text] of Object.entries(readLabFiles(lab, fileSet))) {
+    writeFileSync(join(workspace, name), text);
+  }
   const vitest = await startVitest(
     "test",
     [],
@@ -36,7 +43,7 @@ async function underRealVitest(lab: string, fileSet: FileSet): Promise<V3Results
       reporters: [{}],
       silent: true,
       alias: [
-        { find: /^@lab\/(.*)$/, replacement: join(labDir, fileSet, "$1") },
+        { find: /^@lab\/(.*)$/, replacement: join(workspace, "$1") },
         { find: /^@runtime$/, replacement: RUNTIME_ENTRY },
       ],
     },
@@ -46,12 +53,13 @@ async function underRealVitest(lab: string, fileSet: FileSet): Promise<V3Results
     a.filepath.localeCompare(b.filepath),
   );
   await vitest.close();
+  rmSync(workspace, { recursive: true, force: true });
   return buildResults(files, { sourceOf: (path) => readFileSync(path, "utf8") });
 }
 
 async function underShim(lab: string, fileSet: FileSet): Promise<V3Results> {
   const { results } = await runChecks({
-    files: readLabFolder(lab, fileSet),
+    files: readLabFiles(lab, fileSet),
     checks: readLabFolder(lab, "checks"),
     runtime,
     fastCheck,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as runtime from "@runtime";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LABS_DIR, readLabFolder } from "../lab-files.node";
+import { LABS_DIR, readLabFiles, readLabFolder } from "../lab-files.node";
 import type { V3Results } from "../results";
 import { runChecks } from "./core";
 
@@ -26,7 +26,7 @@ const TASK_2 = "checks/2-majority.test.ts";
 
 async function run(downing: string): Promise<V3Results> {
   const { results } = await runChecks({
-    files: { ...readLabFolder("split-brain", "solution"), "downing.ts": downing },
+    files: { ...readLabFiles("split-brain", "solution"), "downing.ts": downing },
     // Task 2's checks are where keepMajority meets a running cluster; the rest would only add time.
     checks: { [TASK_2]: readLabFolder("split-brain", "checks")[TASK_2] ?? "" },
     runtime,
