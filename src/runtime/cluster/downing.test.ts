@@ -87,6 +87,31 @@ describe("keep-majority", () => {
     expect(outcome(majority, { members, self: 3, unreachable: [1, 2] }).down).toEqual([3, 4]);
   });
 
+  it("counts a member it downed but still flags unreachable on the other side (not in Akka)", () => {
+    // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
+    // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
+    const members: Case["members"] = [
+      [1, "up"],
+      [2, "down"],
+      [3, "up"],
+    ];
+    const records: [number, number][] = [
+      [1, 2],
+      [1, 3],
+    ];
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+      decision: "down-reachable",
+      down: [1],
+    });
+    // Once the downed member is removed (or no longer flagged), the tie is back.
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
+      {
+        decision: "down-unreachable",
+        down: [3],
+      },
+    );
+  });
+
   it("does not count joining members, but downs them with their side", () => {
     const members: Case["members"] = [...up(1, 2), [3, "joining"], ...up(4, 5, 6)];
     expect(outcome(majority, { members, self: 1, unreachable: [4, 5, 6] })).toEqual({

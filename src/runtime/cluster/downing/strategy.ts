@@ -98,6 +98,37 @@ function counted(
     .sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
 }
 
+/**
+ * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
+ * and never heard from since. The down may not have reached them: for all this side knows they
+ * still run, with the other side of the partition, as up members. Keep-majority counts them on
+ * the unreachable side. Akka leaves them out, and our property run found the split brain that
+ * allows (keep-majority seed 805382295): node-1 downs node-2, loses node-3 to a partition before
+ * node-2's removal, and wins the 1–1 tie against node-3 by lowest address; node-3, meanwhile,
+ * had node-1 downed by node-2's indirectly-connected decision, so nothing on its side ever
+ * downed it, and both ran the coordinator. Counted as 1 against 2, node-1 downs itself.
+ */
+function downedButUnreachable(view: ResolverView): Member[] {
+  const flagged = new Set(
+    view.records.filter((r) => r.status !== "reachable").map((r) => r.subject),
+  );
+  return view.members.filter(
+    (m) => m.status === "down" && flagged.has(key(m)) && key(m) !== view.self,
+  );
+}
+
+/** {@link counted} plus {@link downedButUnreachable}, in the same order. */
+function countedWithDowned(
+  view: ResolverView,
+  includingPossiblyUp = false,
+  excludingPossiblyExiting = false,
+): Member[] {
+  return [
+    ...counted(view, false, includingPossiblyUp, excludingPossiblyExiting),
+    ...downedButUnreachable(view),
+  ].sort((a, b) => compareNodes(a.node, b.node));
+}
+
 function split(members: readonly Member[], view: ResolverView) {
   let reachable = 0;
   let unreachable = 0;
@@ -150,7 +181,7 @@ function majorityDecision(
 
 function keepMajority(view: ResolverView): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = counted(view, false);
+  const ms = countedWithDowned(view);
   const lowest = ms[0];
   if (lowest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -159,11 +190,11 @@ function keepMajority(view: ResolverView): Decision {
   // Edge case: a membership change racing the partition. Count this side as small as it could
   // be (no leaving) and the other as large (joining may be up there); if the answer differs,
   // down everything rather than risk two clusters.
-  const thisSide = counted(view, false, false, true);
+  const thisSide = countedWithDowned(view, false, true);
   const edgeLowest = thisSide[0];
   if (edgeLowest === undefined) return { kind: "down-all" };
   const thisReachable = split(thisSide, view).reachable;
-  const otherUnreachable = split(counted(view, false, true, false), view).unreachable;
+  const otherUnreachable = split(countedWithDowned(view, true, false), view).unreachable;
   const edge = majorityDecision(thisReachable, otherUnreachable, edgeLowest, view);
   return edge.kind === "down-unreachable" ? edge : { kind: "down-all" };
 }
