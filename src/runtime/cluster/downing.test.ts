@@ -87,31 +87,6 @@ describe("keep-majority", () => {
     expect(outcome(majority, { members, self: 3, unreachable: [1, 2] }).down).toEqual([3, 4]);
   });
 
-  it("counts a member it downed but still flags unreachable on the other side (not in Akka)", () => {
-    // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
-    // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
-    const members: Case["members"] = [
-      [1, "up"],
-      [2, "down"],
-      [3, "up"],
-    ];
-    const records: [number, number][] = [
-      [1, 2],
-      [1, 3],
-    ];
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
-      decision: "down-reachable",
-      down: [1],
-    });
-    // Once the downed member is removed (or no longer flagged), the tie is back.
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
-      {
-        decision: "down-unreachable",
-        down: [3],
-      },
-    );
-  });
-
   it("does not count joining members, but downs them with their side", () => {
     const members: Case["members"] = [...up(1, 2), [3, "joining"], ...up(4, 5, 6)];
     expect(outcome(majority, { members, self: 1, unreachable: [4, 5, 6] })).toEqual({
@@ -511,6 +486,56 @@ describe("auto-down and none", () => {
 });
 
 describe("cases the property tests found (not in Akka)", () => {
+  it("keep-majority counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
+    // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
+    // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
+    const members: Case["members"] = [
+      [1, "up"],
+      [2, "down"],
+      [3, "up"],
+    ];
+    const records: [number, number][] = [
+      [1, 2],
+      [1, 3],
+    ];
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+      decision: "down-reachable",
+      down: [1],
+    });
+    // Once the downed member is removed (or no longer flagged), the tie is back.
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
+      {
+        decision: "down-unreachable",
+        down: [3],
+      },
+    );
+  });
+
+  it("keep-oldest: stale observations about a downed member make nobody indirectly connected, and the downed member counts on the other side (seed 319995001)", () => {
+    // node-1 (oldest) downed node-3, never heard from it again, and still holds node-2's old
+    // "node-3 is unreachable"; then node-1 loses node-2. Taking node-2 for indirectly connected
+    // kept node-1 alone while node-2 and node-3 downed it. It is alone against two: down itself.
+    const oldest: StrategyConfig = { kind: "keep-oldest" };
+    const members: Case["members"] = [
+      [1, "up"],
+      [2, "up"],
+      [3, "down"],
+    ];
+    const records: [number, number][] = [
+      [1, 3],
+      [2, 3],
+      [1, 2],
+    ];
+    expect(outcome(oldest, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+      decision: "down-reachable",
+      down: [1],
+    });
+    // The same observations about an up node-3 are a real cycle: node-2 is indirectly connected.
+    expect(
+      outcome(oldest, { members: up(1, 2, 3), self: 1, unreachable: [2, 3], records }).decision,
+    ).toBe("down-indirectly-connected");
+  });
+
   const leaseSim = (
     seed: number,
     faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"],

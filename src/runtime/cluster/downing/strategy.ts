@@ -102,7 +102,8 @@ function counted(
  * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
  * and never heard from since. The down may not have reached them: for all this side knows they
  * still run, with the other side of the partition, as up members. Keep-majority counts them on
- * the unreachable side. Akka leaves them out, and our property run found the split brain that
+ * the unreachable side, and keep-oldest counts them (and may find the oldest among them) there too.
+ * Akka leaves them out, and our property run found the split brain that
  * allows (keep-majority seed 805382295): node-1 downs node-2, loses node-3 to a partition before
  * node-2's removal, and wins the 1–1 tie against node-3 by lowest address; node-3, meanwhile,
  * had node-1 downed by node-2's indirectly-connected decision, so nothing on its side ever
@@ -120,13 +121,14 @@ function downedButUnreachable(view: ResolverView): Member[] {
 /** {@link counted} plus {@link downedButUnreachable}, in the same order. */
 function countedWithDowned(
   view: ResolverView,
+  byAge: boolean,
   includingPossiblyUp = false,
   excludingPossiblyExiting = false,
 ): Member[] {
   return [
-    ...counted(view, false, includingPossiblyUp, excludingPossiblyExiting),
+    ...counted(view, byAge, includingPossiblyUp, excludingPossiblyExiting),
     ...downedButUnreachable(view),
-  ].sort((a, b) => compareNodes(a.node, b.node));
+  ].sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
 }
 
 function split(members: readonly Member[], view: ResolverView) {
@@ -149,15 +151,28 @@ export function indirectlyConnected(view: ResolverView): Set<string> {
   return new Set([...intersectionOfObserversAndSubjects(view), ...seenCurrentGossip(view)]);
 }
 
+/**
+ * Not in Akka: observations made by or about a member that is already down say nothing about
+ * how the rest are connected, and they go stale: nobody clears them once the link heals. The
+ * keep-oldest property run found it (seed 319995001): node-1, cut off, still held node-2's old
+ * "node-3 is unreachable" after downing node-3, took node-2 for indirectly connected, downed it
+ * and kept itself, while node-2 and node-3 downed node-1 on the other side.
+ */
+function liveRecords(view: ResolverView): ReachabilityRecord[] {
+  const down = new Set(view.members.filter((m) => m.status === "down").map(key));
+  return view.records.filter((r) => !down.has(r.observer) && !down.has(r.subject));
+}
+
 function intersectionOfObserversAndSubjects(view: ResolverView): Set<string> {
-  const observers = new Set(view.records.map((r) => r.observer));
-  const subjects = new Set(view.records.map((r) => r.subject));
+  const records = liveRecords(view);
+  const observers = new Set(records.map((r) => r.observer));
+  const subjects = new Set(records.map((r) => r.subject));
   return new Set([...observers].filter((o) => subjects.has(o)));
 }
 
 function seenCurrentGossip(view: ResolverView): Set<string> {
   const out = new Set<string>();
-  for (const r of view.records) {
+  for (const r of liveRecords(view)) {
     if (view.seenBy.has(r.subject)) {
       out.add(r.observer);
       out.add(r.subject);
@@ -181,7 +196,7 @@ function majorityDecision(
 
 function keepMajority(view: ResolverView): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = countedWithDowned(view);
+  const ms = countedWithDowned(view, false);
   const lowest = ms[0];
   if (lowest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -190,11 +205,11 @@ function keepMajority(view: ResolverView): Decision {
   // Edge case: a membership change racing the partition. Count this side as small as it could
   // be (no leaving) and the other as large (joining may be up there); if the answer differs,
   // down everything rather than risk two clusters.
-  const thisSide = countedWithDowned(view, false, true);
+  const thisSide = countedWithDowned(view, false, false, true);
   const edgeLowest = thisSide[0];
   if (edgeLowest === undefined) return { kind: "down-all" };
   const thisReachable = split(thisSide, view).reachable;
-  const otherUnreachable = split(countedWithDowned(view, true, false), view).unreachable;
+  const otherUnreachable = split(countedWithDowned(view, false, true, false), view).unreachable;
   const edge = majorityDecision(thisReachable, otherUnreachable, edgeLowest, view);
   return edge.kind === "down-unreachable" ? edge : { kind: "down-all" };
 }
@@ -226,7 +241,7 @@ function oldestDecision(
 
 function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = counted(view, true);
+  const ms = countedWithDowned(view, true);
   const oldest = ms[0];
   if (oldest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -237,10 +252,10 @@ function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
     downIfAlone,
   );
   if (decision.kind !== "down-unreachable") return decision;
-  const edgeMembers = counted(view, true, false, true);
+  const edgeMembers = countedWithDowned(view, true, false, true);
   const edgeOldest = edgeMembers[0];
   if (edgeOldest === undefined) return { kind: "down-all" };
-  const counts = split(counted(view, true, downIfAlone, true), view);
+  const counts = split(countedWithDowned(view, true, downIfAlone, true), view);
   const edge = oldestDecision(
     !view.unreachable.has(key(edgeOldest)),
     counts.reachable,

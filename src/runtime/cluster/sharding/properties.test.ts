@@ -94,6 +94,25 @@ describe("sharding properties over random fault schedules", () => {
     expect(run.recoveryMismatches).toEqual([]);
   });
 
+  it("keep-oldest seed 319995001: a cut-off oldest that downed a node does not take a stale observation for an indirect connection and keep itself", async () => {
+    // node-1 downs node-3 after a healed partition it never saw heal, then is cut off alone. Its
+    // view still held node-2's old "node-3 is unreachable", so node-2 looked indirectly connected:
+    // node-1 downed node-2 and kept the coordinator while node-2 and node-3 downed node-1 and
+    // started theirs. Ignoring observations about downed members, node-1 is the oldest alone
+    // against two and downs itself.
+    const run = await resolverRun(319995001);
+    const node1 = run.sim.trace.records.filter(
+      (r) => r.type === "downingDecision" && r.node.address === "node-1",
+    );
+    expect(node1.map((r) => r.type === "downingDecision" && r.decision)).toEqual([
+      "down-unreachable",
+      "down-reachable",
+    ]);
+    expect(run.violations).toEqual([]);
+    expect(run.lostWrites).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
   it("lease-majority seed 345655669: a leaver cut off by a one-way partition keeps its entities until it downs itself, so its shards wait the removal margin", async () => {
     // node-2 leaves while it cannot hear node-1 and node-3: the leader moves it to exiting and
     // removes it as unreachable, but node-2 never learns it is exiting and runs counter/c0 for
