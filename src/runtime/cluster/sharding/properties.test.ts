@@ -42,15 +42,16 @@ function resolverFor(seed: number) {
 }
 
 /** One seed of the split-brain property run, with the options that test uses. */
-function resolverRun(seed: number, leaves = true) {
+function resolverRun(seed: number, sharding: { removalMarginMs?: number } = {}) {
   return runShardingSeed(seed, {
+    sharding,
     nodes: 3,
     entities: 6,
     durationMs: 60_000,
     settleMs: 15_000,
     commandIntervalMs: 2_000,
     downing: resolverFor(seed),
-    faults: { leaves },
+    faults: { leaves: true },
   });
 }
 
@@ -206,6 +207,18 @@ describe("sharding properties over random fault schedules", () => {
         ),
     };
     expect(await checkRecoveredState(lossy, [answer])).toHaveLength(1);
+  });
+
+  it("keep-majority seed 245273520: Akka's margin (stable-after alone) is too short when the minority detects the partition late", async () => {
+    // A 3 s link delay makes node-3 (cut off from node-1 and node-2) flag them 4 s apart; each
+    // change resets its stable-after, so it only stops at down-all-when-unstable, 9 s after its
+    // first change, plus the gossip ticks before it shuts down. The majority removed node-3 at
+    // about 30 s: with a 5 s margin node-1 started c0 at 36 s while node-3 still ran it.
+    const akka = await resolverRun(245273520, { removalMarginMs: 5_000 });
+    expect(akka.violations.map((v) => `${v.kind} ${v.id}`)).toEqual(["entity counter/c0"]);
+    const ours = await resolverRun(245273520);
+    expect(ours.violations).toEqual([]);
+    expect(ours.recoveryMismatches).toEqual([]);
   });
 
   it("auto-down (the unsafe mode) runs a second copy: seed 2 violates single incarnation", async () => {
