@@ -100,21 +100,24 @@ function counted(
 
 /**
  * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
- * and never heard from since. The down may not have reached them: for all this side knows they
- * still run, with the other side of the partition, as up members. Keep-majority counts them on
- * the unreachable side, and keep-oldest counts them (and may find the oldest among them) there too.
- * Akka leaves them out, and our property run found the split brain that
- * allows (keep-majority seed 805382295): node-1 downs node-2, loses node-3 to a partition before
- * node-2's removal, and wins the 1–1 tie against node-3 by lowest address; node-3, meanwhile,
- * had node-1 downed by node-2's indirectly-connected decision, so nothing on its side ever
- * downed it, and both ran the coordinator. Counted as 1 against 2, node-1 downs itself.
+ * and not heard from since. The down may never have reached them: for all this side knows, they
+ * still run as up members on the other side of the partition. Keep-majority and keep-oldest
+ * count them on the unreachable side (keep-oldest may find the oldest among them). Akka leaves
+ * them out, which allows a split brain (keep-majority seed 805382295): node-1 downs node-2, loses
+ * node-3 to a partition before node-2 is removed, and wins the 1–1 tie against node-3 by lowest
+ * address, while node-3 had node-1 downed by node-2's indirectly-connected decision, so nothing
+ * on node-3's side ever expects node-1 to stop. Counted 1 against 2, node-1 downs itself.
  */
 function downedButUnreachable(view: ResolverView): Member[] {
   const flagged = new Set(
     view.records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
   return view.members.filter(
-    (m) => m.status === "down" && flagged.has(key(m)) && key(m) !== view.self,
+    (m) =>
+      m.status === "down" &&
+      flagged.has(key(m)) &&
+      view.unreachable.has(key(m)) &&
+      key(m) !== view.self,
   );
 }
 
