@@ -486,6 +486,22 @@ describe("auto-down and none", () => {
 });
 
 describe("cases the property tests found (not in Akka)", () => {
+  it("static-quorum does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
+    // node-1 and node-3 flag each other over a lossy link; node-2, their link, is alone on its
+    // side: downing the two would leave it below the quorum of 2, so it goes down with them.
+    const quorum: StrategyConfig = { kind: "static-quorum", quorumSize: 2 };
+    const records: [number, number][] = [
+      [3, 1],
+      [1, 3],
+    ];
+    expect(
+      outcome(quorum, { members: up(1, 2, 3), self: 2, unreachable: [1, 3], records }),
+    ).toEqual({ decision: "down-indirectly-connected", down: [1, 2, 3] });
+    // Five members and a quorum of 3: three remain, enough, so only the indirectly connected go.
+    const five = { members: up(1, 2, 3, 4, 5), self: 2, unreachable: [1, 3], records };
+    expect(outcome({ kind: "static-quorum", quorumSize: 3 }, five).down).toEqual([1, 3]);
+  });
+
   it("keep-majority counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
     // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
     // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.

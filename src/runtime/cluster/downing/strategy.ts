@@ -399,7 +399,18 @@ function nodesToDownUnsafe(
     case "acquire-lease-and-down-indirectly-connected": {
       const indirect = indirectlyConnected(view);
       const extra = additionalNodesToDown(strategy, view, downable, indirect);
-      return new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
+      const toDown = new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
+      // Not in Akka: static-quorum never keeps fewer than the quorum running, not even after
+      // downing indirectly connected nodes. The "third party" that links them may have just been
+      // cut off itself (static-quorum seed 79688312: node-2 downed node-1 and node-3 for their
+      // lossy link right after a partition isolated node-2, kept itself alone, and ran the
+      // coordinator next to theirs). Below the quorum, this side goes down too.
+      if (
+        strategy.kind === "static-quorum" &&
+        counted(view, false).filter((m) => !toDown.has(key(m))).length < strategy.quorumSize
+      )
+        return new Set(downable);
+      return toDown;
     }
     case "reverse-down-indirectly-connected": {
       const indirect = indirectlyConnected(view);

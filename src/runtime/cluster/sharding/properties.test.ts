@@ -114,6 +114,24 @@ describe("sharding properties over random fault schedules", () => {
     expect(run.recoveryMismatches).toEqual([]);
   });
 
+  it("static-quorum seed 79688312: a node cut off right after it judged the others indirectly connected does not keep running below the quorum", async () => {
+    // node-1 and node-3 flag each other over a lossy link; node-2 is partitioned away just before
+    // its stable-after ends, downs both as indirectly connected and, alone, started a second
+    // coordinator while node-1 and node-3 (a quorum) downed node-2 and kept theirs.
+    const run = await resolverRun(79688312);
+    const node2 = run.sim.trace.records.find(
+      (r) => r.type === "downingDecision" && r.node.address === "node-2",
+    );
+    expect(node2?.type === "downingDecision" && node2.downed.map((n) => n.address)).toEqual([
+      "node-1",
+      "node-2",
+      "node-3",
+    ]);
+    expect(run.violations).toEqual([]);
+    expect(run.lostWrites).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
   it("lease-majority seed 345655669: a leaver cut off by a one-way partition keeps its entities until it downs itself, so its shards wait the removal margin", async () => {
     // node-2 leaves while it cannot hear node-1 and node-3: the leader moves it to exiting and
     // removes it as unreachable, but node-2 never learns it is exiting and runs counter/c0 for
