@@ -405,9 +405,18 @@ function nodesToDownUnsafe(
       // cut off itself (static-quorum seed 79688312: node-2 downed node-1 and node-3 for their
       // lossy link right after a partition isolated node-2, kept itself alone, and ran the
       // coordinator next to theirs). Below the quorum, this side goes down too.
+      const kept = counted(view, true).filter((m) => !toDown.has(key(m)));
+      if (strategy.kind === "static-quorum" && kept.length < strategy.quorumSize)
+        return new Set(downable);
+      // Likewise keep-oldest with down-if-alone never keeps the oldest alone against two or more
+      // (keep-oldest seed 1809421721: node-1, the oldest, judged node-2 and node-3 indirectly
+      // connected just as a partition cut it off, and ran on alone beside them).
       if (
-        strategy.kind === "static-quorum" &&
-        counted(view, false).filter((m) => !toDown.has(key(m))).length < strategy.quorumSize
+        strategy.kind === "keep-oldest" &&
+        (strategy.downIfAlone ?? true) &&
+        kept.length === 1 &&
+        kept[0] === counted(view, true)[0] &&
+        counted(view, true).length - kept.length >= 2
       )
         return new Set(downable);
       return toDown;

@@ -132,6 +132,21 @@ describe("sharding properties over random fault schedules", () => {
     expect(run.recoveryMismatches).toEqual([]);
   });
 
+  it("keep-oldest seed 1809421721: the oldest, cut off as it downs two indirectly connected nodes, does not run on alone", async () => {
+    const run = await resolverRun(1809421721);
+    const node1 = run.sim.trace.records.find(
+      (r) => r.type === "downingDecision" && r.node.address === "node-1",
+    );
+    expect(node1?.type === "downingDecision" && node1.downed.map((n) => n.address)).toEqual([
+      "node-1",
+      "node-2",
+      "node-3",
+    ]);
+    expect(run.violations).toEqual([]);
+    expect(run.lostWrites).toEqual([]);
+    expect(run.recoveryMismatches).toEqual([]);
+  });
+
   it("lease-majority seed 345655669: a leaver cut off by a one-way partition keeps its entities until it downs itself, so its shards wait the removal margin", async () => {
     // node-2 leaves while it cannot hear node-1 and node-3: the leader moves it to exiting and
     // removes it as unreachable, but node-2 never learns it is exiting and runs counter/c0 for
