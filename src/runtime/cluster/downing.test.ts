@@ -486,6 +486,86 @@ describe("auto-down and none", () => {
 });
 
 describe("cases the property tests found (not in Akka)", () => {
+  it("keep-oldest with down-if-alone does not keep the oldest alone after downing two indirectly connected nodes (seed 1809421721)", () => {
+    const records: [number, number][] = [
+      [2, 3],
+      [3, 2],
+    ];
+    const c = { members: up(1, 2, 3), self: 1, unreachable: [2, 3], records };
+    expect(outcome({ kind: "keep-oldest" }, c)).toEqual({
+      decision: "down-indirectly-connected",
+      down: [1, 2, 3],
+    });
+    // Without down-if-alone, Akka's answer stands: the oldest stays.
+    expect(outcome({ kind: "keep-oldest", downIfAlone: false }, c).down).toEqual([2, 3]);
+  });
+
+  it("static-quorum does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
+    // node-1 and node-3 flag each other over a lossy link; node-2, their link, is alone on its
+    // side: downing the two would leave it below the quorum of 2, so it goes down with them.
+    const quorum: StrategyConfig = { kind: "static-quorum", quorumSize: 2 };
+    const records: [number, number][] = [
+      [3, 1],
+      [1, 3],
+    ];
+    expect(
+      outcome(quorum, { members: up(1, 2, 3), self: 2, unreachable: [1, 3], records }),
+    ).toEqual({ decision: "down-indirectly-connected", down: [1, 2, 3] });
+    // Five members and a quorum of 3: three remain, enough, so only the indirectly connected go.
+    const five = { members: up(1, 2, 3, 4, 5), self: 2, unreachable: [1, 3], records };
+    expect(outcome({ kind: "static-quorum", quorumSize: 3 }, five).down).toEqual([1, 3]);
+  });
+
+  it("keep-majority counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
+    // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
+    // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
+    const members: Case["members"] = [
+      [1, "up"],
+      [2, "down"],
+      [3, "up"],
+    ];
+    const records: [number, number][] = [
+      [1, 2],
+      [1, 3],
+    ];
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+      decision: "down-reachable",
+      down: [1],
+    });
+    // Once the downed member is removed (or no longer flagged), the tie is back.
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
+      {
+        decision: "down-unreachable",
+        down: [3],
+      },
+    );
+  });
+
+  it("keep-oldest: stale observations about a downed member make nobody indirectly connected, and the downed member counts on the other side (seed 319995001)", () => {
+    // node-1 (oldest) downed node-3, never heard from it again, and still holds node-2's old
+    // "node-3 is unreachable"; then node-1 loses node-2. Taking node-2 for indirectly connected
+    // kept node-1 alone while node-2 and node-3 downed it. It is alone against two: down itself.
+    const oldest: StrategyConfig = { kind: "keep-oldest" };
+    const members: Case["members"] = [
+      [1, "up"],
+      [2, "up"],
+      [3, "down"],
+    ];
+    const records: [number, number][] = [
+      [1, 3],
+      [2, 3],
+      [1, 2],
+    ];
+    expect(outcome(oldest, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+      decision: "down-reachable",
+      down: [1],
+    });
+    // The same observations about an up node-3 are a real cycle: node-2 is indirectly connected.
+    expect(
+      outcome(oldest, { members: up(1, 2, 3), self: 1, unreachable: [2, 3], records }).decision,
+    ).toBe("down-indirectly-connected");
+  });
+
   const leaseSim = (
     seed: number,
     faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"],

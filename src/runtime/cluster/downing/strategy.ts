@@ -100,6 +100,42 @@ function counted(
     .sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
 }
 
+/**
+ * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
+ * and not heard from since. The down may never have reached them: for all this side knows, they
+ * still run as up members on the other side of the partition. Keep-majority and keep-oldest
+ * count them on the unreachable side (keep-oldest may find the oldest among them). Akka leaves
+ * them out, which allows a split brain (keep-majority seed 805382295): node-1 downs node-2, loses
+ * node-3 to a partition before node-2 is removed, and wins the 1–1 tie against node-3 by lowest
+ * address, while node-3 had node-1 downed by node-2's indirectly-connected decision, so nothing
+ * on node-3's side ever expects node-1 to stop. Counted 1 against 2, node-1 downs itself.
+ */
+function downedButUnreachable(view: ResolverView): Member[] {
+  const flagged = new Set(
+    view.records.filter((r) => r.status !== "reachable").map((r) => r.subject),
+  );
+  return view.members.filter(
+    (m) =>
+      m.status === "down" &&
+      flagged.has(key(m)) &&
+      view.unreachable.has(key(m)) &&
+      key(m) !== view.self,
+  );
+}
+
+/** {@link counted} plus {@link downedButUnreachable}, in the same order. */
+function countedWithDowned(
+  view: ResolverView,
+  byAge: boolean,
+  includingPossiblyUp = false,
+  excludingPossiblyExiting = false,
+): Member[] {
+  return [
+    ...counted(view, byAge, includingPossiblyUp, excludingPossiblyExiting),
+    ...downedButUnreachable(view),
+  ].sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
+}
+
 function split(members: readonly Member[], view: ResolverView) {
   let reachable = 0;
   let unreachable = 0;
@@ -120,15 +156,28 @@ export function indirectlyConnected(view: ResolverView): Set<string> {
   return new Set([...intersectionOfObserversAndSubjects(view), ...seenCurrentGossip(view)]);
 }
 
+/**
+ * Not in Akka: observations made by or about a member that is already down say nothing about
+ * how the rest are connected, and they go stale: nobody clears them once the link heals. The
+ * keep-oldest property run found it (seed 319995001): node-1, cut off, still held node-2's old
+ * "node-3 is unreachable" after downing node-3, took node-2 for indirectly connected, downed it
+ * and kept itself, while node-2 and node-3 downed node-1 on the other side.
+ */
+function liveRecords(view: ResolverView): ReachabilityRecord[] {
+  const down = new Set(view.members.filter((m) => m.status === "down").map(key));
+  return view.records.filter((r) => !down.has(r.observer) && !down.has(r.subject));
+}
+
 function intersectionOfObserversAndSubjects(view: ResolverView): Set<string> {
-  const observers = new Set(view.records.map((r) => r.observer));
-  const subjects = new Set(view.records.map((r) => r.subject));
+  const records = liveRecords(view);
+  const observers = new Set(records.map((r) => r.observer));
+  const subjects = new Set(records.map((r) => r.subject));
   return new Set([...observers].filter((o) => subjects.has(o)));
 }
 
 function seenCurrentGossip(view: ResolverView): Set<string> {
   const out = new Set<string>();
-  for (const r of view.records) {
+  for (const r of liveRecords(view)) {
     if (view.seenBy.has(r.subject)) {
       out.add(r.observer);
       out.add(r.subject);
@@ -152,7 +201,7 @@ function majorityDecision(
 
 function keepMajority(view: ResolverView): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = counted(view, false);
+  const ms = countedWithDowned(view, false);
   const lowest = ms[0];
   if (lowest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -161,11 +210,11 @@ function keepMajority(view: ResolverView): Decision {
   // Edge case: a membership change racing the partition. Count this side as small as it could
   // be (no leaving) and the other as large (joining may be up there); if the answer differs,
   // down everything rather than risk two clusters.
-  const thisSide = counted(view, false, false, true);
+  const thisSide = countedWithDowned(view, false, false, true);
   const edgeLowest = thisSide[0];
   if (edgeLowest === undefined) return { kind: "down-all" };
   const thisReachable = split(thisSide, view).reachable;
-  const otherUnreachable = split(counted(view, false, true, false), view).unreachable;
+  const otherUnreachable = split(countedWithDowned(view, false, true, false), view).unreachable;
   const edge = majorityDecision(thisReachable, otherUnreachable, edgeLowest, view);
   return edge.kind === "down-unreachable" ? edge : { kind: "down-all" };
 }
@@ -197,7 +246,7 @@ function oldestDecision(
 
 function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = counted(view, true);
+  const ms = countedWithDowned(view, true);
   const oldest = ms[0];
   if (oldest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -208,10 +257,10 @@ function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
     downIfAlone,
   );
   if (decision.kind !== "down-unreachable") return decision;
-  const edgeMembers = counted(view, true, false, true);
+  const edgeMembers = countedWithDowned(view, true, false, true);
   const edgeOldest = edgeMembers[0];
   if (edgeOldest === undefined) return { kind: "down-all" };
-  const counts = split(counted(view, true, downIfAlone, true), view);
+  const counts = split(countedWithDowned(view, true, downIfAlone, true), view);
   const edge = oldestDecision(
     !view.unreachable.has(key(edgeOldest)),
     counts.reachable,
@@ -361,7 +410,27 @@ function nodesToDownUnsafe(
     case "acquire-lease-and-down-indirectly-connected": {
       const indirect = indirectlyConnected(view);
       const extra = additionalNodesToDown(strategy, view, downable, indirect);
-      return new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
+      const toDown = new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
+      // Not in Akka: static-quorum never keeps fewer than the quorum running, not even after
+      // downing indirectly connected nodes. The "third party" that links them may have just been
+      // cut off itself (static-quorum seed 79688312: node-2 downed node-1 and node-3 for their
+      // lossy link right after a partition isolated node-2, kept itself alone, and ran the
+      // coordinator next to theirs). Below the quorum, this side goes down too.
+      const kept = counted(view, true).filter((m) => !toDown.has(key(m)));
+      if (strategy.kind === "static-quorum" && kept.length < strategy.quorumSize)
+        return new Set(downable);
+      // Likewise keep-oldest with down-if-alone never keeps the oldest alone against two or more
+      // (keep-oldest seed 1809421721: node-1, the oldest, judged node-2 and node-3 indirectly
+      // connected just as a partition cut it off, and ran on alone beside them).
+      if (
+        strategy.kind === "keep-oldest" &&
+        (strategy.downIfAlone ?? true) &&
+        kept.length === 1 &&
+        kept[0] === counted(view, true)[0] &&
+        counted(view, true).length - kept.length >= 2
+      )
+        return new Set(downable);
+      return toDown;
     }
     case "reverse-down-indirectly-connected": {
       const indirect = indirectlyConnected(view);

@@ -44,6 +44,8 @@ export { type FailoverOptions, measureFailover } from "./failover";
 export { NodeJournal, NodeRuntime, NodeStoppedError } from "./node-runtime";
 export { RegionStoppedError, ShardRegion, type ShardRegionOptions } from "./region";
 export {
+  checkRecoveredState,
+  type FinalAnswer,
   type RecoveryMismatch,
   runShardingSeed,
   type ShardingRun,

@@ -1,4 +1,4 @@
-import type { PersistentRepr } from "../../persistence/journal";
+import type { Journal, PersistentRepr } from "../../persistence/journal";
 import {
   type FaultSchedule,
   type RandomFaultOptions,
@@ -54,7 +54,9 @@ export interface ShardingRunOptions {
 }
 
 /**
- * An entity whose state after the run disagrees with its events in the journal.
+ * An entity whose state after the run disagrees with its events in the journal: its answer to
+ * the final `get` is not the fold of the journal's first `reply.sequenceNr` events, or it missed
+ * events already stored when the `get` was sent, or it claims events the journal never stored.
  *
  * @example
  * for (const m of run.recoveryMismatches) console.log(m.entityId, m.reply.total, "!=", m.journal.total);
@@ -62,7 +64,60 @@ export interface ShardingRunOptions {
 export interface RecoveryMismatch {
   readonly entityId: string;
   readonly reply: CounterReply;
-  readonly journal: { readonly total: number; readonly highest: number };
+  readonly journal: {
+    /** The fold of the journal's events 1..`reply.sequenceNr` (all of them if there are fewer). */
+    readonly total: number;
+    /** The highest stored sequence number when the check ran. */
+    readonly highest: number;
+    /** The highest stored sequence number when the final `get` was sent. */
+    readonly highestWhenAsked: number;
+  };
+}
+
+/**
+ * One entity's answer to the final `get`, with the journal's highest sequence number for it
+ * at the moment the `get` was sent.
+ *
+ * @example
+ * const answer: FinalAnswer = { entityId: "c1", highestWhenAsked: 4, reply: { entityId: "c1", total: 17, sequenceNr: 4 } };
+ */
+export interface FinalAnswer {
+  readonly entityId: string;
+  readonly highestWhenAsked: number;
+  readonly reply: CounterReply;
+}
+
+/**
+ * The recovery check of {@link runShardingSeed}: each answer must be exactly the journal as of
+ * some instant between sending the `get` and checking. Commands buffered through a failover may
+ * be stored after the `get` was sent (before or after the entity answers it), so the answer is
+ * compared with the journal's prefix up to the sequence number it names, and that number must
+ * be at least what the journal held when the `get` was sent (else a stored event was lost on
+ * recovery) and at most what it holds now (else the entity counts an event never stored).
+ *
+ * @example
+ * expect(await checkRecoveredState(sharding.journal, run.finalAnswers)).toEqual([]);
+ */
+export async function checkRecoveredState(
+  journal: Journal,
+  answers: readonly FinalAnswer[],
+): Promise<RecoveryMismatch[]> {
+  const mismatches: RecoveryMismatch[] = [];
+  for (const { entityId, highestWhenAsked, reply } of answers) {
+    const id = counterPersistenceId(entityId);
+    const highest = await journal.highestSequenceNr(id);
+    const events =
+      reply.sequenceNr > 0 ? await journal.read(id, 1, Math.min(reply.sequenceNr, highest)) : [];
+    const total = events.reduce((sum, r: PersistentRepr) => sum + (r.event as CounterEvent).n, 0);
+    const consistent =
+      reply.sequenceNr >= highestWhenAsked &&
+      reply.sequenceNr <= highest &&
+      events.length === reply.sequenceNr &&
+      reply.total === total;
+    if (!consistent)
+      mismatches.push({ entityId, reply, journal: { total, highest, highestWhenAsked } });
+  }
+  return mismatches;
 }
 
 /**
@@ -85,6 +140,8 @@ export interface ShardingRun {
   readonly violations: readonly IncarnationViolation[];
   readonly lostWrites: readonly LostWrite[];
   readonly recoveryMismatches: readonly RecoveryMismatch[];
+  /** The answers to the final `get`, as {@link checkRecoveredState} checked them. */
+  readonly finalAnswers: readonly FinalAnswer[];
   /** Entities that did not answer the final `get` (no failover, or no node left). */
   readonly unanswered: readonly string[];
 }
@@ -165,10 +222,17 @@ export async function runShardingSeed(
   scheduler.schedule(10_000, send);
   await sharding.advance(durationMs + settleMs);
 
-  const recoveryMismatches: RecoveryMismatch[] = [];
+  const finalAnswers: FinalAnswer[] = [];
   const unanswered: string[] = [];
   if (options.verifyRecovery ?? true) {
     const from = addresses.find((a) => counters.region(a) !== undefined);
+    // No virtual time passes between reading these and sending the gets.
+    const highestWhenAsked = new Map<string, number>();
+    for (const entityId of entityIds)
+      highestWhenAsked.set(
+        entityId,
+        await sharding.journal.highestSequenceNr(counterPersistenceId(entityId)),
+      );
     const answers = new Map<string, CounterReply>();
     if (from !== undefined)
       for (const entityId of entityIds)
@@ -182,16 +246,13 @@ export async function runShardingSeed(
     await sharding.advance(20_000);
     for (const entityId of entityIds) {
       const reply = answers.get(entityId);
-      if (reply === undefined) {
-        unanswered.push(entityId);
-        continue;
-      }
-      const id = counterPersistenceId(entityId);
-      const highest = await sharding.journal.highestSequenceNr(id);
-      const events = await sharding.journal.read(id, 1, highest);
-      const total = events.reduce((sum, r: PersistentRepr) => sum + (r.event as CounterEvent).n, 0);
-      if (reply.total !== total || reply.sequenceNr !== highest)
-        recoveryMismatches.push({ entityId, reply, journal: { total, highest } });
+      if (reply === undefined) unanswered.push(entityId);
+      else
+        finalAnswers.push({
+          entityId,
+          reply,
+          highestWhenAsked: highestWhenAsked.get(entityId) as number,
+        });
     }
   }
   return {
@@ -204,7 +265,8 @@ export async function runShardingSeed(
     commandsSent,
     violations: checkSingleIncarnation(sharding.trace.records),
     lostWrites: await checkAcknowledgedWrites(sharding.journal, acks),
-    recoveryMismatches,
+    recoveryMismatches: await checkRecoveredState(sharding.journal, finalAnswers),
+    finalAnswers,
     unanswered,
   };
 }
