@@ -44,10 +44,11 @@ export class EffectBuilder<E, S> {
   }
 
   private andThen<S2>(effect: SideEffect<S2>): EffectBuilder<E, S2> {
-    return new EffectBuilder<E, S2>(this.kind, this.events, [
-      ...(this.sideEffects as unknown as readonly SideEffect<S2>[]),
-      effect,
-    ]);
+    // Builders are immutable (a shared one may be chained twice), so each step copies the list;
+    // the first step, by far the most common, skips the spread.
+    const before = this.sideEffects as unknown as readonly SideEffect<S2>[];
+    const sideEffects = before.length === 0 ? [effect] : [...before, effect];
+    return new EffectBuilder<E, S2>(this.kind, this.events, sideEffects);
   }
 }
 

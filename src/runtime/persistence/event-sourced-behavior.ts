@@ -402,9 +402,17 @@ function run<C, E, S>(
     return next === Behaviors.same ? resume() : next;
   });
 
-  const written = new Internal("persisted", undefined) as unknown as C;
-  const onWritten = (outcome: { ok: boolean; error?: unknown }): C =>
-    outcome.ok ? written : (new Internal("persistFailed", outcome.error) as unknown as C);
+  // Only one write is ever in flight, so its acknowledgement callbacks are made once per
+  // incarnation: a write costs one promise reaction, not closures and envelopes per event.
+  const onStored = ctx.deliveryOf(new Internal("persisted", undefined) as unknown as C);
+  const onWriteFailed = (error: unknown) =>
+    ctx.deliveryOf(new Internal("persistFailed", error) as unknown as C)();
+  const write = (effect: EffectBuilder<E, S>, reprs: PersistentRepr[]): Behavior<C> => {
+    pendingEffect = effect;
+    pendingReprs = reprs;
+    ctx.system.scheduler.track(journal.append(reprs)).then(onStored, onWriteFailed);
+    return persisting;
+  };
 
   const commandContext: HandlerContext = {
     persistenceId,
@@ -431,8 +439,11 @@ function run<C, E, S>(
           return next;
         }
         const now = ctx.now();
-        const reprs = effect.events.map(
-          (event, i): PersistentRepr => ({
+        const events = effect.events;
+        const reprs: PersistentRepr[] = new Array(events.length);
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i] as E;
+          reprs[i] = {
             persistenceId,
             sequenceNr: sequenceNr + 1 + i,
             event: adapter ? adapter.toJournal(event) : event,
@@ -440,12 +451,9 @@ function run<C, E, S>(
             tags: options.tagger?.(event) ?? NO_TAGS,
             writerUuid,
             manifest: adapter ? adapter.manifest(event) : "",
-          }),
-        );
-        pendingEffect = effect;
-        pendingReprs = reprs;
-        ctx.pipeToSelf(journal.append(reprs), onWritten);
-        return persisting;
+          };
+        }
+        return write(effect, reprs);
       }
       case "unhandled":
         if (!stash.isEmpty()) stash.unstash(Behaviors.same, 1);
