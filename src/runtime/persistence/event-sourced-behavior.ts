@@ -343,13 +343,16 @@ function run<C, E, S>(
     return stop ? Behaviors.stopped : Behaviors.same;
   };
 
+  // Read once here: the persist path runs for many actors in turn, and every separate object it
+  // touches per event (such as `options`) is likely a cache miss by the time it comes back.
+  const { snapshotEvery: every, snapshotWhen, tagger } = options;
+
   const maybeSnapshot = (applied: readonly PersistentRepr[], events: readonly E[]) => {
-    const every = options.snapshotEvery;
-    if (!every && !options.snapshotWhen) return; // the common case: no snapshots, no per-event work
+    if (!every && !snapshotWhen) return; // the common case: no snapshots, no per-event work
     let take = false;
     applied.forEach((repr, i) => {
       if (every && repr.sequenceNr % every.every === 0) take = true;
-      if (options.snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
+      if (snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
     });
     if (!take || sequenceNr === lastSnapshotSeq) return;
     const at = sequenceNr;
@@ -389,7 +392,7 @@ function run<C, E, S>(
         sequenceNr: sequenceNr + 1 + i,
         event: adapter ? adapter.toJournal(event) : event,
         timestamp: now,
-        tags: options.tagger?.(event) ?? NO_TAGS,
+        tags: tagger?.(event) ?? NO_TAGS,
         writerUuid,
         manifest: adapter ? adapter.manifest(event) : "",
       };
