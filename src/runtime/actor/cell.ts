@@ -432,6 +432,11 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
     );
   }
 
+  deliveryOf(message: T): () => void {
+    const envelope = new RunEnvelope(() => message);
+    return () => this.enqueue(envelope);
+  }
+
   scheduleOnce<U>(delayMs: number, target: ActorRef<U>, message: U): Cancellable {
     return this.system.scheduler.schedule(delayMs, () => target.tell(message));
   }

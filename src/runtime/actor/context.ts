@@ -101,4 +101,11 @@ export interface ActorContext<T> {
   random(): number;
   /** @internal Used by `Behaviors.withStash`. */
   createStash(capacity: number): StashBuffer<T>;
+  /**
+   * @internal A callback that queues `message` for this actor the way {@link pipeToSelf}
+   * delivers an outcome (dropped, not dead-lettered, once the actor has stopped). Made once and
+   * called on every completion of recurring I/O, such as journal acknowledgements, so no
+   * closure or envelope is allocated per call.
+   */
+  deliveryOf(message: T): () => void;
 }

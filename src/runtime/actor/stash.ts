@@ -50,6 +50,11 @@ export interface StashBuffer<T> {
   unstash(behavior: Behavior<T>, count: number): Behavior<T>;
   /** Drops everything stashed. */
   clear(): void;
+  /**
+   * @internal Removes and returns the oldest stashed message, for a behaviour that handles it
+   * in place rather than sending it back through the mailbox; `undefined` when empty.
+   */
+  take(): T | undefined;
 }
 
 /** @internal */
@@ -98,5 +103,9 @@ export class BoundedStash<T> implements StashBuffer<T> {
 
   clear(): void {
     this.items = new RingBuffer<T>();
+  }
+
+  take(): T | undefined {
+    return this.items.shift();
   }
 }

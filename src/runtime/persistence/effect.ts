@@ -1,5 +1,9 @@
 import type { ActorRef } from "../actor/ref";
 
+// Shared by every effect that has none, so building an effect allocates only what it carries.
+const NO_EVENTS: readonly never[] = Object.freeze([]);
+const NO_SIDE_EFFECTS: readonly never[] = Object.freeze([]);
+
 /** Something that happens after the events are stored: a reply, a callback, or a stop. */
 export type SideEffect<S> =
   | { readonly kind: "reply"; readonly to: ActorRef<never>; readonly make: (state: S) => unknown }
@@ -44,10 +48,11 @@ export class EffectBuilder<E, S> {
   }
 
   private andThen<S2>(effect: SideEffect<S2>): EffectBuilder<E, S2> {
-    return new EffectBuilder<E, S2>(this.kind, this.events, [
-      ...(this.sideEffects as unknown as readonly SideEffect<S2>[]),
-      effect,
-    ]);
+    // Builders are immutable (a shared one may be chained twice), so each step copies the list;
+    // the first step, by far the most common, skips the spread.
+    const before = this.sideEffects as unknown as readonly SideEffect<S2>[];
+    const sideEffects = before.length === 0 ? [effect] : [...before, effect];
+    return new EffectBuilder<E, S2>(this.kind, this.events, sideEffects);
   }
 }
 
@@ -91,22 +96,25 @@ export const Effect = {
   /** Stores one event, or several atomically (all or none), then applies them to the state. */
   persist<const E, S = unknown>(events: E | readonly E[]): EffectBuilder<E, S> {
     const list = Array.isArray(events) ? (events as readonly E[]) : [events as E];
-    return new EffectBuilder<E, S>("persist", list, []);
+    return new EffectBuilder<E, S>("persist", list, NO_SIDE_EFFECTS);
   },
   /** Accepts the command without storing anything. */
   none<E = never, S = unknown>(): EffectBuilder<E, S> {
-    return new EffectBuilder<E, S>("none", [], []);
+    return new EffectBuilder<E, S>("none", NO_EVENTS, NO_SIDE_EFFECTS);
   },
   /** This behaviour does not understand the command; it is reported as unhandled. */
   unhandled<E = never, S = unknown>(): EffectBuilder<E, S> {
-    return new EffectBuilder<E, S>("unhandled", [], []);
+    return new EffectBuilder<E, S>("unhandled", NO_EVENTS, NO_SIDE_EFFECTS);
   },
   /** Stops the actor without storing anything. */
   stop<E = never, S = unknown>(): EffectBuilder<E, S> {
-    return new EffectBuilder<E, S>("stop", [], []);
+    return new EffectBuilder<E, S>("stop", NO_EVENTS, NO_SIDE_EFFECTS);
   },
   /** Stores nothing and replies with `message` (for queries and rejections). */
   reply<const R, E = never, S = unknown>(replyTo: ActorRef<R>, message: R): EffectBuilder<E, S> {
-    return new EffectBuilder<E, S>("none", [], []).thenReply(replyTo, () => message);
+    return new EffectBuilder<E, S>("none", NO_EVENTS, NO_SIDE_EFFECTS).thenReply(
+      replyTo,
+      () => message,
+    );
   },
 } as const;

@@ -377,7 +377,9 @@ function run<C, E, S>(
       state = result.state;
       sequenceNr = result.sequenceNr;
       signal(state, { type: "RecoveryCompleted", state, sequenceNr });
-      return resume();
+      // Stashed commands go back one at a time, ahead of newer mail.
+      if (!stash.isEmpty()) stash.unstash(Behaviors.same, 1);
+      return active;
     }
     if (m.kind === "inspect") stash.stash(m as unknown as C);
     return Behaviors.same;
@@ -394,13 +396,16 @@ function run<C, E, S>(
     return stop ? Behaviors.stopped : Behaviors.same;
   };
 
+  // Read once here: the persist path runs for many actors in turn, and every separate object it
+  // touches per event (such as `options`) is likely a cache miss by the time it comes back.
+  const { snapshotEvery: every, snapshotWhen, tagger } = options;
+
   const maybeSnapshot = (applied: readonly PersistentRepr[], events: readonly E[]) => {
-    const every = options.snapshotEvery;
-    if (!every && !options.snapshotWhen) return; // the common case: no snapshots, no per-event work
+    if (!every && !snapshotWhen) return; // the common case: no snapshots, no per-event work
     let take = false;
     applied.forEach((repr, i) => {
       if (every && repr.sequenceNr % every.every === 0) take = true;
-      if (options.snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
+      if (snapshotWhen?.(state, events[i] as E, repr.sequenceNr)) take = true;
     });
     if (!take || sequenceNr === lastSnapshotSeq) return;
     const at = sequenceNr;
@@ -416,48 +421,40 @@ function run<C, E, S>(
     ctx.system.scheduler.track(saving);
   };
 
-  // One write at a time: the command that caused it and the events it carries.
+  // One write at a time. While it is in flight, commands and inspections wait in the stash;
+  // running and persisting are one behaviour with this flag rather than two behaviours, so a
+  // write does not cost two behaviour switches in the actor cell.
+  let writing = false;
   let pendingEffect: EffectBuilder<E, S> | undefined;
   let pendingReprs: PersistentRepr[] = [];
 
-  // Stashed commands go back one at a time, ahead of newer mail, so a long queue of commands
-  // costs linear time rather than being re-stashed on every write.
-  const resume = (): Behavior<C> => (stash.isEmpty() ? running : stash.unstash(running, 1));
+  // Only one write is ever in flight, so its acknowledgement callbacks are made once per
+  // incarnation: a write costs one promise reaction, not closures and envelopes per event.
+  const onStored = ctx.deliveryOf(new Internal("persisted", undefined) as unknown as C);
+  const onWriteFailed = (error: unknown) =>
+    ctx.deliveryOf(new Internal("persistFailed", error) as unknown as C)();
 
-  const persisting: Behavior<C> = waiting((m) => {
-    if (m.kind === "inspect") {
-      stash.stash(m as unknown as C);
-      return Behaviors.same;
+  const startWrite = (effect: EffectBuilder<E, S>): void => {
+    const now = ctx.now();
+    const events = effect.events;
+    const reprs: PersistentRepr[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as E;
+      reprs[i] = {
+        persistenceId,
+        sequenceNr: sequenceNr + 1 + i,
+        event: adapter ? adapter.toJournal(event) : event,
+        timestamp: now,
+        tags: tagger?.(event) ?? NO_TAGS,
+        writerUuid,
+        manifest: adapter ? adapter.manifest(event) : "",
+      };
     }
-    const effect = pendingEffect as EffectBuilder<E, S>;
-    const reprs = pendingReprs;
-    pendingEffect = undefined;
-    pendingReprs = [];
-    if (m.kind === "persistFailed") {
-      const error = m.payload;
-      if (error instanceof PersistRejected) {
-        signal(state, { type: "PersistRejected", error });
-        ctx.log.warn(error.message);
-        return resume();
-      }
-      // Commands that waited for this write go back to the mailbox: a backoff restart handles
-      // them after recovery (as Akka does); a stop sends them to dead letters.
-      stash.unstashAll(Behaviors.same);
-      throw new PersistFailure(persistenceId, error);
-    }
-    for (let i = 0; i < reprs.length; i++) {
-      const repr = reprs[i] as PersistentRepr;
-      state = applyGuarded(eventHandler, state, effect.events[i] as E, eventCtx.at(repr, false));
-    }
-    sequenceNr += reprs.length;
-    maybeSnapshot(reprs, effect.events);
-    const next = runSideEffects(effect.sideEffects);
-    return next === Behaviors.same ? resume() : next;
-  });
-
-  const written = new Internal("persisted", undefined) as unknown as C;
-  const onWritten = (outcome: { ok: boolean; error?: unknown }): C =>
-    outcome.ok ? written : (new Internal("persistFailed", outcome.error) as unknown as C);
+    writing = true;
+    pendingEffect = effect;
+    pendingReprs = reprs;
+    ctx.system.scheduler.track(journal.append(reprs)).then(onStored, onWriteFailed);
+  };
 
   const commandContext: HandlerContext = {
     persistenceId,
@@ -469,48 +466,100 @@ function run<C, E, S>(
     random: () => ctx.random(),
   };
 
-  const running: Behavior<C> = Behaviors.receiveMessage<C>((message) => {
-    if (message instanceof Internal) {
-      if (message.kind === "inspect")
-        (message.payload as (s: S, seq: number) => void)(state, sequenceNr);
-      return Behaviors.same;
-    }
-    const effect = commandHandler(state, message, commandContext);
+  /** Runs one command; returns `same` (a write may now be in flight), `stopped` or `unhandled`. */
+  const handleCommand = (command: C): Behavior<C> => {
+    const effect = commandHandler(state, command, commandContext);
     switch (effect.kind) {
-      case "persist": {
-        if (effect.events.length === 0) {
-          const next = runSideEffects(effect.sideEffects);
-          if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
-          return next;
+      case "persist":
+        if (effect.events.length > 0) {
+          startWrite(effect);
+          return Behaviors.same;
         }
-        const now = ctx.now();
-        const reprs = effect.events.map(
-          (event, i): PersistentRepr => ({
-            persistenceId,
-            sequenceNr: sequenceNr + 1 + i,
-            event: adapter ? adapter.toJournal(event) : event,
-            timestamp: now,
-            tags: options.tagger?.(event) ?? NO_TAGS,
-            writerUuid,
-            manifest: adapter ? adapter.manifest(event) : "",
-          }),
-        );
-        pendingEffect = effect;
-        pendingReprs = reprs;
-        ctx.pipeToSelf(journal.append(reprs), onWritten);
-        return persisting;
-      }
+        return afterNoWrite(effect);
       case "unhandled":
         if (!stash.isEmpty()) stash.unstash(Behaviors.same, 1);
         return Behaviors.unhandled;
       case "stop":
         return Behaviors.stopped;
-      default: {
-        const next = runSideEffects(effect.sideEffects);
-        if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
-        return next;
-      }
+      default:
+        return afterNoWrite(effect);
     }
+  };
+
+  // A command that stored nothing: its side effects run now, and the next stashed message
+  // goes back to the front of the mailbox, so a run of such commands stays one per message.
+  const afterNoWrite = (effect: EffectBuilder<E, S>): Behavior<C> => {
+    const next = runSideEffects(effect.sideEffects);
+    if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
+    return next;
+  };
+
+  const inspect = (m: Internal) => (m.payload as (s: S, seq: number) => void)(state, sequenceNr);
+
+  // After a write, the oldest stashed command is handled right here instead of going back
+  // through the mailbox: each command passes the mailbox once and the stash at most once.
+  const resume = (): Behavior<C> => {
+    for (let m = stash.take(); m !== undefined; m = stash.take()) {
+      if (m instanceof Internal) {
+        inspect(m);
+        continue;
+      }
+      const next = handleCommand(m);
+      if (next === Behaviors.unhandled) {
+        ctx.system.unhandled(m, ctx.self.path);
+        return Behaviors.same;
+      }
+      return next;
+    }
+    return Behaviors.same;
+  };
+
+  const written = (): Behavior<C> => {
+    const effect = pendingEffect as EffectBuilder<E, S>;
+    const reprs = pendingReprs;
+    writing = false;
+    pendingEffect = undefined;
+    pendingReprs = [];
+    for (let i = 0; i < reprs.length; i++) {
+      const repr = reprs[i] as PersistentRepr;
+      state = applyGuarded(eventHandler, state, effect.events[i] as E, eventCtx.at(repr, false));
+    }
+    sequenceNr += reprs.length;
+    maybeSnapshot(reprs, effect.events);
+    const next = runSideEffects(effect.sideEffects);
+    return next === Behaviors.same ? resume() : next;
+  };
+
+  const writeFailed = (error: unknown): Behavior<C> => {
+    writing = false;
+    pendingEffect = undefined;
+    pendingReprs = [];
+    if (error instanceof PersistRejected) {
+      signal(state, { type: "PersistRejected", error });
+      ctx.log.warn(error.message);
+      return resume();
+    }
+    // Commands that waited for this write go back to the mailbox: a backoff restart handles
+    // them after recovery (as Akka does); a stop sends them to dead letters.
+    stash.unstashAll(Behaviors.same);
+    throw new PersistFailure(persistenceId, error);
+  };
+
+  const active: Behavior<C> = Behaviors.receiveMessage<C>((message) => {
+    if (message instanceof Internal) {
+      if (message.kind === "inspect") {
+        if (writing) stash.stash(message as unknown as C);
+        else inspect(message);
+        return Behaviors.same;
+      }
+      if (!writing) return Behaviors.same;
+      return message.kind === "persisted" ? written() : writeFailed(message.payload);
+    }
+    if (writing) {
+      stash.stash(message);
+      return Behaviors.same;
+    }
+    return handleCommand(message);
   });
 
   return recovering;
