@@ -44,7 +44,10 @@ export async function warmUpCluster(
       createBehavior: counterEntity,
       settings: { numberOfShards: 6, passivateIdleAfterMs: 5_000 },
     });
-    await sharding.advance(12_000);
+    for (let t = 0; t < 12_000; t += 2_000) {
+      if (await stop()) return;
+      await sharding.advance(2_000);
+    }
     for (let n = 0; n < 24; n++) {
       if (await stop()) return;
       if (n === 8) sim.crash("node-3");
@@ -55,7 +58,10 @@ export async function warmUpCluster(
         .catch(() => {});
       await sharding.advance(250);
     }
-    await sharding.advance(20_000);
+    for (let t = 0; t < 20_000; t += 2_000) {
+      if (await stop()) return;
+      await sharding.advance(2_000);
+    }
     checkSingleIncarnation(sharding.trace.records);
     if (await stop()) return;
 
@@ -68,10 +74,11 @@ export async function warmUpCluster(
         stableAfterMs: 5_000,
       }),
     });
-    cut.runFor(12_000);
-    if (await stop()) return;
-    cut.partition(["node-1", "node-2", "node-3"], ["node-4", "node-5"]);
-    cut.runFor(25_000);
+    for (let t = 0; t < 37_000; t += 2_000) {
+      if (await stop()) return;
+      if (t === 12_000) cut.partition(["node-1", "node-2", "node-3"], ["node-4", "node-5"]);
+      cut.runFor(2_000);
+    }
     checkSplitBrain(cut.trace.records);
   }
 }
