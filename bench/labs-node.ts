@@ -1,3 +1,8 @@
+/**
+ * `npx tsx bench/labs-node.ts <slug>…`: runs a lab's checks against its solution through the
+ * browser's runner (src/labs/runner/core.ts) in Node and prints the total, the transpile time
+ * and each check's time — where a run's time goes, without a browser.
+ */
 import * as fastCheck from "fast-check";
 import { readLabFolder } from "../src/labs/lab-files.node.ts";
 import { runChecks } from "../src/labs/runner/core.ts";
