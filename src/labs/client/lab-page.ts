@@ -56,9 +56,11 @@ class LabPage {
         this.renderOptions(),
       );
     // Monaco is heavy: let the page paint and become usable first.
+    // The spare worker starts loading at once; its preparation (a warm-up simulation in
+    // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
     const mount = () => {
-      prepareNextRun(this.nextRun());
-      void this.mountEditor();
+      prepareNextRun();
+      void this.mountEditor().finally(() => prepareNextRun(this.nextRun()));
     };
     if ("requestIdleCallback" in window) requestIdleCallback(mount, { timeout: 500 });
     else setTimeout(mount, 50);

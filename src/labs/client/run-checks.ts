@@ -34,6 +34,8 @@ function newWorker(): Worker {
 
 /** A worker started ahead of time, so a run does not wait for the runner bundle to load. */
 let spare: Worker | undefined;
+/** Whether the spare has had its `prepare` message: one per worker. */
+let sparePrepared = false;
 
 /**
  * Starts the worker for the next run now. Each run still gets a fresh worker that no learner
@@ -43,11 +45,14 @@ let spare: Worker | undefined;
  * `warmUp`, a cluster simulation that gets the runtime's hot paths compiled.
  */
 export function prepareNextRun(next?: Omit<PrepareRequest, "type">): void {
-  if (spare) return;
-  spare = newWorker();
-  if (next) {
+  if (!spare) {
+    spare = newWorker();
+    sparePrepared = false;
+  }
+  if (next && !sparePrepared) {
     const request: PrepareRequest = { type: "prepare", ...next };
     spare.postMessage(request);
+    sparePrepared = true;
   }
 }
 
