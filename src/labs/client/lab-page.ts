@@ -56,9 +56,11 @@ class LabPage {
         this.renderOptions(),
       );
     // Monaco is heavy: let the page paint and become usable first.
+    // The spare worker starts loading at once; its preparation (a warm-up simulation in
+    // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
     const mount = () => {
       prepareNextRun();
-      void this.mountEditor();
+      void this.mountEditor().finally(() => prepareNextRun(this.nextRun()));
     };
     if ("requestIdleCallback" in window) requestIdleCallback(mount, { timeout: 500 });
     else setTimeout(mount, 50);
@@ -67,6 +69,15 @@ class LabPage {
   status(text: string): void {
     const el = document.querySelector(".editor-status");
     if (el) el.textContent = text;
+  }
+
+  /** What a spare worker can get ready for the next run (see `prepareNextRun`). */
+  private nextRun() {
+    // Cluster labs (the ones with a trace view) spend their run simulating: warm that up too.
+    return {
+      sources: { ...this.allFiles(), ...this.lab.checks },
+      warmUp: this.lab.trace !== undefined,
+    };
   }
 
   /** Cluster labs turn a failing check's seed into a "Show trace" button. */
@@ -290,7 +301,7 @@ class LabPage {
       target.dataset.runs = String(Number(target.dataset.runs ?? 0) + 1);
       await this.save();
     } finally {
-      prepareNextRun();
+      prepareNextRun(this.nextRun());
       this.running = false;
       button.disabled = false;
       target.removeAttribute("aria-busy");

@@ -1,7 +1,7 @@
 import { errorResults, taskIdOf, type V3Results } from "../results";
 import type { CheckRunTimings } from "../runner/core";
 import type { LabTrace } from "../runner/trace";
-import type { RunRequest, TraceRequest, WorkerEvent } from "../worker/protocol";
+import type { PrepareRequest, RunRequest, TraceRequest, WorkerEvent } from "../worker/protocol";
 
 export interface BrowserRunOptions {
   files: Record<string, string>;
@@ -34,13 +34,26 @@ function newWorker(): Worker {
 
 /** A worker started ahead of time, so a run does not wait for the runner bundle to load. */
 let spare: Worker | undefined;
+/** Whether the spare has had its `prepare` message: one per worker. */
+let sparePrepared = false;
 
 /**
- * Starts the worker for the next run now. Each run still gets a fresh worker that nothing
- * has run in; this only moves loading and parsing the runner out of the learner's wait.
+ * Starts the worker for the next run now. Each run still gets a fresh worker that no learner
+ * code has run in; this only moves work that does not depend on the learner's next edit out of
+ * their wait: loading and parsing the runner, transpiling `sources` (the checks, read-only files
+ * and the code as it is now; a file edited meanwhile is transpiled again by the run), and, with
+ * `warmUp`, a cluster simulation that gets the runtime's hot paths compiled.
  */
-export function prepareNextRun(): void {
-  spare ??= newWorker();
+export function prepareNextRun(next?: Omit<PrepareRequest, "type">): void {
+  if (!spare) {
+    spare = newWorker();
+    sparePrepared = false;
+  }
+  if (next && !sparePrepared) {
+    const request: PrepareRequest = { type: "prepare", ...next };
+    spare.postMessage(request);
+    sparePrepared = true;
+  }
 }
 
 /**

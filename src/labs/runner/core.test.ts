@@ -62,10 +62,30 @@ const cases: Record<
 };
 
 const results: Record<string, V3Results> = {};
+// Transpiled ahead of time by a spare worker: the code is what `runChecks` must use for exactly
+// this source. Here it is deliberately not sucrase's output, so the tests can tell.
+const ahead = "export const add = (a: number, b: number) => a + b;\n";
+const precompiledRuns: Record<string, V3Results> = {};
 // A nested @vitest/runner run must start outside a test.
 beforeAll(async () => {
   for (const [name, input] of Object.entries(cases))
     results[name] = (await runChecks(input)).results;
+  const checks = check(
+    `describe("1. add", () => { it("adds", () => { expect(add(1, 2)).toBe(3); }); });`,
+  );
+  const precompiled = new Map([["math.ts", { source: ahead, code: "exports.add = () => 42;" }]]);
+  for (const [name, source] of [
+    ["same source", ahead],
+    ["edited since", `${ahead}// edited\n`],
+  ] as const)
+    precompiledRuns[name] = (
+      await runChecks({ files: { "math.ts": source }, checks, precompiled })
+    ).results;
+});
+
+it("uses code transpiled ahead only for the very source it was made from", () => {
+  expect(precompiledRuns["same source"]?.tests[0]?.message).toContain("42");
+  expect(precompiledRuns["edited since"]?.status).toBe("pass");
 });
 
 it("reports a syntax error like a compiler, with file:line:col", () => {

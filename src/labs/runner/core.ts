@@ -4,7 +4,7 @@ import { format } from "@vitest/utils/display";
 import { buildResults, errorResults, fullTestName, type V3Results } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
 import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
-import { LabCompileError, ModuleLoader } from "./loader";
+import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
 
 /**
  * Runs a lab's checks against a file set with @vitest/runner, without Vitest. It knows nothing
@@ -22,6 +22,8 @@ export interface CheckRunInput {
   fastCheck?: unknown;
   /** Per-test timeout for asynchronous checks; a synchronous hang needs the caller's hard stop. */
   testTimeoutMs?: number;
+  /** Files already transpiled, by path; a file whose source differs is transpiled again. */
+  precompiled?: ReadonlyMap<string, Precompiled>;
 }
 
 export interface CheckRunEvents {
@@ -50,7 +52,12 @@ export async function runChecks(
   const externals: Record<string, unknown> = { vitest: vitestShim };
   if (input.runtime !== undefined) externals["@runtime"] = input.runtime;
   if (input.fastCheck !== undefined) externals["fast-check"] = input.fastCheck;
-  const loader = new ModuleLoader({ files: input.files, checks: input.checks, externals });
+  const loader = new ModuleLoader({
+    files: input.files,
+    checks: input.checks,
+    externals,
+    precompiled: input.precompiled,
+  });
   try {
     loader.compileAll();
   } catch (e) {

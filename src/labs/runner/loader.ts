@@ -30,6 +30,14 @@ export interface LoaderInput {
   checks: Readonly<Record<string, string>>;
   /** Modules that come from the host bundle: `vitest` (the shim), `fast-check` and `@runtime`. */
   externals: Readonly<Record<string, unknown>>;
+  /** Output of {@link transpile} made ahead of time, used only for the very same source. */
+  precompiled?: ReadonlyMap<string, Precompiled>;
+}
+
+/** A file transpiled ahead of the run (by a spare worker while the learner edits). */
+export interface Precompiled {
+  readonly source: string;
+  readonly code: string;
 }
 
 interface Module {
@@ -99,6 +107,11 @@ export class ModuleLoader {
 
   private compile(path: string, source: string): string {
     let code = this.compiled.get(path);
+    const ahead = this.input.precompiled?.get(path);
+    if (code === undefined && ahead?.source === source) {
+      code = ahead.code;
+      this.compiled.set(path, code);
+    }
     if (code === undefined) {
       const started = now();
       code = transpile(path, source);

@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { runChecks } from "../runner/core";
+import { type Precompiled, transpile } from "../runner/loader";
 import { replayTrace } from "../runner/trace";
-import type { RunRequest, TraceRequest, WorkerEvent } from "./protocol";
+import type { PrepareRequest, RunRequest, TraceRequest, WorkerEvent } from "./protocol";
+import { warmUpCluster } from "./warm-up";
 
 /**
  * The dedicated worker a lab page starts for each run of the checks. It only adapts messages:
@@ -20,12 +22,41 @@ const fastCheckLoading = import("fast-check");
 runtimeLoading?.catch(() => {});
 fastCheckLoading.catch(() => {});
 
+/** Sources transpiled by a `prepare` request, before any learner code ran in this worker. */
+const precompiled = new Map<string, Precompiled>();
+/** The warm-up in progress; a run stops it and waits for its current step. */
+let preparing: Promise<void> = Promise.resolve();
+let runRequested = false;
+
 function post(event: WorkerEvent): void {
   self.postMessage(event);
 }
 
-self.onmessage = async (message: MessageEvent<RunRequest | TraceRequest>) => {
+async function prepare(request: PrepareRequest): Promise<void> {
+  for (const [path, source] of Object.entries(request.sources)) {
+    if (runRequested) return;
+    try {
+      precompiled.set(path, { source, code: transpile(path, source) });
+    } catch {
+      // A file that does not compile is reported by the run, with the loader's other checks.
+    }
+    // Let a run request in between files.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const runtime = await runtimeLoading;
+  if (request.warmUp && runtime !== undefined && !runRequested)
+    await warmUpCluster(runtime as Parameters<typeof warmUpCluster>[0], async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return runRequested;
+    });
+}
+
+self.onmessage = async (message: MessageEvent<PrepareRequest | RunRequest | TraceRequest>) => {
   const request = message.data;
+  if (request?.type === "prepare") {
+    preparing = prepare(request).catch(() => {});
+    return;
+  }
   if (request?.type === "trace") {
     try {
       const trace = await replayTrace({ ...request, runtime: await runtimeLoading });
@@ -37,7 +68,9 @@ self.onmessage = async (message: MessageEvent<RunRequest | TraceRequest>) => {
     return;
   }
   if (request?.type !== "run") return;
+  runRequested = true;
   try {
+    await preparing;
     const runtime = await runtimeLoading;
     const fastCheck = await fastCheckLoading;
     const { results, timings } = await runChecks(
@@ -47,6 +80,7 @@ self.onmessage = async (message: MessageEvent<RunRequest | TraceRequest>) => {
         runtime,
         fastCheck,
         testTimeoutMs: request.testTimeoutMs,
+        precompiled,
       },
       {
         onTestStart: (t) => post({ type: "test-start", id: t.id, name: t.name }),

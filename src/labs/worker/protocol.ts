@@ -2,6 +2,19 @@ import type { V3Results } from "../results";
 import type { CheckRunTimings } from "../runner/core";
 import type { LabTrace } from "../runner/trace";
 
+/**
+ * Page → spare worker, as soon as it is started: what the next run will most likely load. The
+ * worker transpiles these sources while the learner edits and, for cluster labs, runs a
+ * warm-up simulation; no learner code runs before the `run` request.
+ */
+export interface PrepareRequest {
+  type: "prepare";
+  /** Lab files and checks by path, as the run will name them. */
+  sources: Record<string, string>;
+  /** Exercise the cluster runtime once, so the run starts with its hot paths compiled. */
+  warmUp: boolean;
+}
+
 /** Page → worker: one run, then the worker is thrown away. */
 export interface RunRequest {
   type: "run";
