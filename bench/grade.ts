@@ -14,11 +14,8 @@ const LAB = "labs/bank-account";
 
 /** One-line bugs learners make, applied to the solution's account.ts. */
 const BUGS: [string, string][] = [
-  [
-    "account.balance + command.amount > BALANCE_LIMIT",
-    "account.balance + command.amount >= BALANCE_LIMIT",
-  ],
-  ["account.balance - command.amount < 0", "account.balance - command.amount <= 0"],
+  ["account.balance + tx.amount > limit", "account.balance + tx.amount >= limit"],
+  ["account.balance - tx.amount < 0", "account.balance - tx.amount <= 0"],
   ["if (!Number.isSafeInteger(amount))", "if (Number.isNaN(amount))"],
 ];
 
