@@ -8,6 +8,7 @@ import { policyViolations } from "./policy";
 import { createSandboxProgram } from "./program";
 import { checksOf, type ExpectedCheck, hydrate, resultsOf } from "./report";
 import { HARDEN, runVitestChild } from "./run-vitest";
+import { runtimeBundle } from "./runtime-bundle";
 import { createSandbox, NODE_MODULES, RUNTIME_ENTRY, type Sandbox } from "./sandbox";
 import { readSubmission } from "./submission";
 
@@ -159,7 +160,7 @@ function planFor(mode: ChildPlan["mode"], sandbox: Sandbox, options: GradeOption
     root: sandbox.root,
     tmpDir: sandbox.tmpDir,
     labDir: sandbox.labDir,
-    runtimeEntry: RUNTIME_ENTRY,
+    runtimeEntry: runtimeBundle(),
     hardenFile: HARDEN,
     readable: [sandbox.root, NODE_MODULES],
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
