@@ -6,7 +6,12 @@ export default defineConfig({
     alias: { "@runtime": fileURLToPath(new URL("./src/runtime/index.ts", import.meta.url)) },
   },
   test: {
-    include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "tests/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "tests/**/*.test.ts",
+    ],
     // Grader fixtures are submissions and hidden checks for `npm run grade`, not tests of this repo.
     exclude: ["**/node_modules/**", "e2e/**", "dist/**", "src/grader/fixtures/**"],
     environment: "node",
