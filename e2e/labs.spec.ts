@@ -21,14 +21,14 @@ const LAB_CASES: LabCase[] = [
     // An off-by-one at the limit: only the boundary check fails.
     wrongChange: {
       file: "account.ts",
-      from: "> BALANCE_LIMIT",
-      to: ">= BALANCE_LIMIT",
+      from: "> limit",
+      to: ">= limit",
       task: "2",
       failing: "exactly 0 and exactly 1,000",
     },
     loop: {
       file: "account.ts",
-      before: "const problem = invalidAmount(command.amount);",
+      before: "const problem = invalidAmount(tx.amount);",
       hangs: "1. The four-step table > deposit 100",
     },
   },
