@@ -267,17 +267,21 @@ for (const lab of LAB_CASES) {
       await page.getByRole("button", { name: /Run checks/ }).click();
       await expect(page.locator("#results .running")).toContainText("Running:");
 
-      // While the worker spins, the page's main thread stays free: timers fire on time...
-      const lagMs = await page.evaluate(async () => {
-        let worst = 0;
-        for (let i = 0; i < 10; i++) {
+      // While the worker spins, the page's main thread stays free: timers fire on time. A loop
+      // on the main thread would never let this return; the median keeps one hiccup of a busy
+      // 2-core machine (the other test's worker spins too) from failing the test.
+      const lags = await page.evaluate(async () => {
+        const out: number[] = [];
+        for (let i = 0; i < 15; i++) {
           const t = performance.now();
           await new Promise((r) => setTimeout(r, 0));
-          worst = Math.max(worst, performance.now() - t);
+          out.push(performance.now() - t);
         }
-        return worst;
+        return out.sort((a, b) => a - b);
       });
+      const lagMs = lags[Math.floor(lags.length / 2)] as number;
       expect(lagMs).toBeLessThan(100);
+      expect(lags[lags.length - 1]).toBeLessThan(1_000);
       // ...and it answers real input: a dialog opens and closes. The bound is loose because it
       // also counts Playwright's round trips on a machine whose second core the worker holds.
       const clickedAt = Date.now();
