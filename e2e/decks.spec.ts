@@ -284,20 +284,24 @@ test.describe("presenter view", () => {
     const problems = watch(other);
     await other.goto(deck(AKKA, "presenter/"));
     await expect(other.locator("[data-presenter-position]")).toContainText("Slide 1");
-    const received = other.evaluate(
-      () =>
-        new Promise((resolve) =>
-          document.addEventListener("deck:demo", (e) => resolve((e as CustomEvent).detail), {
-            once: true,
-          }),
-        ),
-    );
+    // The listener must be in place before the command is sent, or the event can pass unseen.
+    await other.evaluate(() => {
+      const w = window as unknown as { demoReceived: Promise<unknown> };
+      w.demoReceived = new Promise((resolve) =>
+        document.addEventListener("deck:demo", (e) => resolve((e as CustomEvent).detail), {
+          once: true,
+        }),
+      );
+    });
     await page.evaluate(() =>
       document.dispatchEvent(
         new CustomEvent("deck:demo-send", { detail: { id: "bank", command: { deposit: 5 } } }),
       ),
     );
-    expect(await received).toEqual({ id: "bank", command: { deposit: 5 } });
+    const received = await other.evaluate(
+      () => (window as unknown as { demoReceived: Promise<unknown> }).demoReceived,
+    );
+    expect(received).toEqual({ id: "bank", command: { deposit: 5 } });
     expect(problems).toEqual([]);
   });
 });
