@@ -4,7 +4,12 @@ import type { TraceMarker } from "../trace-marker";
 import type { LabEditor } from "./editor";
 import { type LabProgress, ProgressStore } from "./progress";
 import { renderResults } from "./render-results";
-import { prepareNextRun, replayTraceInWorker, runChecksInWorker } from "./run-checks";
+import {
+  onRunnerReadiness,
+  prepareNextRun,
+  replayTraceInWorker,
+  runChecksInWorker,
+} from "./run-checks";
 import { zip } from "./zip";
 
 /**
@@ -58,6 +63,10 @@ class LabPage {
     // Monaco is heavy: let the page paint and become usable first.
     // The spare worker starts loading at once; its preparation (a warm-up simulation in
     // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
+    // The run button says whether a prepared worker is waiting: a run then starts at once.
+    onRunnerReadiness((ready) => {
+      byId("run-checks").dataset.runner = ready ? "ready" : "preparing";
+    });
     const mount = () => {
       prepareNextRun();
       void this.mountEditor().finally(() => prepareNextRun(this.nextRun()));

@@ -1,7 +1,13 @@
 import { errorResults, taskIdOf, type V3Results } from "../results";
 import type { CheckRunTimings } from "../runner/core";
 import type { LabTrace } from "../runner/trace";
-import type { PrepareRequest, RunRequest, TraceRequest, WorkerEvent } from "../worker/protocol";
+import type {
+  HoldRequest,
+  PrepareRequest,
+  RunRequest,
+  TraceRequest,
+  WorkerEvent,
+} from "../worker/protocol";
 
 export interface BrowserRunOptions {
   files: Record<string, string>;
@@ -20,40 +26,109 @@ export interface BrowserRunOutcome {
   timedOut: boolean;
 }
 
-const failedToLoad = new WeakSet<Worker>();
+/**
+ * A worker started ahead of a run. It is `ready` once it reported that its `prepare` finished:
+ * the runner is parsed, the sources transpiled and, in cluster labs, the runtime warmed up.
+ */
+interface Spare {
+  readonly worker: Worker;
+  prepared: boolean;
+  ready: boolean;
+}
+
+/**
+ * How many spares the page keeps. Two, so that a run straight after another still starts on a
+ * prepared worker while the next spare gets ready.
+ */
+const POOL_SIZE = 2;
+/** Spares, oldest first; a run takes the readiest. */
+const spares: Spare[] = [];
+/** What the next run will most likely load, as last told by the page. */
+let nextRun: Omit<PrepareRequest, "type"> | undefined;
+let runsInProgress = 0;
+let onReadiness: ((ready: boolean) => void) | undefined;
 
 function newWorker(): Worker {
-  const worker = new Worker(new URL("../worker/check-worker.ts", import.meta.url), {
+  return new Worker(new URL("../worker/check-worker.ts", import.meta.url), {
     type: "module",
     name: "lab-checks",
   });
-  // A spare that fails to load before its run must not be used: remember it.
-  worker.addEventListener("error", () => failedToLoad.add(worker));
-  return worker;
 }
 
-/** A worker started ahead of time, so a run does not wait for the runner bundle to load. */
-let spare: Worker | undefined;
-/** Whether the spare has had its `prepare` message: one per worker. */
-let sparePrepared = false;
+function newSpare(): Spare {
+  const spare: Spare = { worker: newWorker(), prepared: false, ready: false };
+  // A spare that fails to load must not be used for a run. (Once a run has taken it, the run's
+  // own error handler reports the failure.)
+  spare.worker.addEventListener("error", () => {
+    const index = spares.indexOf(spare);
+    if (index < 0) return;
+    spares.splice(index, 1);
+    spare.worker.terminate();
+    announce();
+  });
+  spare.worker.addEventListener("message", (message: MessageEvent<WorkerEvent>) => {
+    if (message.data.type !== "prepared" || spare.ready) return;
+    spare.ready = true;
+    announce();
+    replenish();
+  });
+  return spare;
+}
+
+function announce(): void {
+  onReadiness?.(spares.some((s) => s.ready));
+}
+
+/** Tops the pool up, one spare at a time, and never while a run needs the CPU. */
+function replenish(): void {
+  if (runsInProgress > 0) return;
+  if (nextRun) {
+    for (const spare of spares) {
+      if (spare.prepared) continue;
+      spare.worker.postMessage({ type: "prepare", ...nextRun } satisfies PrepareRequest);
+      spare.prepared = true;
+    }
+  }
+  // A new spare starts only when the others are ready: two preparing at once would share the
+  // CPU with each other and with the page.
+  if (spares.length < POOL_SIZE && spares.every((s) => s.ready)) {
+    spares.push(newSpare());
+    replenish();
+  }
+}
 
 /**
- * Starts the worker for the next run now. Each run still gets a fresh worker that no learner
- * code has run in; this only moves work that does not depend on the learner's next edit out of
- * their wait: loading and parsing the runner, transpiling `sources` (the checks, read-only files
+ * Starts workers for the next runs now. Each run still gets a fresh worker that no learner code
+ * has run in; this only moves work that does not depend on the learner's next edit out of their
+ * wait: loading and parsing the runner, transpiling `next.sources` (the checks, read-only files
  * and the code as it is now; a file edited meanwhile is transpiled again by the run), and, with
- * `warmUp`, a cluster simulation that gets the runtime's hot paths compiled.
+ * `next.warmUp`, a cluster simulation that gets the runtime's hot paths compiled. Without
+ * `next`, a worker only starts loading.
  */
 export function prepareNextRun(next?: Omit<PrepareRequest, "type">): void {
-  if (!spare) {
-    spare = newWorker();
-    sparePrepared = false;
-  }
-  if (next && !sparePrepared) {
-    const request: PrepareRequest = { type: "prepare", ...next };
-    spare.postMessage(request);
-    sparePrepared = true;
-  }
+  if (next) nextRun = next;
+  replenish();
+}
+
+/** Calls `listener` whenever a prepared worker becomes available, or the last one is taken. */
+export function onRunnerReadiness(listener: (ready: boolean) => void): void {
+  onReadiness = listener;
+  announce();
+}
+
+/** Spares still preparing pause while a run needs the CPU, and go on once it is over. */
+function hold(hold: boolean): void {
+  for (const spare of spares)
+    spare.worker.postMessage({ type: "hold", hold } satisfies HoldRequest);
+}
+
+/** The readiest spare, out of the pool, or a new worker when there is none. */
+function takeWorker(): Worker {
+  const spare = spares.find((s) => s.ready) ?? spares[0];
+  if (!spare) return newWorker();
+  spares.splice(spares.indexOf(spare), 1);
+  announce();
+  return spare.worker;
 }
 
 /**
@@ -62,14 +137,15 @@ export function prepareNextRun(next?: Omit<PrepareRequest, "type">): void {
  */
 export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRunOutcome> {
   const started = performance.now();
-  const worker = spare && !failedToLoad.has(spare) ? spare : newWorker();
-  spare = undefined;
+  const worker = takeWorker();
+  if (runsInProgress++ === 0) hold(true);
   return new Promise((resolve) => {
     let running: string | undefined;
     let settled = false;
     const finish = (outcome: Omit<BrowserRunOutcome, "wallMs">) => {
       if (settled) return;
       settled = true;
+      if (--runsInProgress === 0) hold(false);
       clearTimeout(timer);
       worker.terminate();
       resolve({ ...outcome, wallMs: performance.now() - started });

@@ -2,7 +2,13 @@
 import { runChecks } from "../runner/core";
 import { type Precompiled, transpile } from "../runner/loader";
 import { replayTrace } from "../runner/trace";
-import type { PrepareRequest, RunRequest, TraceRequest, WorkerEvent } from "./protocol";
+import type {
+  HoldRequest,
+  PrepareRequest,
+  RunRequest,
+  TraceRequest,
+  WorkerEvent,
+} from "./protocol";
 import { warmUpCluster } from "./warm-up";
 
 /**
@@ -27,6 +33,15 @@ const precompiled = new Map<string, Precompiled>();
 /** The warm-up in progress; a run stops it and waits for its current step. */
 let preparing: Promise<void> = Promise.resolve();
 let runRequested = false;
+/** Set while the page runs checks in another worker; preparing waits, so that run goes first. */
+let held = false;
+let release: (() => void) | undefined;
+
+/** Gives the event loop a turn (a run request may come in), then waits while held. */
+async function pause(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  while (held && !runRequested) await new Promise<void>((resolve) => (release = resolve));
+}
 
 function post(event: WorkerEvent): void {
   self.postMessage(event);
@@ -41,18 +56,27 @@ async function prepare(request: PrepareRequest): Promise<void> {
       // A file that does not compile is reported by the run, with the loader's other checks.
     }
     // Let a run request in between files.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await pause();
   }
   const runtime = await runtimeLoading;
+  await fastCheckLoading;
   if (request.warmUp && runtime !== undefined && !runRequested)
     await warmUpCluster(runtime as Parameters<typeof warmUpCluster>[0], async () => {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await pause();
       return runRequested;
     });
+  if (!runRequested) post({ type: "prepared" });
 }
 
-self.onmessage = async (message: MessageEvent<PrepareRequest | RunRequest | TraceRequest>) => {
+self.onmessage = async (
+  message: MessageEvent<PrepareRequest | HoldRequest | RunRequest | TraceRequest>,
+) => {
   const request = message.data;
+  if (request?.type === "hold") {
+    held = request.hold;
+    if (!held) release?.();
+    return;
+  }
   if (request?.type === "prepare") {
     preparing = prepare(request).catch(() => {});
     return;
@@ -69,6 +93,7 @@ self.onmessage = async (message: MessageEvent<PrepareRequest | RunRequest | Trac
   }
   if (request?.type !== "run") return;
   runRequested = true;
+  release?.();
   try {
     await preparing;
     const runtime = await runtimeLoading;

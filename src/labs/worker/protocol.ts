@@ -15,6 +15,15 @@ export interface PrepareRequest {
   warmUp: boolean;
 }
 
+/**
+ * Page → spare worker: pause preparing while a run in another worker needs the CPU (`hold:
+ * true`), and go on after it (`hold: false`).
+ */
+export interface HoldRequest {
+  type: "hold";
+  hold: boolean;
+}
+
 /** Page → worker: one run, then the worker is thrown away. */
 export interface RunRequest {
   type: "run";
@@ -32,8 +41,11 @@ export interface TraceRequest {
   seed: number;
 }
 
-/** Worker → page. `test-start` lets the page name the test that hung if it must stop the run. */
+/**
+ * Worker → page. `prepared` says a spare finished its `prepare`, so a run would start at once.
+ * `test-start` lets the page name the test that hung if it must stop the run. */
 export type WorkerEvent =
+  | { type: "prepared" }
   | { type: "test-start"; id: string; name: string }
   | { type: "test-end"; id: string; name: string; state: string }
   | { type: "done"; results: V3Results; timings: CheckRunTimings }
