@@ -257,7 +257,8 @@ export class EventSourcedBehavior<C, E, S> extends SetupBehavior<C> {
  * replay of millions of events allocates nothing per event.
  */
 class EventContext implements HandlerContext {
-  private repr!: PersistentRepr;
+  sequenceNr = 0;
+  private timestamp = 0;
   private stream: SeededRandom | undefined;
 
   constructor(
@@ -265,23 +266,20 @@ class EventContext implements HandlerContext {
     public recovering: boolean,
   ) {}
 
-  at(repr: PersistentRepr, recovering: boolean): this {
-    this.repr = repr;
+  at(sequenceNr: number, timestamp: number, recovering: boolean): this {
+    this.sequenceNr = sequenceNr;
+    this.timestamp = timestamp;
     this.recovering = recovering;
     this.stream = undefined;
     return this;
   }
 
-  get sequenceNr(): number {
-    return this.repr.sequenceNr;
-  }
-
   now(): number {
-    return this.repr.timestamp;
+    return this.timestamp;
   }
 
   random(): number {
-    this.stream ??= new SeededRandom(hash(`${this.persistenceId}#${this.repr.sequenceNr}`));
+    this.stream ??= new SeededRandom(hash(`${this.persistenceId}#${this.sequenceNr}`));
     return this.stream.next();
   }
 }
@@ -338,17 +336,30 @@ function run<C, E, S>(
     let s = snapshot ? (snapshot.snapshot as S) : settings.emptyState;
     let seq = snapshot ? snapshot.metadata.sequenceNr : 0;
     lastSnapshotSeq = seq;
+    const apply = (payload: unknown, sequenceNr: number, timestamp: number, manifest: string) => {
+      if (sequenceNr !== seq + 1) {
+        throw new Error(`journal gap: expected event ${seq + 1}, read ${sequenceNr}`);
+      }
+      const event = adapter ? adapter.fromJournal(payload, manifest) : (payload as E);
+      s = applyGuarded(eventHandler, s, event, eventCtx.at(sequenceNr, timestamp, true));
+      seq = sequenceNr;
+    };
     while (seq < highest) {
+      // An in-memory journal hands the events over as they are stored, without a record each.
+      if (journal.replayNow) {
+        const replayed = journal.replayNow(
+          persistenceId,
+          seq + 1,
+          highest,
+          options.recoveryBatch,
+          apply,
+        );
+        if (replayed === 0) break;
+        continue;
+      }
       const page = await journal.read(persistenceId, seq + 1, highest, options.recoveryBatch);
       if (page.length === 0) break;
-      for (const repr of page) {
-        if (repr.sequenceNr !== seq + 1) {
-          throw new Error(`journal gap: expected event ${seq + 1}, read ${repr.sequenceNr}`);
-        }
-        const event = adapter ? adapter.fromJournal(repr.event, repr.manifest) : (repr.event as E);
-        s = applyGuarded(eventHandler, s, event, eventCtx.at(repr, true));
-        seq = repr.sequenceNr;
-      }
+      for (const repr of page) apply(repr.event, repr.sequenceNr, repr.timestamp, repr.manifest);
     }
     return { state: s, sequenceNr: Math.max(seq, highest) };
   };
@@ -434,9 +445,14 @@ function run<C, E, S>(
   const onWriteFailed = (error: unknown) =>
     ctx.deliveryOf(new Internal("persistFailed", error) as unknown as C)();
 
-  const startWrite = (effect: EffectBuilder<E, S>): void => {
+  // A journal that stores without waiting (the in-memory one) lets a write complete in the
+  // command's own turn: nothing is in flight, so nothing is stashed and no acknowledgement goes
+  // round the mailbox. What the actor and its senders observe is the same: commands are still
+  // handled one at a time, in arrival order, each after the previous one's events were applied.
+  const appendNow = journal.appendNow?.bind(journal);
+
+  const toReprs = (events: readonly E[]): PersistentRepr[] => {
     const now = ctx.now();
-    const events = effect.events;
     const reprs: PersistentRepr[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as E;
@@ -450,10 +466,25 @@ function run<C, E, S>(
         manifest: adapter ? adapter.manifest(event) : "",
       };
     }
+    return reprs;
+  };
+
+  /** Stores the effect's events; returns what the actor does next. */
+  const persist = (effect: EffectBuilder<E, S>): Behavior<C> => {
+    const reprs = toReprs(effect.events);
+    if (appendNow) {
+      try {
+        appendNow(reprs);
+      } catch (error) {
+        return writeFailed(error);
+      }
+      return thenNextStashed(applyStored(effect, reprs));
+    }
     writing = true;
     pendingEffect = effect;
     pendingReprs = reprs;
     ctx.system.scheduler.track(journal.append(reprs)).then(onStored, onWriteFailed);
+    return Behaviors.same;
   };
 
   const commandContext: HandlerContext = {
@@ -471,11 +502,7 @@ function run<C, E, S>(
     const effect = commandHandler(state, command, commandContext);
     switch (effect.kind) {
       case "persist":
-        if (effect.events.length > 0) {
-          startWrite(effect);
-          return Behaviors.same;
-        }
-        return afterNoWrite(effect);
+        return effect.events.length > 0 ? persist(effect) : afterNoWrite(effect);
       case "unhandled":
         if (!stash.isEmpty()) stash.unstash(Behaviors.same, 1);
         return Behaviors.unhandled;
@@ -486,13 +513,17 @@ function run<C, E, S>(
     }
   };
 
-  // A command that stored nothing: its side effects run now, and the next stashed message
-  // goes back to the front of the mailbox, so a run of such commands stays one per message.
-  const afterNoWrite = (effect: EffectBuilder<E, S>): Behavior<C> => {
-    const next = runSideEffects(effect.sideEffects);
+  // After a command that is done in its own turn (it stored nothing, or its journal wrote at
+  // once), the next stashed message (one left from recovery) goes back to the front of the
+  // mailbox, so a run of such commands stays one per message.
+  const thenNextStashed = (next: Behavior<C>): Behavior<C> => {
     if (next === Behaviors.same && !stash.isEmpty()) stash.unstash(Behaviors.same, 1);
     return next;
   };
+
+  // A command that stored nothing: its side effects run now.
+  const afterNoWrite = (effect: EffectBuilder<E, S>): Behavior<C> =>
+    thenNextStashed(runSideEffects(effect.sideEffects));
 
   const inspect = (m: Internal) => (m.payload as (s: S, seq: number) => void)(state, sequenceNr);
 
@@ -514,30 +545,44 @@ function run<C, E, S>(
     return Behaviors.same;
   };
 
+  /** Applies events the journal stored, then runs the effect's side effects. */
+  const applyStored = (
+    effect: EffectBuilder<E, S>,
+    reprs: readonly PersistentRepr[],
+  ): Behavior<C> => {
+    for (let i = 0; i < reprs.length; i++) {
+      const repr = reprs[i] as PersistentRepr;
+      state = applyGuarded(
+        eventHandler,
+        state,
+        effect.events[i] as E,
+        eventCtx.at(repr.sequenceNr, repr.timestamp, false),
+      );
+    }
+    sequenceNr += reprs.length;
+    maybeSnapshot(reprs, effect.events);
+    return runSideEffects(effect.sideEffects);
+  };
+
   const written = (): Behavior<C> => {
     const effect = pendingEffect as EffectBuilder<E, S>;
     const reprs = pendingReprs;
     writing = false;
     pendingEffect = undefined;
     pendingReprs = [];
-    for (let i = 0; i < reprs.length; i++) {
-      const repr = reprs[i] as PersistentRepr;
-      state = applyGuarded(eventHandler, state, effect.events[i] as E, eventCtx.at(repr, false));
-    }
-    sequenceNr += reprs.length;
-    maybeSnapshot(reprs, effect.events);
-    const next = runSideEffects(effect.sideEffects);
+    const next = applyStored(effect, reprs);
     return next === Behaviors.same ? resume() : next;
   };
 
   const writeFailed = (error: unknown): Behavior<C> => {
+    const wasWriting = writing;
     writing = false;
     pendingEffect = undefined;
     pendingReprs = [];
     if (error instanceof PersistRejected) {
       signal(state, { type: "PersistRejected", error });
       ctx.log.warn(error.message);
-      return resume();
+      return wasWriting ? resume() : thenNextStashed(Behaviors.same);
     }
     // Commands that waited for this write go back to the mailbox: a backoff restart handles
     // them after recovery (as Akka does); a stop sends them to dead letters.

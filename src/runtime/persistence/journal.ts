@@ -53,6 +53,25 @@ export interface Journal {
    * failure.
    */
   append(events: AtomicWrite): Promise<void>;
+  /**
+   * Optional, for a journal that can store without waiting (the in-memory one): the same write
+   * as `append`, done before it returns, throwing what `append` would reject with. An
+   * event-sourced actor then applies its events and handles its next command in the same turn,
+   * with nothing to stash.
+   */
+  appendNow?(events: AtomicWrite): void;
+  /**
+   * Optional, for a journal that holds its events in memory: calls `visit` with each stored
+   * event with from ≤ sequenceNr ≤ to, oldest first, at most `max`, without building a record
+   * for each, and returns how many it visited. Recovery uses it instead of `read` when present.
+   */
+  replayNow?(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max: number,
+    visit: (event: unknown, sequenceNr: number, timestamp: number, manifest: string) => void,
+  ): number;
   /** Events with from ≤ sequenceNr ≤ to, in order, at most `max`. */
   read(
     persistenceId: string,

@@ -4,20 +4,14 @@ import {
   PersistRejected,
   SequenceConflict,
 } from "./journal";
+import { StoredStream } from "./memory-stream";
 import type { EventEnvelope, TaggedJournal } from "./query";
-
-interface Stream {
-  /** Stored events, oldest first; `events[i].sequenceNr === firstSeq + i`. */
-  events: PersistentRepr[];
-  firstSeq: number;
-  highest: number;
-}
 
 const DONE: Promise<void> = Promise.resolve();
 
 /**
- * A journal in memory: for tests, simulations and labs. Events are kept by reference and treated
- * as immutable. Failure injection (`failNextAppend`, `rejectNextAppend`, `failNextRead`) lets
+ * A journal in memory: for tests, simulations and labs. Payloads are kept by reference and
+ * treated as immutable; writes complete at once (`appendNow`). Failure injection (`failNextAppend`, `rejectNextAppend`, `failNextRead`) lets
  * tests exercise the unhappy paths of an event-sourced behaviour.
  *
  * @example A system's journal, with a storage failure injected
@@ -31,69 +25,102 @@ const DONE: Promise<void> = Promise.resolve();
  * ```
  */
 export class InMemoryJournal implements TaggedJournal {
-  private readonly streams = new Map<string, Stream>();
+  /**
+   * Stores `events` before it returns, by `append`'s rules, and throws what `append` would
+   * reject with; an event-sourced actor then applies its events in the same turn. Absent when
+   * the journal was made with `{ immediateWrites: false }`.
+   */
+  readonly appendNow: ((events: AtomicWrite) => void) | undefined;
+  private readonly streams = new Map<string, StoredStream>();
   private readonly listeners = new Set<(events: readonly PersistentRepr[]) => void>();
   private nextAppendFailure: Error | undefined;
   private nextAppendRejection: string | undefined;
   private nextReadFailure: Error | undefined;
-  /** Every event ever appended, in append order (the global offset is index + 1). */
-  private readonly log: PersistentRepr[] = [];
+  /** Every event ever appended, in append order (the global offset is index + 1), as stream… */
+  private readonly logStreams: StoredStream[] = [];
+  /** …and sequence number. */
+  private readonly logSeqs: number[] = [];
   private readonly tagged = new Map<string, EventEnvelope[]>();
 
+  /**
+   * @param options.immediateWrites `true` (the default): a write is stored before `append`
+   * returns, and an actor can apply it at once (`appendNow`). `false`: every write is
+   * acknowledged later, as by a real store, so commands that arrive meanwhile wait in the
+   * writer's stash — the path the IndexedDB journal takes.
+   */
+  constructor(options: { immediateWrites?: boolean } = {}) {
+    this.appendNow = options.immediateWrites === false ? undefined : (events) => this.store(events);
+  }
+
   append(events: AtomicWrite): Promise<void> {
+    try {
+      this.store(events);
+      return DONE;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private store(events: AtomicWrite): void {
     const first = events[0];
-    if (!first) return DONE;
+    if (!first) return;
     const pid = first.persistenceId;
     for (let i = 1; i < events.length; i++) {
       const e = events[i] as PersistentRepr;
       if (e.persistenceId !== pid || e.sequenceNr !== first.sequenceNr + i) {
-        return Promise.reject(
-          new Error(
-            `an atomic write must be one persistence id with consecutive sequence numbers (event ${i})`,
-          ),
+        throw new Error(
+          `an atomic write must be one persistence id with consecutive sequence numbers (event ${i})`,
         );
       }
     }
     if (this.nextAppendFailure) {
       const error = this.nextAppendFailure;
       this.nextAppendFailure = undefined;
-      return Promise.reject(error);
+      throw error;
     }
     if (this.nextAppendRejection !== undefined) {
       const reason = this.nextAppendRejection;
       this.nextAppendRejection = undefined;
-      return Promise.reject(new PersistRejected(pid, first.sequenceNr, reason));
+      throw new PersistRejected(pid, first.sequenceNr, reason);
     }
     for (const e of events) {
       if (e.event === undefined || typeof e.event === "function") {
-        return Promise.reject(
-          new PersistRejected(
-            pid,
-            e.sequenceNr,
-            `payload of type ${typeof e.event} cannot be stored`,
-          ),
+        throw new PersistRejected(
+          pid,
+          e.sequenceNr,
+          `payload of type ${typeof e.event} cannot be stored`,
         );
       }
     }
     let stream = this.streams.get(pid);
     if (!stream) {
-      stream = { events: [], firstSeq: 1, highest: 0 };
+      stream = new StoredStream(pid);
       this.streams.set(pid, stream);
     }
     if (first.sequenceNr !== stream.highest + 1) {
-      return Promise.reject(new SequenceConflict(pid, stream.highest + 1, first.sequenceNr));
+      throw new SequenceConflict(pid, stream.highest + 1, first.sequenceNr);
     }
-    const stored = stream.events;
-    const log = this.log;
+    stream.append(events);
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as PersistentRepr;
-      stored.push(e);
-      log.push(e);
-      if (e.tags.length > 0) this.index(e, log.length);
+      this.logStreams.push(stream);
+      this.logSeqs.push(e.sequenceNr);
+      if (e.tags.length > 0) this.index(e, this.logSeqs.length);
     }
-    stream.highest += events.length;
-    if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
-    return DONE;
+    if (this.listeners.size > 0) this.notify(events);
+  }
+
+  private notify(events: AtomicWrite): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        // The events are stored: a failing subscriber must not turn the write into a failure.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   read(
@@ -108,11 +135,24 @@ export class InMemoryJournal implements TaggedJournal {
       return Promise.reject(error);
     }
     const stream = this.streams.get(persistenceId);
-    if (!stream) return Promise.resolve([]);
-    const from = Math.max(fromSequenceNr, stream.firstSeq) - stream.firstSeq;
-    const to = Math.min(toSequenceNr, stream.highest) - stream.firstSeq + 1;
-    if (to <= from) return Promise.resolve([]);
-    return Promise.resolve(stream.events.slice(from, Math.min(to, from + max)));
+    return Promise.resolve(stream ? stream.read(fromSequenceNr, toSequenceNr, max) : []);
+  }
+
+  /** Recovery's fast path: the stored events' parts, without a record each (see `Journal`). */
+  replayNow(
+    persistenceId: string,
+    fromSequenceNr: number,
+    toSequenceNr: number,
+    max: number,
+    visit: (event: unknown, sequenceNr: number, timestamp: number, manifest: string) => void,
+  ): number {
+    if (this.nextReadFailure) {
+      const error = this.nextReadFailure;
+      this.nextReadFailure = undefined;
+      throw error;
+    }
+    const stream = this.streams.get(persistenceId);
+    return stream ? stream.replay(fromSequenceNr, toSequenceNr, max, visit) : 0;
   }
 
   highestSequenceNr(persistenceId: string): Promise<number> {
@@ -120,12 +160,7 @@ export class InMemoryJournal implements TaggedJournal {
   }
 
   deleteTo(persistenceId: string, toSequenceNr: number): Promise<void> {
-    const stream = this.streams.get(persistenceId);
-    if (stream && toSequenceNr >= stream.firstSeq) {
-      const upTo = Math.min(toSequenceNr, stream.highest);
-      stream.events.splice(0, upTo - stream.firstSeq + 1);
-      stream.firstSeq = upTo + 1;
-    }
+    this.streams.get(persistenceId)?.deleteTo(toSequenceNr);
     return DONE;
   }
 
@@ -169,9 +204,17 @@ export class InMemoryJournal implements TaggedJournal {
     return [...this.streams.keys()];
   }
 
-  /** Every appended event from global `offset` (1-based, exclusive), in append order. */
+  /**
+   * Every appended event from global `offset` (1-based, exclusive), in append order; events
+   * deleted since (`deleteTo`) are left out.
+   */
   eventsAfter(offset: number): readonly PersistentRepr[] {
-    return this.log.slice(offset);
+    const out: PersistentRepr[] = [];
+    for (let i = offset; i < this.logSeqs.length; i++) {
+      const repr = (this.logStreams[i] as StoredStream).at(this.logSeqs[i] as number);
+      if (repr) out.push(repr);
+    }
+    return out;
   }
 
   /** Calls `listener` with each appended batch; returns an unsubscribe function. */

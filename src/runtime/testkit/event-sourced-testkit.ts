@@ -50,7 +50,7 @@ export interface CommandResult<E, S, R> {
  */
 export class EventSourcedBehaviorTestKit<C, E, S> {
   readonly scheduler = new VirtualScheduler();
-  readonly journal = new InMemoryJournal();
+  readonly journal: InMemoryJournal;
   readonly snapshotStore = new InMemorySnapshotStore();
   readonly system: ActorSystem<never>;
   private ref!: ActorRef<C>;
@@ -61,7 +61,9 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
     private readonly behavior: EventSourcedBehavior<C, E, S> | Behavior<C>,
     private readonly persistenceId: string,
     seed: number,
+    immediateWrites: boolean,
   ) {
+    this.journal = new InMemoryJournal({ immediateWrites });
     this.system = ActorSystem.create(Behaviors.ignore as Behavior<never>, "testkit", {
       scheduler: this.scheduler,
       seed,
@@ -72,15 +74,20 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
     });
   }
 
-  /** Starts `behavior` (recovering from an empty journal). */
+  /**
+   * Starts `behavior` (recovering from an empty journal). `seed` seeds the system's random
+   * streams; `immediateWrites: false` makes the journal acknowledge each write later, as a real
+   * store does, so commands sent meanwhile are stashed (see `InMemoryJournal`).
+   */
   static async create<C, E, S>(
     behavior: EventSourcedBehavior<C, E, S>,
-    options: { seed?: number } = {},
+    options: { seed?: number; immediateWrites?: boolean } = {},
   ): Promise<EventSourcedBehaviorTestKit<C, E, S>> {
     const kit = new EventSourcedBehaviorTestKit(
       behavior,
       behavior.settings.persistenceId,
       options.seed ?? 1,
+      options.immediateWrites ?? true,
     );
     await kit.spawn();
     return kit;
