@@ -4,12 +4,12 @@
  * the figure is merged into bench/results.json. `--batch N` writes N events per atomic write
  * (default 1, as when each command persists one event).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium } from "@playwright/test";
 import { build } from "esbuild";
 import { chromiumArgs, chromiumExecutable } from "../e2e/chromium";
+import { saveMetrics } from "./results-file";
 
 const quick = process.argv.includes("--quick");
 const actors = 1_000;
@@ -102,19 +102,10 @@ try {
   const events = actors * perActor;
   if (result.total !== events) throw new Error(`recovered ${result.total} of ${events} events`);
   const rate = events / result.seconds;
-  const path = new URL("./results.json", import.meta.url);
-  let results: { metrics: Record<string, number> } = { metrics: {} };
-  try {
-    results = JSON.parse(readFileSync(path, "utf8"));
-  } catch {
-    // No node run yet: start a results file of our own.
-  }
   const key = batch === 1 ? "recovery.indexeddb" : `recovery.indexeddb_batch${batch}`;
-  results.metrics[`${key}_events_per_s`] = Math.round(rate);
-  results.metrics[`${key}_5m_projected_s`] = 5_000_000 / rate;
-  writeFileSync(
-    path,
-    `${JSON.stringify({ quick, node: process.version, date: new Date().toISOString(), ...results, metrics: results.metrics }, null, 2)}\n`,
+  saveMetrics(
+    { [`${key}_events_per_s`]: Math.round(rate), [`${key}_5m_projected_s`]: 5_000_000 / rate },
+    quick,
   );
   console.log(`journal reads alone: ${result.readSeconds.toFixed(2)} s`);
   console.log(
