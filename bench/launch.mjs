@@ -21,6 +21,8 @@ await build({
   define: { "import.meta.url": JSON.stringify(pathToFileURL(join(root, "bench/run.ts")).href) },
   logLevel: "warning",
 });
+// bench/run.ts starts each section in a process of its own from this bundle.
+process.env.BENCH_BUNDLE = outfile;
 try {
   await import(pathToFileURL(outfile).href);
 } finally {
