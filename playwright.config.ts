@@ -2,6 +2,10 @@ import { defineConfig, devices } from "@playwright/test";
 import { chromiumArgs, chromiumExecutable } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 4329);
+const browser = {
+  ...devices["Desktop Chrome"],
+  launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -18,13 +22,15 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: chromiumExecutable(),
-          args: chromiumArgs,
-        },
-      },
+      testIgnore: /lab-timing\.spec\.ts/,
+      use: browser,
+    },
+    // Timed lab runs go last and alone, so no other test shares the CPU with them.
+    {
+      name: "timing",
+      testMatch: /lab-timing\.spec\.ts/,
+      dependencies: ["chromium"],
+      use: browser,
     },
   ],
   webServer: {

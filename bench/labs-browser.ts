@@ -9,8 +9,9 @@ import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "@playwright/test";
+import { chromium } from "@playwright/test";
 import { chromiumArgs, chromiumExecutable } from "../e2e/chromium";
+import { spy, timeLabRuns } from "./lab-runs";
 import { saveMetrics } from "./results-file";
 import type { Metrics } from "./types";
 
@@ -35,33 +36,6 @@ if (!(await serverUp())) {
     detached: true,
   });
   for (let i = 0; i < 120 && !(await serverUp()); i++) await new Promise((r) => setTimeout(r, 500));
-}
-
-/** Records, in the page, when each worker starts and what it reports. */
-const spy = () => {
-  const log: { t: number; kind: string; name?: string; timings?: unknown }[] = [];
-  (window as unknown as { __labLog: typeof log }).__labLog = log;
-  const Original = window.Worker;
-  window.Worker = class extends Original {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options);
-      log.push({ t: performance.now(), kind: "worker-created" });
-      this.addEventListener("message", (e: MessageEvent) => {
-        const d = e.data as { type: string; name?: string; timings?: unknown };
-        log.push({ t: performance.now(), kind: d.type, name: d.name, timings: d.timings });
-      });
-      const post = this.postMessage.bind(this);
-      this.postMessage = (m: unknown, ...rest: never[]) => {
-        log.push({ t: performance.now(), kind: `post:${(m as { type?: string }).type}` });
-        post(m, ...rest);
-      };
-    }
-  };
-};
-
-async function openLab(page: Page, slug: string) {
-  await page.goto(`${base}/labs/${slug}/`);
-  await page.locator("#editor[data-ready=true] .monaco-editor").waitFor({ timeout: 30_000 });
 }
 
 /**
@@ -116,36 +90,6 @@ async function cpuDuring<T>(profile: string, during: () => Promise<T>): Promise<
   return [result, ticks * 10];
 }
 
-async function run(page: Page, n: number) {
-  await page.evaluate(() => {
-    (window as unknown as { __labLog: unknown[] }).__labLog.length = 0;
-  });
-  await page.getByRole("button", { name: /Run checks/ }).click();
-  const results = page.locator(`#results[data-runs="${n}"]`);
-  await results.waitFor({ state: "attached", timeout: 120_000 });
-  const wall = Number(await results.getAttribute("data-last-run-ms"));
-  const summary = await page.locator("#results .summary").textContent();
-  const log = await page.evaluate(
-    () =>
-      (
-        window as unknown as {
-          __labLog: { t: number; kind: string; name?: string; timings?: unknown }[];
-        }
-      ).__labLog,
-  );
-  const postAt = log.find((e) => e.kind === "post:run")?.t ?? 0;
-  const firstStart = log.find((e) => e.kind === "test-start")?.t ?? postAt;
-  const done = log.find((e) => e.kind === "done");
-  const tests: string[] = [];
-  let startedAt = 0;
-  for (const e of log) {
-    if (e.kind === "test-start") startedAt = e.t;
-    if (e.kind === "test-end")
-      tests.push(`${(e.t - startedAt).toFixed(0).padStart(6)} ms ${e.name?.slice(0, 80)}`);
-  }
-  return { wall, summary, toFirstCheck: firstStart - postAt, timings: done?.timings, tests };
-}
-
 const metrics: Metrics = {};
 try {
   for (const slug of labs) {
@@ -156,21 +100,9 @@ try {
     });
     await context.addInitScript(spy);
     const page = await context.newPage();
-    await openLab(page, slug);
-    await page.locator("#show-solution").click();
-    await page.locator("#solution-dialog button[value=confirm]").click();
-    await page.waitForTimeout(800); // the page saves the code to IndexedDB
-    await openLab(page, slug); // a page load: the code comes back from IndexedDB
-    await page.waitForTimeout(1_500); // the learner looks at the page before running
-    const runs = [];
-    // Run 2 starts right after run 1, as in e2e/labs.spec.ts; run 3 once the page says a
-    // prepared worker is waiting, as after a pause for an edit.
-    for (const n of [1, 2, 3]) {
-      if (n === 3)
-        await page.locator("#run-checks[data-runner=ready]").waitFor({ timeout: 30_000 });
-      const [r, cpuMs] = await cpuDuring(profile, () => run(page, n));
-      runs.push({ ...r, cpuMs });
-    }
+    const runs = (await timeLabRuns(page, base, slug, (during) => cpuDuring(profile, during))).map(
+      (r) => ({ ...r, cpuMs: r.measured }),
+    );
     await context.close();
     const [first, rerun, warm] = runs;
     metrics[`labs.${slug}.first_run_ms`] = first?.wall ?? 0;

@@ -193,11 +193,11 @@ for (const lab of LAB_CASES) {
       expect(pageKb).toBeLessThan(100);
     });
 
-    test("the starter fails every task; a wrong change fails its check; the solution passes; runs are timed", async ({
+    test("the starter fails every task; a wrong change fails its check; the solution passes", async ({
       page,
     }) => {
-      // Five runs, three pastes and a reload: on a busy 2-core machine that takes a while.
-      test.setTimeout(180_000);
+      // Three runs and two pastes: on a busy 2-core machine that takes a while.
+      test.setTimeout(150_000);
       await openLab(page, slug);
       for (const file of meta.readonly) {
         await expect(page.getByRole("tab", { name: new RegExp(file) })).toContainText("🔒");
@@ -238,26 +238,8 @@ for (const lab of LAB_CASES) {
       await expect(results.locator(".summary")).toHaveText(/^All \d+ checks pass\.$/);
       await expect(results.locator("li[data-status=fail], li[data-status=error]")).toHaveCount(0);
 
-      // The figures to quote, with the solution in place: the first run after a page load (the
-      // code comes back from IndexedDB), a run straight after it, and a warm run: one started
-      // once the page says a prepared worker is waiting, as after a pause to edit.
-      await page.waitForTimeout(400);
-      await page.reload();
-      await openLab(page, slug);
-      const firstRunMs = await runChecks(page, 1);
-      await expect(results.locator(".summary")).toHaveText(/^All \d+ checks pass\.$/);
-      const rerunMs = await runChecks(page, 2);
-      await expect(page.locator("#run-checks")).toHaveAttribute("data-runner", "ready", {
-        timeout: 20_000,
-      });
-      const warmRunMs = await runChecks(page, 3);
-      await expect(results.locator(".summary")).toHaveText(/^All \d+ checks pass\.$/);
-      console.log(
-        `[${slug}] labs.starter_first_run_ms=${starterFirstRunMs} labs.first_run_ms=${firstRunMs} labs.rerun_ms=${rerunMs} labs.warm_run_ms=${warmRunMs}`,
-      );
-      expect(firstRunMs).toBeGreaterThan(0);
-      expect(rerunMs).toBeGreaterThan(0);
-      expect(warmRunMs).toBeGreaterThan(0);
+      console.log(`[${slug}] labs.starter_first_run_ms=${starterFirstRunMs}`);
+      expect(starterFirstRunMs).toBeGreaterThan(0);
     });
 
     test("an infinite loop is stopped at the timeout, naming the test, and the page stays responsive", async ({

@@ -51,15 +51,8 @@ export class StoredStream {
 
   /** Stored events with from ≤ sequenceNr ≤ to, oldest first, at most `max`. */
   read(from: number, to: number, max: number): PersistentRepr[] {
-    const lo = Math.max(from, this.firstSeq);
-    const hi = Math.min(to, this.highest, lo + max - 1);
-    if (hi < lo) return [];
-    const out: PersistentRepr[] = new Array(hi - lo + 1);
-    let o = this.originAt(lo);
-    for (let seq = lo; seq <= hi; seq++) {
-      while (o + 1 < this.origins.length && (this.origins[o + 1] as Origin).from <= seq) o++;
-      out[seq - lo] = this.record(seq, this.origins[o] as Origin);
-    }
+    const out: PersistentRepr[] = [];
+    this.scan(from, to, max, (seq, origin) => out.push(this.record(seq, origin)));
     return out;
   }
 
@@ -70,15 +63,28 @@ export class StoredStream {
     max: number,
     visit: (event: unknown, sequenceNr: number, timestamp: number, manifest: string) => void,
   ): number {
+    const { payloads, timestamps, firstSeq } = this;
+    return this.scan(from, to, max, (seq, origin) => {
+      const i = seq - firstSeq;
+      visit(payloads[i], seq, timestamps[i] as number, origin.manifest);
+    });
+  }
+
+  /** Calls `each` for the stored sequence numbers in range, with their origin; returns how many. */
+  private scan(
+    from: number,
+    to: number,
+    max: number,
+    each: (seq: number, origin: Origin) => void,
+  ): number {
     const lo = Math.max(from, this.firstSeq);
     const hi = Math.min(to, this.highest, lo + max - 1);
     if (hi < lo) return 0;
-    const { payloads, timestamps, origins, firstSeq } = this;
+    const origins = this.origins;
     let o = this.originAt(lo);
     for (let seq = lo; seq <= hi; seq++) {
       while (o + 1 < origins.length && (origins[o + 1] as Origin).from <= seq) o++;
-      const i = seq - firstSeq;
-      visit(payloads[i], seq, timestamps[i] as number, (origins[o] as Origin).manifest);
+      each(seq, origins[o] as Origin);
     }
     return hi - lo + 1;
   }
