@@ -2,8 +2,8 @@ import type { Page } from "@playwright/test";
 
 // How a lab's runs are timed, shared by `npm run bench:labs` (bench/labs-browser.ts) and the
 // e2e timing test (e2e/lab-timing.spec.ts): the solution in the editor, a page load, then the
-// first run, a run straight after it, and a warm run once the page says a prepared worker is
-// waiting, as after a pause for an edit.
+// first run, a run straight after it, and a warm run once the page says its runner is at rest
+// (every spare worker prepared), as after a pause for an edit.
 
 /** Records, in the page, when each worker starts and what it reports. */
 export const spy = () => {

@@ -1,9 +1,9 @@
 /**
  * `npm run bench:labs [-- slug…]` (it builds the site first; E2E_PORT picks the preview port,
  * default 4342): wall times of each lab page's runs with the solution in the editor — the first
- * run after a page load, a run straight after it, and a warm run (started once the page says a
- * prepared worker is waiting) — and where a run's time goes: worker start to first check, each
- * check. The times are merged into bench/results.json.
+ * run after a page load, a run straight after it, and a warm run, started once the page says its
+ * runner is at rest (every spare worker prepared) — and where a run's time goes: worker start to
+ * first check, each check. The times are merged into bench/results.json.
  */
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";

@@ -21,8 +21,14 @@ const history = fc.array(intent, { minLength: 1, maxLength: 40 });
 /** Fixed seeds: every learner, and the grader, meets the same random histories. */
 const RUNS = { seed: 20_240_501, numRuns: 60, includeErrorInReport: true };
 
+/**
+ * The journal acknowledges each write later, as a real store does, so commands sent together
+ * wait in the entity's stash while a write is in flight.
+ */
 function openAccount(options: AccountOptions = {}) {
-  return EventSourcedBehaviorTestKit.create(accountEntity("a-1", options));
+  return EventSourcedBehaviorTestKit.create(accountEntity("a-1", options), {
+    immediateWrites: false,
+  });
 }
 
 type Kit = Awaited<ReturnType<typeof openAccount>>;

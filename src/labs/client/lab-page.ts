@@ -63,7 +63,8 @@ class LabPage {
     // Monaco is heavy: let the page paint and become usable first.
     // The spare worker starts loading at once; its preparation (a warm-up simulation in
     // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
-    // The run button says whether a prepared worker is waiting: a run then starts at once.
+    // The run button says whether the runner is at rest: a run then starts at once, on a
+    // prepared worker, with no other preparation competing for the CPU.
     onRunnerReadiness((ready) => {
       byId("run-checks").dataset.runner = ready ? "ready" : "preparing";
     });

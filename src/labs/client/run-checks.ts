@@ -75,8 +75,9 @@ function newSpare(): Spare {
   return spare;
 }
 
+/** Ready means at rest: the pool is full and every spare prepared, so nothing competes with a run. */
 function announce(): void {
-  onReadiness?.(spares.some((s) => s.ready));
+  onReadiness?.(spares.length === POOL_SIZE && spares.every((s) => s.ready));
 }
 
 /** Tops the pool up, one spare at a time, and never while a run needs the CPU. */
@@ -110,7 +111,10 @@ export function prepareNextRun(next?: Omit<PrepareRequest, "type">): void {
   replenish();
 }
 
-/** Calls `listener` whenever a prepared worker becomes available, or the last one is taken. */
+/**
+ * Calls `listener` when the runner comes to rest (every spare prepared: a run starts at once and
+ * nothing else is preparing) and when it leaves that state.
+ */
 export function onRunnerReadiness(listener: (ready: boolean) => void): void {
   onReadiness = listener;
   announce();
