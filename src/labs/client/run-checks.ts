@@ -83,18 +83,14 @@ function announce(): void {
 /** Tops the pool up, one spare at a time, and never while a run needs the CPU. */
 function replenish(): void {
   if (runsInProgress > 0) return;
-  if (nextRun) {
-    for (const spare of spares) {
-      if (spare.prepared) continue;
-      spare.worker.postMessage({ type: "prepare", ...nextRun } satisfies PrepareRequest);
-      spare.prepared = true;
-    }
-  }
   // A new spare starts only when the others are ready: two preparing at once would share the
   // CPU with each other and with the page.
-  if (spares.length < POOL_SIZE && spares.every((s) => s.ready)) {
-    spares.push(newSpare());
-    replenish();
+  if (spares.length < POOL_SIZE && spares.every((s) => s.ready)) spares.push(newSpare());
+  if (!nextRun) return;
+  for (const spare of spares) {
+    if (spare.prepared) continue;
+    spare.worker.postMessage({ type: "prepare", ...nextRun } satisfies PrepareRequest);
+    spare.prepared = true;
   }
 }
 

@@ -11,8 +11,9 @@ const DONE: Promise<void> = Promise.resolve();
 
 /**
  * A journal in memory: for tests, simulations and labs. Payloads are kept by reference and
- * treated as immutable; writes complete at once (`appendNow`). Failure injection (`failNextAppend`, `rejectNextAppend`, `failNextRead`) lets
- * tests exercise the unhappy paths of an event-sourced behaviour.
+ * treated as immutable; writes complete at once (`appendNow`). Failure injection
+ * (`failNextAppend`, `rejectNextAppend`, `failNextRead`) lets tests exercise the unhappy paths of
+ * an event-sourced behaviour.
  *
  * @example A system's journal, with a storage failure injected
  * ```ts
@@ -129,11 +130,8 @@ export class InMemoryJournal implements TaggedJournal {
     toSequenceNr: number,
     max = Number.MAX_SAFE_INTEGER,
   ): Promise<PersistentRepr[]> {
-    if (this.nextReadFailure) {
-      const error = this.nextReadFailure;
-      this.nextReadFailure = undefined;
-      return Promise.reject(error);
-    }
+    const failure = this.takeReadFailure();
+    if (failure) return Promise.reject(failure);
     const stream = this.streams.get(persistenceId);
     return Promise.resolve(stream ? stream.read(fromSequenceNr, toSequenceNr, max) : []);
   }
@@ -146,13 +144,17 @@ export class InMemoryJournal implements TaggedJournal {
     max: number,
     visit: (event: unknown, sequenceNr: number, timestamp: number, manifest: string) => void,
   ): number {
-    if (this.nextReadFailure) {
-      const error = this.nextReadFailure;
-      this.nextReadFailure = undefined;
-      throw error;
-    }
+    const failure = this.takeReadFailure();
+    if (failure) throw failure;
     const stream = this.streams.get(persistenceId);
     return stream ? stream.replay(fromSequenceNr, toSequenceNr, max, visit) : 0;
+  }
+
+  /** The injected read failure, if any; it fails one read only. */
+  private takeReadFailure(): Error | undefined {
+    const error = this.nextReadFailure;
+    this.nextReadFailure = undefined;
+    return error;
   }
 
   highestSequenceNr(persistenceId: string): Promise<number> {
