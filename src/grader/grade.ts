@@ -159,7 +159,7 @@ function planFor(mode: ChildPlan["mode"], sandbox: Sandbox, options: GradeOption
     mode,
     root: sandbox.root,
     tmpDir: sandbox.tmpDir,
-    labDir: sandbox.labDir,
+    labDir: sandbox.bridgeDir,
     runtimeEntry: runtimeBundle(),
     hardenFile: HARDEN,
     readable: [sandbox.root, NODE_MODULES],

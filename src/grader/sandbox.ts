@@ -1,6 +1,6 @@
 import {
-  cpSync,
   mkdirSync,
+  readFileSync,
   mkdtempSync,
   realpathSync,
   rmSync,
@@ -11,12 +11,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Lab } from "./lab";
+import { writeLabBridge } from "./lab-bridge";
 
 /**
  * A fresh folder for one grading run, outside the submission's folder and the repository:
  *
  *     <tmp>/lab-grade-XXXX/
- *       lab/          the submission's editable files + the lab's read-only files
+ *       lab/          the submission's editable files + the lab's read-only files (type check)
+ *       bridge/, lab-modules.ts   how checks load those files in a compartment (lab-bridge.ts)
  *       checks/       the checks (the lab's, or hidden ones)
  *       .tmp/         Vitest's scratch space (its TMPDIR)
  *       node_modules  → the repository's, so `vitest` resolves from the checks
@@ -31,6 +33,8 @@ export const RUNTIME_ENTRY = join(REPO_DIR, "src/runtime/index.ts");
 export interface Sandbox {
   root: string;
   labDir: string;
+  /** Where `@lab/<file>` points in the worker. */
+  bridgeDir: string;
   checksDir: string;
   tmpDir: string;
   /** Absolute paths of every lab file and check, for the type checker. */
@@ -53,18 +57,23 @@ export function createSandbox(
     writeFileSync(path, text);
     paths.push(path);
   };
-  for (const name of lab.meta.editable) write(join(labDir, name), files[name] ?? "");
+  const labFiles: Record<string, string> = {};
+  for (const name of lab.meta.editable) {
+    labFiles[name] = files[name] ?? "";
+    write(join(labDir, name), labFiles[name]);
+  }
   // Read-only files come from the lab, whatever the submission holds.
   for (const name of lab.meta.readonly) {
-    mkdirSync(dirname(join(labDir, name)), { recursive: true });
-    cpSync(join(lab.dir, "starter", name), join(labDir, name));
-    paths.push(join(labDir, name));
+    labFiles[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
+    write(join(labDir, name), labFiles[name]);
   }
+  writeLabBridge(root, lab, labFiles);
   for (const [name, text] of Object.entries(checks)) write(join(root, name), text);
   symlinkSync(NODE_MODULES, join(root, "node_modules"), "dir");
   return {
     root,
     labDir,
+    bridgeDir: join(root, "bridge"),
     checksDir: join(root, "checks"),
     tmpDir,
     paths,

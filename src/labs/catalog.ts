@@ -18,6 +18,8 @@ export interface LabBundle {
   timeoutSeconds: number;
   editable: string[];
   readonly: string[];
+  /** `@runtime` exports the editable files may not use (lab.json `withheld`). */
+  withheld: string[];
   /** Starter version of every editable and read-only file. */
   starter: Record<string, string>;
   /** Solution version of the editable files (read-only files live only in starter/). */
@@ -72,6 +74,7 @@ export function labBundle(slug: string, meta: LabMeta): LabBundle {
     timeoutSeconds: meta.timeoutSeconds,
     editable: meta.editable,
     readonly: meta.readonly,
+    withheld: meta.withheld,
     starter: pick(starter, [...meta.editable, ...meta.readonly]),
     solution: pick(solution, meta.editable),
     checks,

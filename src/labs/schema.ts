@@ -19,6 +19,14 @@ export const labMetaSchema = z.object({
   timeoutSeconds: z.number().positive().max(600).default(30),
   order: z.number().int().positive().default(100),
   /**
+   * `@runtime` exports a submission may not use, such as the built-in strategies a lab asks the
+   * learner to write. The grader's policy names the file, line and export of any use; at run time
+   * the lab's editable files get `@runtime` without them (read-only files and checks keep them).
+   */
+  withheld: z
+    .array(z.string().regex(/^[A-Za-z_$][\w$]*$/, "must be an export name of @runtime"))
+    .default([]),
+  /**
    * Cluster labs: the lab file and export that replay one seed for the trace view, as
    * `(seed: number) => Promise<{ cluster: TraceRecord[]; sharding: ShardingRecord[] }>`.
    */

@@ -11,7 +11,7 @@ export interface ChildPlan {
   root: string;
   /** The run's TMPDIR, inside `root`: Vitest writes the modules the worker loads there. */
   tmpDir: string;
-  /** Where `@lab/<file>` points. */
+  /** Where `@lab/<file>` points: the sandbox's bridge modules (../lab-bridge.ts). */
   labDir: string;
   /** Where `@runtime` points. */
   runtimeEntry: string;

@@ -7,11 +7,13 @@
  * batch pays for loading Vitest once per slot rather than once per submission.
  */
 import { writeSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { RunnerTask, RunnerTestFile } from "vitest";
 import { createVitest, type Reporter, type TestSpecification } from "vitest/node";
 import type { ChildEvent, ChildPlan, WireError, WireTask } from "./protocol.ts";
 
 const REPORT_FD = 3;
+const CHECKS_VITEST = fileURLToPath(new URL("./checks-vitest.ts", import.meta.url));
 
 function emit(event: ChildEvent): void {
   writeSync(REPORT_FD, `${JSON.stringify(event)}\n`);
@@ -107,7 +109,22 @@ async function runPlan(plan: ChildPlan): Promise<void> {
         { find: /^@runtime$/, replacement: plan.runtimeEntry },
       ],
     },
-    { logLevel: "silent" },
+    {
+      logLevel: "silent",
+      plugins: [
+        {
+          // Check files get Vitest with an `expect` that takes values as data (checks-vitest.ts).
+          name: "lab-grader:checks-vitest",
+          enforce: "pre",
+          resolveId(source: string, importer: string | undefined) {
+            if (source === "vitest" && importer?.startsWith(`${plan.root}/checks/`)) {
+              return CHECKS_VITEST;
+            }
+            return undefined;
+          },
+        },
+      ],
+    },
   );
 
   const { testModules, unhandledErrors } =

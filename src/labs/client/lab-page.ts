@@ -301,6 +301,8 @@ class LabPage {
         files: this.allFiles(),
         checks: this.lab.checks,
         timeoutMs: this.lab.timeoutSeconds * 1000,
+        editable: this.lab.editable,
+        withheld: this.lab.withheld,
         onTestStart: (name) => {
           progress.textContent = `Running: ${name}`;
         },

@@ -14,6 +14,9 @@ export interface BrowserRunOptions {
   checks: Record<string, string>;
   /** Hard stop for the whole run: the worker is terminated, whatever it is doing. */
   timeoutMs: number;
+  /** The learner's files and the `@runtime` exports they may not use (lab.json `withheld`). */
+  editable?: string[];
+  withheld?: string[];
   onTestStart?: (name: string) => void;
   onTestEnd?: (name: string, state: string) => void;
 }
@@ -182,6 +185,8 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
       files: options.files,
       checks: options.checks,
       testTimeoutMs: options.timeoutMs,
+      editable: options.editable,
+      withheld: options.withheld,
     };
     worker.postMessage(request);
   });

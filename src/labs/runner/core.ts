@@ -4,7 +4,9 @@ import { format } from "@vitest/utils/display";
 import { buildResults, errorResults, fullTestName, type V3Results } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
 import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
+import { labConfinement } from "./confine";
 import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
+import { transpile } from "./transpile";
 
 /**
  * Runs a lab's checks against a file set with @vitest/runner, without Vitest. It knows nothing
@@ -18,6 +20,10 @@ export interface CheckRunInput {
   checks: Readonly<Record<string, string>>;
   /** The module `@runtime` resolves to; omit while a lab does not use the runtime. */
   runtime?: unknown;
+  /** `@runtime` exports the lab's editable files may not use (lab.json `withheld`). */
+  withheld?: readonly string[];
+  /** The lab's editable files: only they lose the withheld exports (read-only files keep them). */
+  editable?: readonly string[];
   /** The module `fast-check` resolves to in checks; omit when no check uses it. */
   fastCheck?: unknown;
   /** Per-test timeout for asynchronous checks; a synchronous hang needs the caller's hard stop. */
@@ -57,6 +63,9 @@ export async function runChecks(
     checks: input.checks,
     externals,
     precompiled: input.precompiled,
+    transpile,
+    editable: input.editable,
+    ...labConfinement(input),
   });
   try {
     loader.compileAll();

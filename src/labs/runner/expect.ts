@@ -13,6 +13,7 @@ import {
 } from "@vitest/expect";
 import type { Test } from "@vitest/runner";
 import { getCurrentTest } from "@vitest/runner";
+import { asData } from "./as-data";
 
 /**
  * `expect` for checks that run outside Vitest, assembled from chai and @vitest/expect the way
@@ -30,7 +31,8 @@ export function createExpect(test?: Test): ExpectStatic {
   const expect = ((value: unknown, message?: string) => {
     const { assertionCalls } = getState(expect);
     setState({ assertionCalls: assertionCalls + 1 }, expect);
-    const assertion = chai.expect(value, message) as unknown as {
+    // Values from lab code are compared as data (./as-data.ts), as in the grader.
+    const assertion = chai.expect(asData(value), message) as unknown as {
       withTest(t: Test): unknown;
     };
     const current = test ?? getCurrentTest();

@@ -1,5 +1,3 @@
-import { transform } from "sucrase";
-
 /**
  * A tiny CommonJS-style module loader for a lab's files and checks.
  *
@@ -30,8 +28,24 @@ export interface LoaderInput {
   checks: Readonly<Record<string, string>>;
   /** Modules that come from the host bundle: `vitest` (the shim), `fast-check` and `@runtime`. */
   externals: Readonly<Record<string, unknown>>;
-  /** Output of {@link transpile} made ahead of time, used only for the very same source. */
+  /** Output of `transpile` made ahead of time, used only for the very same source. */
   precompiled?: ReadonlyMap<string, Precompiled>;
+  /**
+   * Strips types and rewrites imports (./transpile.ts). Optional when every file is precompiled:
+   * the grader's worker gets its code transpiled by the grader and never loads sucrase.
+   */
+  transpile?: (path: string, source: string) => string;
+  /**
+   * Runs a module wrapper and returns its function: lab files go to a SES compartment
+   * (./confine.ts); checks, which are trusted, to the worker's own indirect eval.
+   */
+  evaluateLab?: (code: string) => unknown;
+  /** What the lab's read-only files get for a host module: `@runtime` hardened. */
+  labExternals?: Readonly<Record<string, unknown>>;
+  /** What its editable files get: hardened too, and without the exports the lab withholds. */
+  editableExternals?: Readonly<Record<string, unknown>>;
+  /** The learner's files; every lab file when omitted. */
+  editable?: readonly string[];
 }
 
 /** A file transpiled ahead of the run (by a spare worker while the learner edits). */
@@ -43,26 +57,6 @@ export interface Precompiled {
 interface Module {
   exports: Record<string, unknown>;
   loaded: boolean;
-}
-
-/** Strips types and rewrites imports to `require`; errors come back as `file:line:col: …`. */
-export function transpile(path: string, source: string): string {
-  try {
-    const { code } = transform(source, {
-      transforms: ["typescript", "imports"],
-      filePath: path,
-      disableESTransforms: true,
-      preserveDynamicImport: false,
-    });
-    return code;
-  } catch (e) {
-    const err = e as Error & { loc?: { line: number; column: number } };
-    const where = err.loc ? `${path}:${err.loc.line}:${err.loc.column + 1}` : path;
-    const message = err.message
-      .replace(/^Error transforming [^:]*: /, "")
-      .replace(/\s*\(\d+:\d+\)\s*$/, "");
-    throw new LabCompileError(`${where}: ${message}`);
-  }
 }
 
 export class ModuleLoader {
@@ -113,6 +107,8 @@ export class ModuleLoader {
       this.compiled.set(path, code);
     }
     if (code === undefined) {
+      const transpile = this.input.transpile;
+      if (!transpile) throw new LabCompileError(`${path}: no transpiled code for this file.`);
       const started = now();
       code = transpile(path, source);
       this.transpileMs += now() - started;
@@ -136,20 +132,34 @@ export class ModuleLoader {
     const require = (specifier: string) => this.require(path, specifier, code);
     // One line of wrapper, on the same line as the code, keeps line numbers in stack traces.
     const wrapped = `(function (require, module, exports) {${code}\n})\n//# sourceURL=lab:///${path}`;
-    // Indirect eval: the module sees only globals, not this loader's scope.
-    // biome-ignore lint/security/noGlobalEval: running the learner's transpiled code is the job
-    const indirectEval = globalThis.eval;
-    const factory = indirectEval(wrapped) as (r: typeof require, m: Module, e: unknown) => void;
+    const factory = this.evaluate(path, wrapped) as (
+      r: typeof require,
+      m: Module,
+      e: unknown,
+    ) => void;
     factory(require, module, module.exports);
     module.loaded = true;
     return module.exports;
+  }
+
+  private evaluate(path: string, wrapped: string): unknown {
+    if (!this.isCheck(path) && this.input.evaluateLab) return this.input.evaluateLab(wrapped);
+    // Indirect eval: the module sees only globals, not this loader's scope.
+    // biome-ignore lint/security/noGlobalEval: running transpiled code is the job
+    const indirectEval = globalThis.eval;
+    return indirectEval(wrapped);
   }
 
   private require(importer: string, specifier: string, importerCode: string): unknown {
     const isCheck = this.isCheck(importer);
     if (specifier in this.input.externals) {
       this.assertMayImport(importer, specifier);
-      return this.input.externals[specifier];
+      const forLab = isCheck
+        ? undefined
+        : (this.input.editable ?? [importer]).includes(importer)
+          ? (this.input.editableExternals ?? this.input.labExternals)
+          : this.input.labExternals;
+      return forLab && specifier in forLab ? forLab[specifier] : this.input.externals[specifier];
     }
     const target = this.resolve(importer, specifier, isCheck);
     const exports = this.load(target);

@@ -1,5 +1,7 @@
 import type { ShardingRecord, TraceRecord } from "../../runtime/index";
+import { labConfinement } from "./confine";
 import { ModuleLoader } from "./loader";
+import { transpile } from "./transpile";
 
 /**
  * Replays one seed of a cluster lab with the learner's files, for the trace view. Like
@@ -28,6 +30,8 @@ export async function replayTrace(input: TraceReplayInput): Promise<LabTrace> {
     files: input.files,
     checks: {},
     externals: { "@runtime": input.runtime },
+    transpile,
+    ...labConfinement(input),
   });
   loader.compileAll();
   const exports = loader.importFile(input.file);

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
+import { lockdownOnce } from "../runner/confine";
 import { runChecks } from "../runner/core";
-import { type Precompiled, transpile } from "../runner/loader";
+import type { Precompiled } from "../runner/loader";
+import { transpile } from "../runner/transpile";
 import { replayTrace } from "../runner/trace";
 import type {
   HoldRequest,
@@ -16,6 +18,10 @@ import { warmUpCluster } from "./warm-up";
  * the work is `runChecks`, which Node tests exercise directly.
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+// Before anything else runs: freeze the intrinsics this worker shares with the learner's code,
+// which runs in a SES compartment (../runner/confine.ts), as in the grader's worker.
+lockdownOnce();
 
 // The runtime joins the bundle when src/runtime/index.ts exists; labs that import `@runtime`
 // get a clear "cannot import" error until then.
@@ -105,6 +111,8 @@ self.onmessage = async (
         runtime,
         fastCheck,
         testTimeoutMs: request.testTimeoutMs,
+        editable: request.editable,
+        withheld: request.withheld,
         precompiled,
       },
       {

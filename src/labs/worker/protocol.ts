@@ -30,6 +30,10 @@ export interface RunRequest {
   files: Record<string, string>;
   checks: Record<string, string>;
   testTimeoutMs: number;
+  /** The learner's files, which get `@runtime` without the lab's withheld exports. */
+  editable?: string[];
+  /** lab.json `withheld`. */
+  withheld?: string[];
 }
 
 /** Page → worker: replay one seed of a cluster lab for the trace view. */
