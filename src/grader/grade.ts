@@ -86,7 +86,9 @@ export async function gradeSubmission(
       displayPath: (path) => displayPath(sandbox, path),
       expected,
     });
-    return { results, ignored, couldNotGrade: outcome.kind === "crashed" };
+    // A child that died mid-run (killed, out of memory, crashed) is the submission's result, an
+    // error: only the grader's own faults (unknown lab, bad arguments) mean "could not grade".
+    return { results, ignored, couldNotGrade: false };
   } finally {
     sandbox.dispose();
   }
@@ -102,6 +104,7 @@ function staticProblems(lab: Lab, sandbox: Sandbox, checkNames: string[]): strin
   const violations = policyViolations(program, {
     editable: lab.meta.editable,
     labFiles: lab.files,
+    withheld: lab.meta.withheld,
   });
   if (violations.length > 0) {
     return `The submission uses what lab code may not:\n${violations.join("\n")}`;

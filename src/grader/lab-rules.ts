@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { evaluate, mdxToJs } from "satteri";
 import ts from "typescript";
 import { taskIdOf, type V3Results } from "../labs/results";
+import { lockdownOnce } from "../labs/runner/confine";
 import { runChecks } from "../labs/runner/core";
 import { gradeSubmission, listChecks } from "./grade";
 import { checkFiles, type Lab, LabError, loadLab } from "./lab";
@@ -351,6 +352,8 @@ async function runInBrowserRunner(lab: Lab, checks: Record<string, string>): Pro
     files[name] = readFileSync(join(lab.dir, "solution", name), "utf8");
   for (const name of lab.meta.readonly)
     files[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
+  // As in the browser's worker: lockdown before the runtime's classes exist (runner/lockdown.ts).
+  lockdownOnce();
   const runtime = await import("../runtime/index.ts");
   // Checks may import fast-check (src/labs/README.md); the worker hands it over the same way.
   const fastCheck = await import("fast-check");
@@ -360,6 +363,8 @@ async function runInBrowserRunner(lab: Lab, checks: Record<string, string>): Pro
     runtime,
     fastCheck,
     testTimeoutMs: lab.meta.timeoutSeconds * 1000,
+    editable: lab.meta.editable,
+    withheld: lab.meta.withheld,
   });
   return results;
 }

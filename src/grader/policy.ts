@@ -5,7 +5,12 @@ import { locate, type SandboxProgram } from "./program";
  * What a submission's code may touch, checked on its syntax tree before anything runs. Lab code
  * needs its own files, `@runtime` and plain JavaScript; everything that could reach the test
  * framework, the process or the file system is refused with `file:line:col` and the reason.
- * The worker's hardening (child/harden.ts) and Node's permission model back this up at run time.
+ * It is the first line, for clear messages: at run time lab code runs in a SES compartment
+ * (src/labs/runner/confine.ts) that has none of these names, whatever the code declares.
+ *
+ * Names are resolved with the type checker: a name is a global when what it refers to is declared
+ * outside the lab's files or only ambiently (`declare const process: …` in a submission still
+ * means the global `process`). A name used only as a type (`fn: Function`) is not a reference.
  */
 
 export const RUNTIME_SPECIFIER = "@runtime";
@@ -26,6 +31,13 @@ const FORBIDDEN_GLOBALS = new Map<string, string>([
   ["Function", "lab code may not build functions from strings"],
   ["Deno", "the host is not available to lab code"],
   ["Bun", "the host is not available to lab code"],
+  ["Proxy", "lab code is not granted Proxy: checks compare what it returns as plain data"],
+  ["Atomics", "lab code is not granted Atomics (a blocked worker is not a result)"],
+  ["SharedArrayBuffer", "lab code is not granted SharedArrayBuffer"],
+  ["WebAssembly", "lab code is not granted WebAssembly"],
+  ["harden", "lab code is not granted SES's tools"],
+  ["lockdown", "lab code is not granted SES's tools"],
+  ["Compartment", "lab code is not granted SES's tools"],
 ]);
 
 /** Property names that lead from any value to its constructor and the global object. */
@@ -45,16 +57,29 @@ export interface PolicyInput {
   editable: readonly string[];
   /** Every file of the lab a submission may import (editable and read-only). */
   labFiles: readonly string[];
+  /** `@runtime` exports the lab withholds from submissions (lab.json `withheld`). */
+  withheld?: readonly string[];
 }
 
 export function policyViolations(sandbox: SandboxProgram, input: PolicyInput): string[] {
   const found: string[] = [];
+  const withheld = withheldSymbols(sandbox, input.withheld ?? []);
   for (const name of input.editable) {
     const file = sandbox.fileOf(name);
     if (!file) continue;
     const report = (node: ts.Node, message: string) =>
       found.push(`${locate(sandbox, file, node.getStart(file))}: ${message}`);
     const visit = (node: ts.Node): void => {
+      const export_ =
+        ts.isIdentifier(node) || ts.isStringLiteral(node)
+          ? withheldExport(node, sandbox, withheld)
+          : undefined;
+      if (export_) {
+        report(
+          node,
+          `@runtime's "${export_}" is withheld in this lab: the lab asks you to write it yourself`,
+        );
+      }
       checkNode(node, name, input, sandbox, report);
       ts.forEachChild(node, visit);
     };
@@ -93,7 +118,14 @@ function checkNode(
     report(node, "import.meta is not available to lab code");
     return;
   }
-  if (ts.isIdentifier(node) && isFreeReference(node, sandbox)) {
+  if (ts.isModuleDeclaration(node) || isAmbient(node)) {
+    report(
+      node,
+      "ambient declarations (`declare …`) are not allowed in lab code: they name globals the lab does not grant",
+    );
+    return;
+  }
+  if (ts.isIdentifier(node) && !inTypePosition(node) && isFreeReference(node, sandbox)) {
     const reason =
       FORBIDDEN_GLOBALS.get(node.text) ??
       (node.text.startsWith("__vitest") ? "the test framework is off limits" : undefined);
@@ -185,97 +217,96 @@ function isFreeReference(node: ts.Identifier, sandbox: SandboxProgram): boolean 
   ) {
     return false;
   }
-  const symbol = sandbox.checker.getSymbolAtLocation(node);
+  const symbol = resolved(sandbox.checker, sandbox.checker.getSymbolAtLocation(node));
   if (!symbol) return true;
   const declarations = symbol.declarations ?? [];
-  return declarations.every((d) => !isSandboxFile(d.getSourceFile(), sandbox));
-}
-
-function isSandboxFile(file: ts.SourceFile, sandbox: SandboxProgram): boolean {
-  return sandbox.fileOf(sandbox.display(file.fileName)) === file;
-}
-
-/** `x.name` or `x["name"]`: the name, when it is written out. */
-function accessedProperty(node: ts.Node): string | undefined {
-  if (ts.isPropertyAccessExpression(node)) return node.name.text;
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
-    return node.argumentExpression.text;
-  }
-  return undefined;
-}
-
-function isMutation(node: ts.Node): node is ts.Expression {
-  if (ts.isBinaryExpression(node)) {
-    const op = node.operatorToken.kind;
-    return op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
-  }
-  return (
-    ts.isDeleteExpression(node) ||
-    ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken ||
-        node.operator === ts.SyntaxKind.MinusMinusToken))
+  // A name is the lab's own only where a lab file really declares it: `declare const process`
+  // declares nothing at run time, and the name still means the global.
+  return !declarations.some(
+    (d) => isSandboxFile(d.getSourceFile(), sandbox) && !isAmbientDeclaration(d),
   );
 }
 
-/** For `Object.is = …` or `Array.prototype.map = …`, the built-in's name. */
-function mutatedBuiltin(node: ts.Expression, sandbox: SandboxProgram): string | undefined {
-  let target: ts.Expression;
-  if (ts.isBinaryExpression(node)) target = node.left;
-  else if (ts.isDeleteExpression(node)) target = node.expression;
-  else target = (node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand;
-  if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) {
-    return undefined;
+/** What an imported or re-exported name finally refers to. */
+function resolved(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
+    try {
+      return checker.getAliasedSymbol(symbol);
+    } catch {
+      return symbol;
+    }
   }
-  return builtinRoot(target, sandbox);
+  return symbol;
 }
 
-/** Functions that change the object passed first: `Object.defineProperty(Object.prototype, …)`. */
-const REDEFINERS = new Set([
-  "Object.defineProperty",
-  "Object.defineProperties",
-  "Object.setPrototypeOf",
-  "Object.assign",
-  "Reflect.defineProperty",
-  "Reflect.set",
-  "Reflect.setPrototypeOf",
-  "Reflect.deleteProperty",
-]);
-
-function redefinedBuiltin(node: ts.CallExpression, sandbox: SandboxProgram): string | undefined {
-  const callee = node.expression;
-  const first = node.arguments[0];
-  if (!first || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) {
-    return undefined;
-  }
-  if (!REDEFINERS.has(`${callee.expression.text}.${callee.name.text}`)) return undefined;
-  if (!isFreeReference(callee.expression, sandbox)) return undefined;
-  return builtinRoot(first, sandbox);
+function isAmbient(node: ts.Node): boolean {
+  return (
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)
+  );
 }
 
-/** The global a property chain starts from (`Array` for `Array.prototype.map`), if any. */
-function builtinRoot(expression: ts.Expression, sandbox: SandboxProgram): string | undefined {
-  let root: ts.Expression = expression;
-  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
-    root = root.expression;
+function isAmbientDeclaration(declaration: ts.Node): boolean {
+  for (let node: ts.Node | undefined = declaration; node; node = node.parent) {
+    if (isAmbient(node) || ts.isModuleDeclaration(node)) return true;
   }
-  if (!ts.isIdentifier(root) || !isFreeReference(root, sandbox)) return undefined;
-  return root.text;
+  return false;
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i < 0 ? "" : path.slice(0, i);
+/** `fn: Function`, `x as typeof globalThis`: names in types do nothing at run time. */
+function inTypePosition(node: ts.Node): boolean {
+  for (let at: ts.Node = node; at.parent; at = at.parent) {
+    const parent = at.parent;
+    if (ts.isTypeNode(parent) && !ts.isExpressionWithTypeArguments(parent)) return true;
+    if (ts.isExpressionWithTypeArguments(parent)) {
+      // `implements X` is a type; `extends X` of a class is a value.
+      const clause = parent.parent;
+      return ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ImplementsKeyword;
+    }
+    if (
+      ts.isInterfaceDeclaration(parent) ||
+      ts.isTypeAliasDeclaration(parent) ||
+      ts.isStatement(parent) ||
+      ts.isExpression(parent)
+    ) {
+      return ts.isInterfaceDeclaration(parent) || ts.isTypeAliasDeclaration(parent);
+    }
+  }
+  return false;
 }
 
-/** `a/b` + `../c` → `a/c`; undefined when the path climbs out of the lab. */
-function joinPath(dir: string, relative: string): string | undefined {
-  const parts = dir ? dir.split("/") : [];
-  for (const part of relative.split("/")) {
-    if (part === "." || part === "") continue;
-    if (part === "..") {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
+/** The runtime's withheld exports, as the checker's symbols, by name. */
+function withheldSymbols(sandbox: SandboxProgram, names: readonly string[]): Map<ts.Symbol, string> {
+  const symbols = new Map<ts.Symbol, string>();
+  if (names.length === 0) return symbols;
+  for (const file of sandbox.program.getSourceFiles()) {
+    if (!/\/runtime\/index\.ts$/.test(file.fileName)) continue;
+    const module = sandbox.checker.getSymbolAtLocation(file);
+    if (!module) continue;
+    for (const exported of sandbox.checker.getExportsOfModule(module)) {
+      if (!names.includes(exported.name)) continue;
+      const target = resolved(sandbox.checker, exported);
+      if (target) symbols.set(target, exported.name);
+    }
   }
-  return parts.join("/");
+  return symbols;
+}
+
+function withheldExport(
+  node: ts.Node,
+  sandbox: SandboxProgram,
+  withheld: Map<ts.Symbol, string>,
+): string | undefined {
+  if (withheld.size === 0) return undefined;
+  const parent = node.parent;
+  // Where an export is named: `import { decide }`, `export { decide } from`, `rt.decide`,
+  // `rt["decide"]`. Uses of a local name imported that way are reported at the import.
+  const names =
+    ((ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) &&
+      node === (parent.propertyName ?? parent.name)) ||
+    (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+    (ts.isElementAccessExpression(parent) && parent.argumentExpression === node);
+  if (!names) return undefined;
+  const symbol = resolved(sandbox.checker, sandbox.checker.getSymbolAtLocation(node));
+  return symbol ? withheld.get(symbol) : undefined;
 }

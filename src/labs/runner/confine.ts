@@ -35,7 +35,7 @@ export function lockdownOnce(): void {
     consoleTaming: "unsafe",
     evalTaming: "unsafe-eval",
     domainTaming: "unsafe",
-    overrideTaming: "moderate",
+    overrideTaming: "severe",
     reporting: "none",
   });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import "./lockdown";
 import * as runtime from "@runtime";
 import type { File } from "@vitest/runner";
 import * as fastCheck from "fast-check";

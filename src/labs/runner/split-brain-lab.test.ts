@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import "./lockdown";
 import * as runtime from "@runtime";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -3,6 +3,12 @@ import { compareNodes, highestPriorityOf, type Member, nodeKey, STATUS_RANK } fr
 import { Reachability } from "./reachability";
 
 /**
+ * Members in address order, by gossip, computed once. Kept beside the instances rather than on
+ * them: `Gossip.empty` may be frozen (labs harden the runtime's exports).
+ */
+const sortedMembers = new WeakMap<Gossip, Member[]>();
+
+/**
  * The state every node gossips, after Akka's `Gossip`: the members, which nodes have seen this
  * version (the seen set, for convergence), the reachability table, a version (a
  * {@link VersionVector}, which Akka's cluster calls a `VectorClock`), and tombstones for removed
@@ -24,7 +30,6 @@ export class Gossip {
     VersionVector.empty,
     new Map(),
   );
-  private sorted: Member[] | undefined;
 
   constructor(
     /** Members by node key. */
@@ -44,9 +49,12 @@ export class Gossip {
 
   /** Members in address order. */
   sortedMembers(): readonly Member[] {
-    if (this.sorted === undefined)
-      this.sorted = [...this.members.values()].sort((a, b) => compareNodes(a.node, b.node));
-    return this.sorted;
+    let sorted = sortedMembers.get(this);
+    if (sorted === undefined) {
+      sorted = [...this.members.values()].sort((a, b) => compareNodes(a.node, b.node));
+      sortedMembers.set(this, sorted);
+    }
+    return sorted;
   }
 
   /** True when node `key` has seen this version of the gossip (convergence needs all of them). */

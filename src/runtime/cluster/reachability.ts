@@ -16,6 +16,12 @@ export interface ReachabilityRecord {
 type Rows = ReadonlyMap<string, ReachabilityRecord>;
 
 /**
+ * Each table's aggregate (the worst status per subject), computed once. Kept beside the
+ * instances rather than on them: `Reachability.empty` may be frozen (labs harden the runtime).
+ */
+const aggregates = new WeakMap<Reachability, Map<string, ReachabilityStatus>>();
+
+/**
  * The reachability table gossiped with the membership, after Akka: each observer owns its rows
  * and versions them, so merging two tables keeps, per observer, the rows with the higher
  * version. A member is unreachable when any observer says so: unreachability is a flag on top of
@@ -31,7 +37,6 @@ type Rows = ReadonlyMap<string, ReachabilityRecord>;
  */
 export class Reachability {
   static readonly empty = new Reachability(new Map(), new Map());
-  private aggregate: Map<string, ReachabilityStatus> | undefined;
 
   private constructor(
     private readonly rows: ReadonlyMap<string, Rows>,
@@ -210,7 +215,8 @@ export class Reachability {
   }
 
   private aggregated(): Map<string, ReachabilityStatus> {
-    if (this.aggregate === undefined) {
+    let aggregate = aggregates.get(this);
+    if (aggregate === undefined) {
       const agg = new Map<string, ReachabilityStatus>();
       for (const observerRows of this.rows.values()) {
         for (const r of observerRows.values()) {
@@ -219,9 +225,10 @@ export class Reachability {
             agg.set(r.subject, "unreachable");
         }
       }
-      this.aggregate = agg;
+      aggregate = agg;
+      aggregates.set(this, agg);
     }
-    return this.aggregate;
+    return aggregate;
   }
 }
 
