@@ -45,6 +45,8 @@ export interface GradeOutcome {
 }
 
 export const DEFAULT_MEMORY_MB = 512;
+/** How Vitest reports a worker that exited under it (out of memory, a signal). */
+const WORKER_DIED = /Worker forks emitted error|Worker exited unexpectedly/;
 /** Vitest's own per-test limit, which turns an asynchronous hang into a failed check. */
 const TEST_TIMEOUT_MS = 5_000;
 
@@ -86,6 +88,13 @@ export async function gradeSubmission(
       displayPath: (path) => displayPath(sandbox, path),
       expected,
     });
+    if (
+      outcome.kind === "done" &&
+      outcome.unhandled.some((e) => WORKER_DIED.test(e.message ?? ""))
+    ) {
+      results.status = "error";
+      results.message = `The worker running the submission's code died before the checks finished: it ran out of memory (${options.memoryMb ?? DEFAULT_MEMORY_MB} MB), was killed or crashed. Checks that did not report count as failed.`;
+    }
     // A child that died mid-run (killed, out of memory, crashed) is the submission's result, an
     // error: only the grader's own faults (unknown lab, bad arguments) mean "could not grade".
     return { results, ignored, couldNotGrade: false };

@@ -81,7 +81,9 @@ function exportNames(
     (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
   const bindingNames = (name: ts.BindingName) => {
     if (ts.isIdentifier(name)) names.add(name.text);
-    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindingNames(element.name);
+    else
+      for (const element of name.elements)
+        if (!ts.isOmittedExpression(element)) bindingNames(element.name);
   };
   for (const statement of file.statements) {
     if (ts.isVariableStatement(statement) && exported(statement)) {
@@ -100,7 +102,8 @@ function exportNames(
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
       const clause = statement.exportClause;
       if (clause && ts.isNamedExports(clause)) {
-        for (const element of clause.elements) if (!element.isTypeOnly) names.add(element.name.text);
+        for (const element of clause.elements)
+          if (!element.isTypeOnly) names.add(element.name.text);
       } else if (clause && ts.isNamespaceExport(clause)) {
         names.add(clause.name.text);
       } else if (
@@ -109,7 +112,9 @@ function exportNames(
         ts.isStringLiteral(statement.moduleSpecifier)
       ) {
         const target = resolveLabPath(path, statement.moduleSpecifier.text, files);
-        if (target) for (const name of exportNames(target, files, seen)) if (name !== "default") names.add(name);
+        if (target)
+          for (const name of exportNames(target, files, seen))
+            if (name !== "default") names.add(name);
       }
     }
   }

@@ -40,9 +40,74 @@ const FORBIDDEN_GLOBALS = new Map<string, string>([
   ["Compartment", "lab code is not granted SES's tools"],
 ]);
 
-/** Property names that lead from any value to its constructor and the global object. */
+/**
+ * Globals lab code is granted (src/labs/runner/confine.ts): the language's own built-ins, a
+ * console, `Date` and `Math`. Any other free name is refused here, and absent at run time.
+ */
+const GRANTED_GLOBALS = new Set([
+  "Infinity",
+  "NaN",
+  "undefined",
+  "isFinite",
+  "isNaN",
+  "parseFloat",
+  "parseInt",
+  "decodeURI",
+  "decodeURIComponent",
+  "encodeURI",
+  "encodeURIComponent",
+  "escape",
+  "unescape",
+  "Array",
+  "ArrayBuffer",
+  "BigInt",
+  "BigInt64Array",
+  "BigUint64Array",
+  "Boolean",
+  "DataView",
+  "Date",
+  "Error",
+  "EvalError",
+  "Float32Array",
+  "Float64Array",
+  "Int8Array",
+  "Int16Array",
+  "Int32Array",
+  "Map",
+  "Math",
+  "Number",
+  "Object",
+  "Promise",
+  "RangeError",
+  "ReferenceError",
+  "Reflect",
+  "RegExp",
+  "Set",
+  "String",
+  "Symbol",
+  "SyntaxError",
+  "TypeError",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Uint16Array",
+  "Uint32Array",
+  "URIError",
+  "WeakMap",
+  "WeakSet",
+  "AggregateError",
+  "JSON",
+  "TextEncoder",
+  "TextDecoder",
+  "console",
+  "Iterator",
+]);
+
+/**
+ * Property names that lead to the machinery behind a value. (`.constructor` is allowed: after
+ * lockdown the chain from any value to `Function` refuses, and debug helpers read
+ * `.constructor.name`.)
+ */
 const FORBIDDEN_PROPERTIES = new Set([
-  "constructor",
   "__proto__",
   "__defineGetter__",
   "__defineSetter__",
@@ -114,6 +179,13 @@ function checkNode(
     report(node, "dynamic import() is not allowed in lab code; use `import … from`");
     return;
   }
+  if (ts.isAwaitExpression(node) && !insideFunction(node)) {
+    report(
+      node,
+      "top-level await is not allowed in lab code: a lab file must load without waiting",
+    );
+    return;
+  }
   if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
     report(node, "import.meta is not available to lab code");
     return;
@@ -128,7 +200,11 @@ function checkNode(
   if (ts.isIdentifier(node) && !inTypePosition(node) && isFreeReference(node, sandbox)) {
     const reason =
       FORBIDDEN_GLOBALS.get(node.text) ??
-      (node.text.startsWith("__vitest") ? "the test framework is off limits" : undefined);
+      (node.text.startsWith("__vitest") || node.text.startsWith("__vite")
+        ? "the test framework is off limits"
+        : GRANTED_GLOBALS.has(node.text)
+          ? undefined
+          : "it is not one of the globals lab code is granted (the language's built-ins, console, Date and Math)");
     if (reason) report(node, `"${node.text}" is not allowed: ${reason}`);
     return;
   }
@@ -139,13 +215,19 @@ function checkNode(
   }
   if (ts.isCallExpression(node)) {
     const target = redefinedBuiltin(node, sandbox);
-    if (target) report(node, `changing the built-in "${target}" is not allowed`);
+    if (target) report(node, changing(target));
     return;
   }
   if (isMutation(node)) {
     const target = mutatedBuiltin(node, sandbox);
-    if (target) report(node, `changing the built-in "${target}" is not allowed`);
+    if (target) report(node, changing(target));
   }
+}
+
+function changing(target: string): string {
+  return target.startsWith(RUNTIME_SPECIFIER)
+    ? `changing ${target} is not allowed: the runtime's exports are frozen`
+    : `changing the built-in "${target}" is not allowed`;
 }
 
 /** Why an import is refused, or undefined when lab code may make it. */
@@ -217,7 +299,14 @@ function isFreeReference(node: ts.Identifier, sandbox: SandboxProgram): boolean 
   ) {
     return false;
   }
-  const symbol = resolved(sandbox.checker, sandbox.checker.getSymbolAtLocation(node));
+  if (ts.isMetaProperty(parent)) return false;
+  if (
+    (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) &&
+    parent.propertyName === node
+  )
+    return false;
+  // The symbol as written, not resolved through imports: an import binding is the lab's own name.
+  const symbol = sandbox.checker.getSymbolAtLocation(node);
   if (!symbol) return true;
   const declarations = symbol.declarations ?? [];
   // A name is the lab's own only where a lab file really declares it: `declare const process`
@@ -276,7 +365,10 @@ function inTypePosition(node: ts.Node): boolean {
 }
 
 /** The runtime's withheld exports, as the checker's symbols, by name. */
-function withheldSymbols(sandbox: SandboxProgram, names: readonly string[]): Map<ts.Symbol, string> {
+function withheldSymbols(
+  sandbox: SandboxProgram,
+  names: readonly string[],
+): Map<ts.Symbol, string> {
   const symbols = new Map<ts.Symbol, string>();
   if (names.length === 0) return symbols;
   for (const file of sandbox.program.getSourceFiles()) {
@@ -309,4 +401,127 @@ function withheldExport(
   if (!names) return undefined;
   const symbol = resolved(sandbox.checker, sandbox.checker.getSymbolAtLocation(node));
   return symbol ? withheld.get(symbol) : undefined;
+}
+
+function isSandboxFile(file: ts.SourceFile, sandbox: SandboxProgram): boolean {
+  return sandbox.fileOf(sandbox.display(file.fileName)) === file;
+}
+
+/** `x.name` or `x["name"]`: the name, when it is written out. */
+function accessedProperty(node: ts.Node): string | undefined {
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+    return node.argumentExpression.text;
+  }
+  return undefined;
+}
+
+function isMutation(node: ts.Node): node is ts.Expression {
+  if (ts.isBinaryExpression(node)) {
+    const op = node.operatorToken.kind;
+    return op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
+  }
+  return (
+    ts.isDeleteExpression(node) ||
+    ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken ||
+        node.operator === ts.SyntaxKind.MinusMinusToken))
+  );
+}
+
+/** For `Object.is = …` or `Array.prototype.map = …`, the built-in's name. */
+function mutatedBuiltin(node: ts.Expression, sandbox: SandboxProgram): string | undefined {
+  let target: ts.Expression;
+  if (ts.isBinaryExpression(node)) target = node.left;
+  else if (ts.isDeleteExpression(node)) target = node.expression;
+  else target = (node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand;
+  if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) {
+    return undefined;
+  }
+  return builtinRoot(target, sandbox);
+}
+
+/** Functions that change the object passed first: `Object.defineProperty(Object.prototype, …)`. */
+const REDEFINERS = new Set([
+  "Object.defineProperty",
+  "Object.defineProperties",
+  "Object.setPrototypeOf",
+  "Object.assign",
+  "Reflect.defineProperty",
+  "Reflect.set",
+  "Reflect.setPrototypeOf",
+  "Reflect.deleteProperty",
+]);
+
+function redefinedBuiltin(node: ts.CallExpression, sandbox: SandboxProgram): string | undefined {
+  const callee = node.expression;
+  const first = node.arguments[0];
+  if (!first || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) {
+    return undefined;
+  }
+  if (!REDEFINERS.has(`${callee.expression.text}.${callee.name.text}`)) return undefined;
+  if (!isFreeReference(callee.expression, sandbox)) return undefined;
+  return builtinRoot(first, sandbox);
+}
+
+/**
+ * The global or `@runtime` export a property chain starts from (`Array` for
+ * `Array.prototype.map`, `EventSourcedBehavior` for `EventSourcedBehavior.prototype.x`), if any.
+ */
+function builtinRoot(expression: ts.Expression, sandbox: SandboxProgram): string | undefined {
+  let root: ts.Expression = expression;
+  while (
+    ts.isPropertyAccessExpression(root) ||
+    ts.isElementAccessExpression(root) ||
+    ts.isParenthesizedExpression(root) ||
+    ts.isAsExpression(root) ||
+    ts.isNonNullExpression(root)
+  ) {
+    root = root.expression;
+  }
+  if (!ts.isIdentifier(root)) return undefined;
+  if (isFreeReference(root, sandbox)) return root.text;
+  const symbol = sandbox.checker.getSymbolAtLocation(root);
+  const declaration = symbol?.declarations?.[0];
+  if (
+    symbol &&
+    symbol.flags & ts.SymbolFlags.Alias &&
+    declaration &&
+    importedFrom(declaration) === RUNTIME_SPECIFIER
+  ) {
+    return `${RUNTIME_SPECIFIER}'s ${root.text}`;
+  }
+  return undefined;
+}
+
+/** The module an import binding comes from. */
+function importedFrom(declaration: ts.Declaration): string | undefined {
+  let node: ts.Node | undefined = declaration;
+  while (node && !ts.isImportDeclaration(node)) node = node.parent;
+  return node && ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined;
+}
+
+function insideFunction(node: ts.Node): boolean {
+  for (let at = node.parent; at; at = at.parent) {
+    if (ts.isFunctionLike(at) || ts.isClassStaticBlockDeclaration(at)) return true;
+  }
+  return false;
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+/** `a/b` + `../c` → `a/c`; undefined when the path climbs out of the lab. */
+function joinPath(dir: string, relative: string): string | undefined {
+  const parts = dir ? dir.split("/") : [];
+  for (const part of relative.split("/")) {
+    if (part === "." || part === "") continue;
+    if (part === "..") {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
 }

@@ -3,10 +3,12 @@
  * `expect` first takes the value it is given as data (src/labs/runner/as-data.ts), as the
  * browser's `expect` does, so a value from lab code cannot carry its own matcher.
  */
-import { expect as vitestExpect } from "vitest";
+// By path: the bare `vitest` is aliased to this very module. Node resolves both to this file, so
+// the worker's Vitest state is the same.
+import { expect as vitestExpect } from "../../../node_modules/vitest/dist/index.js";
 import { asData } from "../../labs/runner/as-data.ts";
 
-export * from "vitest";
+export * from "../../../node_modules/vitest/dist/index.js";
 
 type Expect = typeof vitestExpect;
 

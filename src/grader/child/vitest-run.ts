@@ -107,24 +107,11 @@ async function runPlan(plan: ChildPlan): Promise<void> {
       alias: [
         { find: /^@lab\/(.*)$/, replacement: `${plan.labDir}/$1` },
         { find: /^@runtime$/, replacement: plan.runtimeEntry },
+        // Check files get Vitest with an `expect` that takes values as data (checks-vitest.ts).
+        { find: /^vitest$/, replacement: CHECKS_VITEST },
       ],
     },
-    {
-      logLevel: "silent",
-      plugins: [
-        {
-          // Check files get Vitest with an `expect` that takes values as data (checks-vitest.ts).
-          name: "lab-grader:checks-vitest",
-          enforce: "pre",
-          resolveId(source: string, importer: string | undefined) {
-            if (source === "vitest" && importer?.startsWith(`${plan.root}/checks/`)) {
-              return CHECKS_VITEST;
-            }
-            return undefined;
-          },
-        },
-      ],
-    },
+    { logLevel: "silent" },
   );
 
   const { testModules, unhandledErrors } =

@@ -4,6 +4,7 @@
  *
  * - a value carrying `asymmetricMatch` (own or inherited, anywhere inside) is refused: Vitest's
  *   `equals` would ask it whether it matches, and it could say yes to anything;
+ * - an object with its own `Symbol.toPrimitive` is refused: it could become any number or string;
  * - an object that borrows a built-in's tag (`Symbol.toStringTag` "Number", "Date", …) without
  *   being one is refused: `equals` would compare its `valueOf()` instead of its contents;
  * - getters on plain objects and arrays are read once, here, into a data copy, so a getter
@@ -30,6 +31,14 @@ const SPOOFABLE_TAGS: Record<string, (value: object) => unknown> = {
   "[object BigInt]": (v) => BigInt.prototype.valueOf.call(v),
 };
 
+/** The object on `value`'s prototype chain that holds `key`, if any. */
+function holderOf(value: object, key: PropertyKey): object | undefined {
+  for (let at: object | null = value; at; at = Object.getPrototypeOf(at) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(at, key)) return at;
+  }
+  return undefined;
+}
+
 export function asData(value: unknown): unknown {
   const copies = new Map<object, unknown>();
   let budget = BUDGET;
@@ -46,6 +55,12 @@ export function asData(value: unknown): unknown {
       );
     }
     if (typeof v === "function") return v;
+    const converts = holderOf(v, Symbol.toPrimitive);
+    if (converts && converts !== Date.prototype && converts !== Symbol.prototype) {
+      throw new LabValueRefused(
+        `${path} has a Symbol.toPrimitive method, so it could turn into whatever it is compared with: checks compare values from lab code as data.`,
+      );
+    }
     const tag = Object.prototype.toString.call(v);
     const genuine = SPOOFABLE_TAGS[tag];
     if (genuine) {
@@ -79,9 +94,7 @@ export function asData(value: unknown): unknown {
       entries.push([key, inner]);
     }
     if (!changed || !plain) return v;
-    const copy: Record<PropertyKey, unknown> = Array.isArray(v)
-      ? []
-      : (Object.create(prototype) as Record<PropertyKey, unknown>);
+    const copy = (Array.isArray(v) ? [] : Object.create(prototype)) as Record<PropertyKey, unknown>;
     for (const [key, inner] of entries) copy[key] = inner;
     copies.set(v, copy);
     return copy;

@@ -17,7 +17,10 @@ import "ses";
 interface SesGlobals {
   lockdown(options: Record<string, string>): void;
   harden<T>(value: T): T;
-  Compartment: new (options: { globals: Record<string, unknown>; __options__: true }) => {
+  Compartment: new (options: {
+    globals: Record<string, unknown>;
+    __options__: true;
+  }) => {
     evaluate(code: string, options?: Record<string, boolean>): unknown;
   };
 }
@@ -61,6 +64,8 @@ export const WITHHELD_GLOBALS = [
 ] as const;
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+/** Console lines lab code may print in one run. */
+export const MAX_CONSOLE_LINES = 2_000;
 
 /** Evaluates a module wrapper (`(function (require, module, exports) {…})`) in a compartment. */
 export type Evaluate = (code: string) => unknown;
@@ -75,8 +80,17 @@ export function labCompartment(): Evaluate {
   lockdownOnce();
   const host = console as unknown as Record<string, (...args: unknown[]) => void>;
   const labConsole: Record<string, (...args: unknown[]) => void> = {};
+  // A flood of output must not fill the grader's memory or the results: past the cap, one line
+  // says so and the rest is dropped.
+  let lines = 0;
   for (const method of CONSOLE_METHODS) {
-    labConsole[method] = (...args: unknown[]) => host[method]?.(...args);
+    labConsole[method] = (...args: unknown[]) => {
+      lines += 1;
+      if (lines === MAX_CONSOLE_LINES + 1) {
+        host.log?.(`… lab code printed more than ${MAX_CONSOLE_LINES} lines; the rest is dropped.`);
+      }
+      if (lines <= MAX_CONSOLE_LINES) host[method]?.(...args);
+    };
   }
   const globals: Record<string, unknown> = {
     console: ses.harden(labConsole),

@@ -1,0 +1,12 @@
+import { loadLab, checkFiles } from "/work/grader-trust/src/grader/lab.ts";
+import { createSandbox } from "/work/grader-trust/src/grader/sandbox.ts";
+import { runVitestChild, HARDEN, releaseVitestChildren } from "/work/grader-trust/src/grader/run-vitest.ts";
+import { runtimeBundle } from "/work/grader-trust/src/grader/runtime-bundle.ts";
+import { readFileSync } from "node:fs";
+import { NODE_MODULES } from "/work/grader-trust/src/grader/sandbox.ts";
+const lab = loadLab("bank-account");
+const files = { "account.ts": readFileSync("/tmp/gt-b/bank/heap-bomb/account.ts", "utf8"), "entity.ts": readFileSync("/tmp/gt-b/bank/heap-bomb/entity.ts", "utf8") };
+const sb = createSandbox(lab, files, checkFiles("/work/grader-trust/labs/bank-account/checks"));
+const o = await runVitestChild({ mode: "run", root: sb.root, tmpDir: sb.tmpDir, labDir: sb.bridgeDir, runtimeEntry: runtimeBundle(), hardenFile: HARDEN, readable: [sb.root, NODE_MODULES], memoryMb: 512, testTimeoutMs: 5000 }, 60000);
+console.log(JSON.stringify(o, null, 1).slice(0, 3000));
+await releaseVitestChildren();
