@@ -115,7 +115,7 @@ run("process.exit(0)");''')
 pre('import-meta', 'find the sandbox through import.meta and read what lies next to it.', '''
 export const whereAmI = import.meta.url;''')
 pre('webassembly', 'run code the grader cannot read, as WebAssembly.', '''
-export const module = WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));''')
+export const compiled = WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));''')
 pre('atomics-wait', 'block the worker at import with Atomics.wait, so no check ever reports.', '''
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);''')
 pre('top-level-await-forever', 'a top-level await that never resolves, so the lab file never loads.', '''
@@ -138,9 +138,9 @@ Date.now = () => 0;
 Math.random = () => 0.5;''')
 pre('heap-bomb', 'fill the worker\'s heap at import until it dies.', '''
 const hoard: number[][] = [];
-for (;;) hoard.push(new Array(1_000_000).fill(7));''')
-pre('console-flood', 'print millions of lines to drown the report.', '''
-for (let i = 0; i < 3_000_000; i++) console.log(`PASS ✓ checks/handlers.test.ts line ${i}`);''')
+for (;;) hoard.push(new Array(20_000_000).fill(7));''')
+withdrew('console-flood', 'print millions of lines from a handler to drown the report.', '''for (let i = 0; i < 5_000; i++) console.log(`PASS ✓ checks/handlers.test.ts line ${i}`);
+      return account;''')
 pre('forge-start-mark', 'forge the stderr line that names a starting check.', '''
 console.error(`\\u0000lab-grader:test-start ${JSON.stringify("everything passed")}`);''')
 pre('forge-results-cwd', 'write a passing results.json in the working folder and the output folder, through an ambient require.', '''
@@ -213,8 +213,8 @@ export function eventHandler(account: Account, event: Event): Account {
   return { balance: apply(account.balance, event.amount) };
 }''')
 write('correct','function-type-and-debug-helper','account.ts',a)
-b=sol.replace(EH,'''// Correct, in an unusual style: state as a class with a getter and a frozen plain object with a
-// getter, a Map of handlers, and iteration over a generator.
+b=sol.replace(EH,'''// Correct, in an unusual style: a class with a getter and a private field, a frozen state, a Map
+// of signs, and iteration over a generator.
 
 class Balance {
   #cents: number;
@@ -238,11 +238,6 @@ const sign = new Map<Event["type"], 1 | -1>([
 export function eventHandler(account: Account, event: Event): Account {
   let next = new Balance(account.balance).amount;
   for (const step of steps(event)) next += step * 0 + (sign.get(event.type) ?? 0) * Math.abs(step);
-  const total = next;
-  return Object.freeze({
-    get balance() {
-      return total;
-    },
-  });
+  return Object.freeze({ balance: next });
 }''')
 write('correct','class-getter-generator','account.ts',b)

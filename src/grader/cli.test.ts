@@ -12,10 +12,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Before the runtime loads: the browser's runner below runs lab code in a SES compartment.
+import "../labs/runner/lockdown";
 import { readLabFolder } from "../labs/lab-files.node.ts";
 import type { V3Results } from "../labs/results";
 import { runChecks } from "../labs/runner/core";
-import { gradeBatch } from "./batch";
 import { type GradeOutcome, gradeSubmission, listChecks } from "./grade";
 import { checkFiles, loadLab } from "./lab";
 import { releaseVitestChildren } from "./run-vitest";
@@ -24,9 +25,9 @@ import { releaseVitestChildren } from "./run-vitest";
  * `npm run grade` end to end, and every defence layer on its own. Grading is what costs time, so
  * each submission is graded once and every assertion reads the outputs of these runs:
  *
- * - one CLI batch of bank-account: solution, starter, broken submissions, every tamper attempt;
- * - the tamper attempts the static policy refused, again with the policy and type check off, in
- *   one batch in this process, and an infinite loop under a short time limit;
+ * - one CLI batch of bank-account: solution, starter, broken submissions;
+ * - in this process, an infinite loop under a short time limit (the tamper corpus has its own
+ *   test, tamper.test.ts);
  * - one single-submission CLI run with hidden checks, one CLI batch of chat-threads, and three
  *   runs that cannot grade (they stop before any Vitest starts).
  *
@@ -37,16 +38,8 @@ const BANK = join(REPO, "labs/bank-account");
 const CHAT = join(REPO, "labs/chat-threads");
 const FIXTURES = join(REPO, "src/grader/fixtures");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
-const TAMPERS = readdirSync(join(FIXTURES, "tamper")).sort();
 const CASES = readdirSync(join(FIXTURES, "cases")).sort();
 const BANK_EDITABLE = loadLab("bank-account").meta.editable;
-/**
- * Tamper attempts the static policy lets through, because the code is legal: the first pass
- * already runs them against the run-time defences. Every other attempt is refused statically and
- * graded again without the policy (the first pass checks that this list is right).
- */
-const ALLOWED_BY_POLICY = ["fake-reporter-output"];
-const REFUSED_BY_POLICY = TAMPERS.filter((name) => !ALLOWED_BY_POLICY.includes(name));
 /**
  * Short, as the loop spins a core until then; not so short that a loaded machine is still loading
  * the check files when it runs out, as the message must name the check that never returned.
@@ -119,7 +112,6 @@ let bankBatch: CliRun;
 let hiddenRun: CliRun;
 let chatBatch: CliRun;
 let cannotGrade: { unknownLab: CliRun; missingFolder: CliRun; badOption: CliRun };
-let runtimeOnly: Map<string, GradeOutcome>;
 let infiniteLoop: { outcome: GradeOutcome; seconds: number };
 let browser: V3Results;
 
@@ -131,7 +123,6 @@ beforeAll(async () => {
       name,
       fixture(`cases/${name}`),
     ]),
-    ...TAMPERS.map((name): [string, string] => [`tamper-${name}`, fixture(`tamper/${name}`)]),
   ]);
   // A learner's own test travels with the submission; the grader must ignore it and say so.
   writeFileSync(join(bank, "solution", "account.test.ts"), 'it("passes", () => {});\n');
@@ -146,10 +137,6 @@ beforeAll(async () => {
       `throw new Error("the submission's own ${name} was loaded");\nexport {};\n`,
     );
   }
-  const refused = submissions(
-    "refused",
-    REFUSED_BY_POLICY.map((name) => [name, fixture(`tamper/${name}`)]),
-  );
   mkdirSync(out("unknown"));
 
   // Phase 1, as much at once as two cores can take: the CLI runs of bank-account (each a process
@@ -198,14 +185,8 @@ beforeAll(async () => {
   ]);
   cannotGrade = { unknownLab, missingFolder, badOption };
 
-  // Phase 2: the chat-threads batch, and in this process the run-time defences on their own.
-  [runtimeOnly, chatBatch] = await Promise.all([
-    gradeBatch(lab, refused, {
-      skipStaticChecks: true,
-      jobs: 2,
-      expected,
-      timeoutSeconds: Number(NO_HANG_TIMEOUT_S),
-    }),
+  // Phase 2: the chat-threads batch.
+  [chatBatch] = await Promise.all([
     grade(
       "chat-threads",
       "--batch",
@@ -235,7 +216,7 @@ afterAll(async () => {
 });
 
 describe("the fixtures", () => {
-  it.each([...CASES.map((n) => `cases/${n}`), ...TAMPERS.map((n) => `tamper/${n}`)])(
+  it.each(CASES.map((n) => `cases/${n}`))(
     "%s holds only editable files it changes from the starter",
     (path) => {
       const names = readdirSync(join(FIXTURES, path)).sort();
@@ -262,7 +243,7 @@ describe("a batch of bank-account submissions graded by the CLI", () => {
     expect(csv[0]).toBe(
       "submission,status,checks passed,checks total,1. The four-step table,2. Rejected commands leave no trace,3. Snapshots,4. Properties over random histories,message",
     );
-    expect(csv).toHaveLength(1 + 5 + TAMPERS.length);
+    expect(csv).toHaveLength(1 + 5);
     expect(csv.find((row) => row.startsWith("solution,"))).toBe(
       "solution,pass,21,21,5 of 5,9 of 9,4 of 4,3 of 3,",
     );
@@ -309,83 +290,9 @@ describe("a batch of bank-account submissions graded by the CLI", () => {
       /account\.ts does not export "eventHandler" \(imported at checks\/handlers\.test\.ts:\d+:\d+\)/,
     );
   });
-
-  it.each(TAMPERS)("grades the tamper attempt %s as a failure", (name) => {
-    const results = bank(`tamper-${name}`);
-    expect(results.status).not.toBe("pass");
-    expect(results.tests.filter((t) => t.status === "pass").length).toBeLessThan(21);
-  });
-
-  it("refuses every tamper attempt but one before it runs, naming the rule and file:line:col", () => {
-    const refusedStatically = TAMPERS.filter((name) =>
-      bank(`tamper-${name}`).message?.startsWith("The submission uses what lab code may not:"),
-    );
-    expect(refusedStatically).toEqual(REFUSED_BY_POLICY);
-    const message = (name: string) => bank(`tamper-${name}`).message ?? "";
-    expect(message("exit-early")).toMatch(/account\.ts:2:1: "process" is not allowed/);
-    expect(message("exit-mid-run")).toMatch(/account\.ts:\d+:\d+: "process" is not allowed/);
-    expect(message("constructor-escape")).toMatch(
-      /account\.ts:3:\d+: "constructor" is not allowed/,
-    );
-    expect(message("patch-object-is")).toMatch(/changing the built-in "Object" is not allowed/);
-    expect(message("patch-prototype")).toMatch(/changing the built-in "Object" is not allowed/);
-    expect(message("patch-expect")).toMatch(/"globalThis" is not allowed/);
-    expect(message("forge-rpc")).toMatch(/"globalThis" is not allowed/);
-    expect(message("write-results")).toMatch(/cannot import "node:fs"/);
-    expect(message("read-solution-fs")).toMatch(/cannot import "node:fs"/);
-    expect(message("read-solution")).toMatch(
-      /account\.ts:\d+:\d+: cannot import "\.\.\/solution\/account"/,
-    );
-    expect(message("read-solution")).toMatch(
-      /entity\.ts:\d+:\d+: cannot import "\.\.\/solution\/entity"/,
-    );
-  });
-
-  it("runs the one attempt the policy allows, and a fake report printed on stdout changes nothing", () => {
-    const results = bank("tamper-fake-reporter-output");
-    expect(results.status).toBe("fail");
-    expect(results.tests.map(({ name, status }) => ({ name, status }))).toEqual(
-      bank("starter").tests.map(({ name, status }) => ({ name, status })),
-    );
-  });
 });
 
-describe("the run-time defences on their own (policy and type check skipped)", () => {
-  it.each(REFUSED_BY_POLICY)("%s still does not pass", (name) => {
-    const outcome = runtimeOnly.get(name);
-    expect(outcome?.couldNotGrade).toBe(false);
-    expect(outcome?.results.status).not.toBe("pass");
-    expect(outcome?.results.tests).toHaveLength(21);
-  });
-
-  it("names what stopped each attempt", () => {
-    const message = (name: string) => runtimeOnly.get(name)?.results.message ?? "";
-    expect(message("constructor-escape")).toMatch(
-      /Building a function from a string is not allowed/,
-    );
-    expect(message("patch-object-is")).toMatch(/Cannot assign to read only property 'is'/);
-    expect(message("patch-prototype")).toMatch(/not extensible/);
-    expect(message("exit-early")).toMatch(/process\.exit unexpectedly called/);
-    expect(message("read-solution")).toMatch(
-      /Cannot find module '\.\.\/solution\/(account|entity)'/,
-    );
-    const output = runtimeOnly
-      .get("read-solution-fs")
-      ?.results.tests.map((t) => t.output ?? "")
-      .join("");
-    expect(output).toMatch(/could not read the solution: ERR_ACCESS_DENIED/);
-  });
-
-  it("counts the checks a worker that exited mid-run never reported as not passed", () => {
-    const results = runtimeOnly.get("exit-mid-run")?.results;
-    expect(results?.status).toBe("error");
-    // The worker ends in the second check (the third command); only the first may have passed.
-    const [first, ...rest] = results?.tests ?? [];
-    expect(first?.name).toBe("1. The four-step table > deposit 100 → deposited 100, balance 100");
-    expect(rest.filter((t) => t.status === "pass")).toEqual([]);
-    expect(rest.filter((t) => /did not (run|report)/.test(t.message ?? ""))).not.toEqual([]);
-  });
-
+describe("a submission that never returns", () => {
   it("stops an infinite loop at the timeout and names the check that was running", () => {
     const results = infiniteLoop.outcome.results;
     expect(results.status).toBe("error");

@@ -1,7 +1,7 @@
 import {
   mkdirSync,
-  readFileSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   symlinkSync,

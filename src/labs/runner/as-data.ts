@@ -7,8 +7,8 @@
  * - an object with its own `Symbol.toPrimitive` is refused: it could become any number or string;
  * - an object that borrows a built-in's tag (`Symbol.toStringTag` "Number", "Date", …) without
  *   being one is refused: `equals` would compare its `valueOf()` instead of its contents;
- * - getters on plain objects and arrays are read once, here, into a data copy, so a getter
- *   cannot answer one way to the check and another way to the matcher.
+ * - a getter on a plain object or array is refused: it could answer one way to the check and
+ *   another to the matcher (it can read the stack). State and replies are plain data.
  *
  * Everything else is handed over as it is, so `toBe` still compares identities. `Proxy` is not
  * granted to lab code (./confine.ts), so no value here can trap these reads.
@@ -34,21 +34,21 @@ const SPOOFABLE_TAGS: Record<string, (value: object) => unknown> = {
 /** The object on `value`'s prototype chain that holds `key`, if any. */
 function holderOf(value: object, key: PropertyKey): object | undefined {
   for (let at: object | null = value; at; at = Object.getPrototypeOf(at) as object | null) {
-    if (Object.prototype.hasOwnProperty.call(at, key)) return at;
+    if (Object.hasOwn(at, key)) return at;
   }
   return undefined;
 }
 
+/** Checks `value` and hands it back unchanged, or throws `LabValueRefused` saying why not. */
 export function asData(value: unknown): unknown {
-  const copies = new Map<object, unknown>();
+  const seen = new Set<object>();
   let budget = BUDGET;
 
   const visit = (v: unknown, path: string): unknown => {
     if ((typeof v !== "object" && typeof v !== "function") || v === null) return v;
-    if (copies.has(v)) return copies.get(v);
+    if (seen.has(v)) return v;
     if (budget-- <= 0) return v;
-    // Until it is known whether this one needs a copy, cycles lead back to the original.
-    copies.set(v, v);
+    seen.add(v);
     if ("asymmetricMatch" in v) {
       throw new LabValueRefused(
         `${path} has an "asymmetricMatch" method: checks compare values from lab code as data and do not let them decide whether they match.`,
@@ -76,28 +76,19 @@ export function asData(value: unknown): unknown {
     const prototype = Object.getPrototypeOf(v) as object | null;
     const plain =
       prototype === null || prototype === Object.prototype || prototype === Array.prototype;
-    let changed = false;
-    const entries: [PropertyKey, unknown][] = [];
     for (const key of Reflect.ownKeys(v)) {
       const descriptor = Reflect.getOwnPropertyDescriptor(v, key);
       if (!descriptor?.enumerable) continue;
       const label = `${path}${typeof key === "symbol" ? `[${String(key)}]` : `.${key}`}`;
       if (!("value" in descriptor)) {
         if (!plain) continue;
-        // A getter on plain data: read once, here, and compare what it gave.
-        changed = true;
-        entries.push([key, visit((v as Record<PropertyKey, unknown>)[key], label)]);
-        continue;
+        throw new LabValueRefused(
+          `${label} is a getter: checks compare values from lab code as data, so state and replies hold plain values.`,
+        );
       }
-      const inner = visit(descriptor.value, label);
-      if (inner !== descriptor.value) changed = true;
-      entries.push([key, inner]);
+      visit(descriptor.value, label);
     }
-    if (!changed || !plain) return v;
-    const copy = (Array.isArray(v) ? [] : Object.create(prototype)) as Record<PropertyKey, unknown>;
-    for (const [key, inner] of entries) copy[key] = inner;
-    copies.set(v, copy);
-    return copy;
+    return v;
   };
 
   return visit(value, "the value");

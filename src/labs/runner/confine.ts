@@ -121,6 +121,8 @@ export function runtimeForLab(runtime: unknown, withheld: readonly string[]): un
   // A module namespace cannot be frozen itself: its exports are, and lab code gets a copy.
   const exports = runtime as Record<string, unknown>;
   const view: Record<string, unknown> = {};
+  // So that `import * as rt` (sucrase's interop) hands over this very object, getters included.
+  Object.defineProperty(view, "__esModule", { value: true });
   for (const name of Object.keys(exports)) {
     if (withheld.includes(name)) {
       // Named, so a submission that reaches it anyway is told why, not handed `undefined`.

@@ -3,8 +3,8 @@ import { startTests } from "@vitest/runner";
 import { format } from "@vitest/utils/display";
 import { buildResults, errorResults, fullTestName, type V3Results } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
-import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
 import { labConfinement } from "./confine";
+import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
 import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
 import { transpile } from "./transpile";
 

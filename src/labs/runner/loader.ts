@@ -244,6 +244,11 @@ export function namedImportsOf(code: string, specifier: string): Set<string> {
 /** Every module specifier in a source file, from `import`, `export … from`, `import()` and `require()`. */
 export function importSpecifiers(source: string): { specifier: string; line: number }[] {
   const found: { specifier: string; line: number }[] = [];
+  // Comments may mention `import("x")`: blank them out (keeping lines) before looking.
+  source = source.replace(
+    /\/\*[\s\S]*?\*\/|(^|[^:"'`\\])\/\/[^\n]*/g,
+    (comment, before = "") => before + comment.slice(before.length).replace(/[^\n]/g, " "),
+  );
   const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(["'])([^"'\n]+)\1/g;
   for (const m of source.matchAll(pattern)) {
     const line = source.slice(0, m.index).split("\n").length;

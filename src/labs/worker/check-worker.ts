@@ -2,8 +2,8 @@
 import { lockdownOnce } from "../runner/confine";
 import { runChecks } from "../runner/core";
 import type { Precompiled } from "../runner/loader";
-import { transpile } from "../runner/transpile";
 import { replayTrace } from "../runner/trace";
+import { transpile } from "../runner/transpile";
 import type {
   HoldRequest,
   PrepareRequest,

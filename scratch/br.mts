@@ -1,0 +1,12 @@
+import "/work/grader-trust/src/labs/runner/lockdown.ts";
+import { readFileSync, readdirSync } from "node:fs";
+import { runChecks } from "/work/grader-trust/src/labs/runner/core.ts";
+const runtime = await import("/work/grader-trust/src/runtime/index.ts");
+const fastCheck = await import("fast-check");
+const dir = process.argv[2];
+const files = { "account.ts": readFileSync(`${dir}/account.ts`, "utf8"), "entity.ts": readFileSync(`${dir}/entity.ts`, "utf8") };
+const checks: Record<string,string> = {};
+for (const f of readdirSync("/work/grader-trust/labs/bank-account/checks")) checks[`checks/${f}`] = readFileSync(`/work/grader-trust/labs/bank-account/checks/${f}`, "utf8");
+const { results } = await runChecks({ files, checks, runtime, fastCheck, editable: ["account.ts", "entity.ts"] });
+console.log(results.status, results.message?.slice(0, 500));
+for (const t of results.tests) console.log(" -", t.name.slice(0, 60), (t.message ?? "").slice(0, 200), "| out:", (t.output ?? "").slice(-200));
