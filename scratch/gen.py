@@ -241,3 +241,20 @@ export function eventHandler(account: Account, event: Event): Account {
   return Object.freeze({ balance: next });
 }''')
 write('correct','class-getter-generator','account.ts',b)
+withdrew('asymmetric-match-deep', 'hide the matcher behind more padding than a checker might walk.', '''return {
+        pad: Array.from({ length: 150_000 }, () => ({})),
+        balance: { asymmetricMatch: () => true } as unknown as number,
+      } as Account;''')
+withdrew('callee-caller', "climb the call stack to the runner's functions through arguments.callee.caller.", '''const caller = (function (this: unknown) {
+        // biome-ignore lint/complexity/noArguments: the attack
+        return (arguments as unknown as { callee: { caller: unknown } }).callee.caller;
+      })();
+      return { balance: caller ? 70 : account.balance };''')
+withdrew('hostile-thrown-error', 'throw an object whose message and stack throw when the runner reads them.', '''throw {
+        get message(): string {
+          throw new Error("message unavailable");
+        },
+        get stack(): string {
+          throw new Error("stack unavailable");
+        },
+      };''')

@@ -100,6 +100,7 @@ const GRANTED_GLOBALS = new Set([
   "TextDecoder",
   "console",
   "Iterator",
+  "arguments",
 ]);
 
 /**

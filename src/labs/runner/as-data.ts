@@ -18,8 +18,11 @@ export class LabValueRefused extends TypeError {
   override name = "LabValueRefused";
 }
 
-/** Objects looked at per `expect` before giving up on looking deeper (a whole simulation, say). */
-const BUDGET = 50_000;
+/**
+ * Objects looked at per `expect`. A value bigger than this is refused rather than compared
+ * unchecked: a matcher could hide behind enough padding.
+ */
+const BUDGET = 100_000;
 
 const SPOOFABLE_TAGS: Record<string, (value: object) => unknown> = {
   "[object Number]": (v) => Number.prototype.valueOf.call(v),
@@ -47,7 +50,11 @@ export function asData(value: unknown): unknown {
   const visit = (v: unknown, path: string): unknown => {
     if ((typeof v !== "object" && typeof v !== "function") || v === null) return v;
     if (seen.has(v)) return v;
-    if (budget-- <= 0) return v;
+    if (budget-- <= 0) {
+      throw new LabValueRefused(
+        `the value holds more than ${BUDGET} objects: too many to check as data before comparing.`,
+      );
+    }
     seen.add(v);
     if ("asymmetricMatch" in v) {
       throw new LabValueRefused(
