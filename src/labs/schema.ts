@@ -18,6 +18,8 @@ export const labMetaSchema = z.object({
   /** Whole-run timeout for the checks, in seconds. */
   timeoutSeconds: z.number().positive().max(600).default(30),
   order: z.number().int().positive().default(100),
+  /** A lab being written: listed under `npm start`, left out of every build. */
+  draft: z.boolean().default(false),
   /**
    * `@runtime` exports a submission may not use, such as the built-in strategies a lab asks the
    * learner to write. The grader's policy names the file, line and export of any use; at run time
