@@ -80,6 +80,15 @@ export function asData(value: unknown): unknown {
       }
       return v;
     }
+    // Vitest's equals walks the entries of Maps and Sets too.
+    if (v instanceof Map) {
+      for (const [key, inner] of v) {
+        visit(key, `${path} key`);
+        visit(inner, `${path}.get(…)`);
+      }
+    } else if (v instanceof Set) {
+      for (const inner of v) visit(inner, `${path} member`);
+    }
     const prototype = Object.getPrototypeOf(v) as object | null;
     const plain =
       prototype === null || prototype === Object.prototype || prototype === Array.prototype;
