@@ -68,8 +68,6 @@ const GRANTED_GLOBALS = new Set([
   "Date",
   "Error",
   "EvalError",
-  "Float32Array",
-  "Float64Array",
   "Int8Array",
   "Int16Array",
   "Int32Array",
@@ -99,7 +97,6 @@ const GRANTED_GLOBALS = new Set([
   "TextEncoder",
   "TextDecoder",
   "console",
-  "Iterator",
   "arguments",
 ]);
 
