@@ -3,6 +3,8 @@
  * browser's runner (src/labs/runner/core.ts) in Node and prints the total, the transpile time
  * and each check's time — where a run's time goes, without a browser.
  */
+// Before the runtime loads, as in the browser's worker (src/labs/runner/lockdown.ts).
+import "../src/labs/runner/lockdown.ts";
 import * as fastCheck from "fast-check";
 import { readLabFolder } from "../src/labs/lab-files.node.ts";
 import { runChecks } from "../src/labs/runner/core.ts";

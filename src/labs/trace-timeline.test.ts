@@ -1,3 +1,4 @@
+import "./runner/lockdown";
 import * as runtime from "@runtime";
 import { describe, expect, it } from "vitest";
 import { readLabFiles } from "./lab-files.node";
