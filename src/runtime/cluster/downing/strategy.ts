@@ -50,12 +50,32 @@ export interface CustomStrategy {
   readonly decide: (view: ResolverView) => Decision | undefined;
 }
 
-/**
- * Akka's `role` option of a strategy: when set, only members with this role are counted (for
- * majority, quorum, oldest, minority), while a decision still downs members of every role.
- */
+/** Options every built-in strategy but down-all takes. */
 interface WithRole {
+  /**
+   * Akka's `role` option: when set, only members with this role are counted (for majority,
+   * quorum, oldest, minority), while a decision still downs members of every role.
+   */
   readonly role?: string;
+  /**
+   * Not in Akka (default false, as Akka): leave out unreachability observations made by or about
+   * a member that is already down when looking for indirectly connected nodes. They go stale,
+   * since nobody clears them once the link heals (keep-oldest seed 319995001 of this runtime's
+   * property run: a cut-off node-1 still held node-2's old "node-3 is unreachable" after downing
+   * node-3, took node-2 for indirectly connected, downed it and kept itself).
+   */
+  readonly ignoreObservationsOfDownedMembers?: boolean;
+}
+
+/** Views decided for a strategy with `ignoreObservationsOfDownedMembers`. */
+const ignoringDowned = new WeakSet<ResolverView>();
+
+function forStrategy(strategy: StrategyConfig, view: ResolverView): ResolverView {
+  if (!("ignoreObservationsOfDownedMembers" in strategy)) return view;
+  if (strategy.ignoreObservationsOfDownedMembers !== true) return view;
+  const marked = { ...view };
+  ignoringDowned.add(marked);
+  return marked;
 }
 
 /**
@@ -86,6 +106,14 @@ export type StrategyConfig =
        * under it are removed. A side that decides later than this can take the lease again.
        */
       readonly releaseAfterMs?: number;
+      /**
+       * Not in Akka (default false, as Akka): a side made only of leaving members downs itself
+       * instead of asking for the lease. They may already be exiting, even removed, on the other
+       * side, which then has nothing unreachable and never contends for the lease; taking the
+       * uncontested lease would let the leavers down the real cluster (a leave racing a one-way
+       * partition, seed 435 of this runtime's property run).
+       */
+      readonly leavingSideDownsItself?: boolean;
     } & WithRole)
   | CustomStrategy;
 
@@ -195,14 +223,9 @@ export function indirectlyConnected(view: ResolverView): Set<string> {
   return new Set([...intersectionOfObserversAndSubjects(view), ...seenCurrentGossip(view)]);
 }
 
-/**
- * Not in Akka: observations made by or about a member that is already down say nothing about
- * how the rest are connected, and they go stale: nobody clears them once the link heals. The
- * keep-oldest property run found it (seed 319995001): node-1, cut off, still held node-2's old
- * "node-3 is unreachable" after downing node-3, took node-2 for indirectly connected, downed it
- * and kept itself, while node-2 and node-3 downed node-1 on the other side.
- */
-function liveRecords(view: ResolverView): ReachabilityRecord[] {
+/** The records that count, under `ignoreObservationsOfDownedMembers` when it is set. */
+function liveRecords(view: ResolverView): readonly ReachabilityRecord[] {
+  if (!ignoringDowned.has(view)) return view.records;
   const down = new Set(view.members.filter((m) => m.status === "down").map(key));
   return view.records.filter((r) => !down.has(r.observer) && !down.has(r.subject));
 }
@@ -316,15 +339,16 @@ function leaseMajority(
   view: ResolverView,
   delayForMinorityMs: number,
   role: string | undefined,
+  leavingSideDownsItself: boolean,
 ): Decision {
   if (indirectlyConnected(view).size > 0)
     return { kind: "acquire-lease-and-down-indirectly-connected", acquireDelayMs: 0 };
-  // Not in Akka: a side made only of leaving members may already be exiting, even removed, on
-  // the other side, which then has nothing unreachable and never contends for the lease. Taking
-  // the uncontested lease would let the leavers down the real cluster (our property test found
-  // it: a leave racing a one-way partition, seed 435). Keep-majority and keep-oldest guard the
-  // same race with their "possibly exiting" edge-case check; this is the lease's version.
-  if (split(counted(view, role, false, false, true), view).reachable === 0)
+  // The named leavingSideDownsItself (not in Akka): keep-majority and keep-oldest guard the same
+  // race with their "possibly exiting" edge-case check; this is the lease's version.
+  if (
+    leavingSideDownsItself &&
+    split(counted(view, role, false, false, true), view).reachable === 0
+  )
     return { kind: "down-reachable" };
   const ms = counted(view, role, false);
   let minority = false;
@@ -388,7 +412,8 @@ export function decide(
   view: ResolverView,
 ): Decision;
 export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined;
-export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined {
+export function decide(strategy: StrategyConfig, given: ResolverView): Decision | undefined {
+  const view = forStrategy(strategy, given);
   switch (strategy.kind) {
     case "keep-majority":
       return keepMajority(view, strategy.role);
@@ -399,7 +424,12 @@ export function decide(strategy: StrategyConfig, view: ResolverView): Decision |
     case "down-all":
       return { kind: "down-all" };
     case "lease-majority":
-      return leaseMajority(view, strategy.acquireLeaseDelayForMinorityMs ?? 2000, strategy.role);
+      return leaseMajority(
+        view,
+        strategy.acquireLeaseDelayForMinorityMs ?? 2000,
+        strategy.role,
+        strategy.leavingSideDownsItself ?? false,
+      );
     case "custom":
       return customDecision(strategy, view);
   }
@@ -424,12 +454,13 @@ export function nodesToDown(
   decision: Decision,
   view: ResolverView,
 ): Set<string> {
+  const marked = forStrategy(strategy, view);
   try {
-    return nodesToDownUnsafe(strategy, decision, view);
+    return nodesToDownUnsafe(strategy, decision, marked);
   } catch (e) {
     // Akka's answer to an unresolvable mix of indirect links: down everything.
     if (e instanceof DoubleIndirectDecision)
-      return nodesToDownUnsafe(strategy, { kind: "down-all" }, view);
+      return nodesToDownUnsafe(strategy, { kind: "down-all" }, marked);
     throw e;
   }
 }
@@ -519,6 +550,7 @@ function additionalNodesToDown(
     records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
   const filtered: ResolverView = { ...view, records, unreachable };
+  if (ignoringDowned.has(view)) ignoringDowned.add(filtered);
   const again = decide(strategy, filtered);
   if (again === undefined) return new Set();
   if (
