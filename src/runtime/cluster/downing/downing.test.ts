@@ -509,10 +509,14 @@ describe("cases the property tests found (not in Akka)", () => {
     expect(outcome({ ...guarded, downIfAlone: false }, c).down).toEqual([2, 3]);
   });
 
-  it("static-quorum does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
+  it("static-quorum with downAllBelowQuorumAfterIndirectlyConnected (not Akka's default) does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
     // node-1 and node-3 flag each other over a lossy link; node-2, their link, is alone on its
     // side: downing the two would leave it below the quorum of 2, so it goes down with them.
-    const quorum: StrategyConfig = { kind: "static-quorum", quorumSize: 2 };
+    const quorum: StrategyConfig = {
+      kind: "static-quorum",
+      quorumSize: 2,
+      downAllBelowQuorumAfterIndirectlyConnected: true,
+    };
     const records: [number, number][] = [
       [3, 1],
       [1, 3],
@@ -522,10 +526,13 @@ describe("cases the property tests found (not in Akka)", () => {
     ).toEqual({ decision: "down-indirectly-connected", down: [1, 2, 3] });
     // Five members and a quorum of 3: three remain, enough, so only the indirectly connected go.
     const five = { members: up(1, 2, 3, 4, 5), self: 2, unreachable: [1, 3], records };
-    expect(outcome({ kind: "static-quorum", quorumSize: 3 }, five).down).toEqual([1, 3]);
+    expect(outcome({ ...quorum, quorumSize: 3 }, five).down).toEqual([1, 3]);
+    // Akka's rule keeps node-2 alone.
+    const akka = { members: up(1, 2, 3), self: 2, unreachable: [1, 3], records };
+    expect(outcome({ kind: "static-quorum", quorumSize: 2 }, akka).down).toEqual([1, 3]);
   });
 
-  it("keep-majority counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
+  it("keep-majority with countDownedUnreachableMembers (not Akka's default) counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
     // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
     // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
     const members: Case["members"] = [
@@ -537,12 +544,15 @@ describe("cases the property tests found (not in Akka)", () => {
       [1, 2],
       [1, 3],
     ];
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+    const counting: StrategyConfig = { kind: "keep-majority", countDownedUnreachableMembers: true };
+    expect(outcome(counting, { members, self: 1, unreachable: [2, 3], records })).toEqual({
       decision: "down-reachable",
       down: [1],
     });
+    // Akka's rule: a 1-1 tie, won by the lowest address.
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records }).down).toEqual([3]);
     // Once the downed member is removed (or no longer flagged), the tie is back.
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
+    expect(outcome(counting, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
       {
         decision: "down-unreachable",
         down: [3],
@@ -554,7 +564,11 @@ describe("cases the property tests found (not in Akka)", () => {
     // node-1 (oldest) downed node-3, never heard from it again, and still holds node-2's old
     // "node-3 is unreachable"; then node-1 loses node-2. Taking node-2 for indirectly connected
     // kept node-1 alone while node-2 and node-3 downed it. It is alone against two: down itself.
-    const oldest: StrategyConfig = { kind: "keep-oldest", ignoreObservationsOfDownedMembers: true };
+    const oldest: StrategyConfig = {
+      kind: "keep-oldest",
+      ignoreObservationsOfDownedMembers: true,
+      countDownedUnreachableMembers: true,
+    };
     const members: Case["members"] = [
       [1, "up"],
       [2, "up"],
@@ -583,6 +597,7 @@ describe("cases the property tests found (not in Akka)", () => {
     seed: number,
     faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"],
     leavingSideDownsItself = false,
+    more: { releaseAfterMs?: number; holdLeaseUntilLaterDownsRemoved?: boolean } = {},
   ) => {
     const scheduler = new VirtualScheduler();
     const lease = new SimulatedLease(scheduler);
@@ -592,7 +607,7 @@ describe("cases the property tests found (not in Akka)", () => {
       scheduler,
       faults,
       downing: new SplitBrainResolver({
-        strategy: { kind: "lease-majority", leavingSideDownsItself },
+        strategy: { kind: "lease-majority", leavingSideDownsItself, ...more },
         stableAfterMs: 7_000,
         lease,
       }),
@@ -601,12 +616,12 @@ describe("cases the property tests found (not in Akka)", () => {
     return sim;
   };
 
-  it("a lease taken for an earlier decision is kept until the nodes of a later one are removed", () => {
+  it("seed 505: a lease taken for an earlier decision outlasts a later decision under it with Akka's release-after (40 s), and with holdLeaseUntilLaterDownsRemoved (not Akka's default) whatever the release-after", () => {
     // Seed 505 of the exploration: node-1 takes the lease to down the crashed node-3, later
     // downs node-2 under the same lease, and must not release it while node-2 still runs,
     // unaware, on the other side of a one-way partition (it would take the lease and down
     // node-1 in turn).
-    const sim = leaseSim(505, [
+    const faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"] = [
       { at: 9_670, type: "crash", node: "node-3" },
       {
         at: 22_030,
@@ -616,9 +631,16 @@ describe("cases the property tests found (not in Akka)", () => {
         direction: "a-to-b",
       },
       { at: 35_000, type: "heal" },
-    ]);
-    expect(checkSplitBrain(sim.trace.records)).toEqual([]);
-    expect(sim.nodes().map((n) => n.address)).toEqual(["node-1"]);
+    ];
+    for (const more of [{}, { releaseAfterMs: 14_000, holdLeaseUntilLaterDownsRemoved: true }]) {
+      const sim = leaseSim(505, faults, false, more);
+      expect(checkSplitBrain(sim.trace.records)).toEqual([]);
+      expect(sim.nodes().map((n) => n.address)).toEqual(["node-1"]);
+    }
+    // A release-after of stable-after × 2 (this runtime's old rule) without the option: the
+    // lease goes free while node-2 still runs, and node-2 takes it.
+    const short = leaseSim(505, faults, false, { releaseAfterMs: 14_000 });
+    expect(checkSplitBrain(short.trace.records)).not.toEqual([]);
   });
 
   it("with leavingSideDownsItself (not Akka's default), a side made only of leaving members downs itself instead of taking the uncontested lease (seed 435)", () => {

@@ -350,11 +350,12 @@ class ResolverAgent implements DowningAgent {
         `${this.resolver.name} decided ${decision.kind}, which needs SplitBrainResolverSettings.lease`,
       );
     if (lease.checkLease(this.owner)) {
-      // Akka acts here without touching the release condition, so a lease taken for an earlier
-      // decision can be released right after this one, while the nodes just downed may still
-      // be running on the other side; our simulation found that split brain (seed 505 of the
-      // lease-majority property run). Holding on until the new downs are removed closes it.
-      this.holdLeaseUntilRemoved(this.actOnDecision(decision));
+      // Akka acts here without touching the release condition; the named
+      // holdLeaseUntilLaterDownsRemoved (not in Akka) holds on until these downs are removed too.
+      const strategy = this.resolver.settings.strategy;
+      const downed = this.actOnDecision(decision);
+      if (strategy.kind === "lease-majority" && strategy.holdLeaseUntilLaterDownsRemoved === true)
+        this.holdLeaseUntilRemoved(downed);
       return;
     }
     this.waitingForLease = decision;

@@ -65,16 +65,34 @@ interface WithRole {
    * node-3, took node-2 for indirectly connected, downed it and kept itself).
    */
   readonly ignoreObservationsOfDownedMembers?: boolean;
+  /**
+   * Not in Akka (default false, as Akka); keep-majority and keep-oldest only: count members this
+   * side has downed but still flags unreachable (not yet removed, not heard from since) on the
+   * unreachable side. The down may never have reached them: they may still run as up members
+   * over there. Akka leaves them out, which allowed a split brain in this runtime's property run
+   * (keep-majority seed 805382295: node-1 downed node-2, lost node-3 before node-2 was removed,
+   * and won the 1–1 tie by lowest address while node-3's side had downed node-1).
+   */
+  readonly countDownedUnreachableMembers?: boolean;
 }
 
-/** Views decided for a strategy with `ignoreObservationsOfDownedMembers`. */
-const ignoringDowned = new WeakSet<ResolverView>();
+interface Guards {
+  readonly ignoreDowned: boolean;
+  readonly countDowned: boolean;
+}
+
+/** The named non-Akka settings of the strategy a view is being decided for. */
+const guardsOf = new WeakMap<ResolverView, Guards>();
 
 function forStrategy(strategy: StrategyConfig, view: ResolverView): ResolverView {
-  if (!("ignoreObservationsOfDownedMembers" in strategy)) return view;
-  if (strategy.ignoreObservationsOfDownedMembers !== true) return view;
+  const ignoreDowned =
+    "ignoreObservationsOfDownedMembers" in strategy &&
+    strategy.ignoreObservationsOfDownedMembers === true;
+  const countDowned =
+    "countDownedUnreachableMembers" in strategy && strategy.countDownedUnreachableMembers === true;
+  if (!ignoreDowned && !countDowned) return view;
   const marked = { ...view };
-  ignoringDowned.add(marked);
+  guardsOf.set(marked, { ignoreDowned, countDowned });
   return marked;
 }
 
@@ -88,7 +106,18 @@ function forStrategy(strategy: StrategyConfig, view: ResolverView): ResolverView
  */
 export type StrategyConfig =
   | ({ readonly kind: "keep-majority" } & WithRole)
-  | ({ readonly kind: "static-quorum"; readonly quorumSize: number } & WithRole)
+  | ({
+      readonly kind: "static-quorum";
+      readonly quorumSize: number;
+      /**
+       * Not in Akka (default false, as Akka): after downing indirectly connected nodes, a side
+       * left with fewer than the quorum downs itself too. The "third party" that links them may
+       * have just been cut off itself (static-quorum seed 79688312 of this runtime's property
+       * run: node-2 downed node-1 and node-3 for their lossy link right after a partition
+       * isolated node-2, kept itself alone, and ran the coordinator next to theirs).
+       */
+      readonly downAllBelowQuorumAfterIndirectlyConnected?: boolean;
+    } & WithRole)
   | ({
       readonly kind: "keep-oldest";
       /** Akka's `down-if-alone` (default true). */
@@ -114,6 +143,14 @@ export type StrategyConfig =
        * partition, seed 435 of this runtime's property run).
        */
       readonly leavingSideDownsItself?: boolean;
+      /**
+       * Not in Akka (default false, as Akka): when a later decision is taken under a lease this
+       * node already holds, keep holding it until the nodes of that decision are removed too.
+       * Akka acts without touching the release condition, so a lease taken for an earlier
+       * decision can be released right after, while the nodes just downed may still run on the
+       * other side (seed 505 of this runtime's lease-majority property run).
+       */
+      readonly holdLeaseUntilLaterDownsRemoved?: boolean;
     } & WithRole)
   | CustomStrategy;
 
@@ -166,16 +203,12 @@ function counted(
 }
 
 /**
- * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
- * and not heard from since. The down may never have reached them: for all this side knows, they
- * still run as up members on the other side of the partition. Keep-majority and keep-oldest
- * count them on the unreachable side (keep-oldest may find the oldest among them). Akka leaves
- * them out, which allows a split brain (keep-majority seed 805382295): node-1 downs node-2, loses
- * node-3 to a partition before node-2 is removed, and wins the 1–1 tie against node-3 by lowest
- * address, while node-3 had node-1 downed by node-2's indirectly-connected decision, so nothing
- * on node-3's side ever expects node-1 to stop. Counted 1 against 2, node-1 downs itself.
+ * Under `countDownedUnreachableMembers` (not in Akka): members this view has downed but still
+ * flags unreachable, i.e. not yet removed and not heard from since. Keep-majority and keep-oldest
+ * then count them on the unreachable side (keep-oldest may find the oldest among them).
  */
 function downedButUnreachable(view: ResolverView, role: string | undefined): Member[] {
+  if (guardsOf.get(view)?.countDowned !== true) return [];
   const flagged = new Set(
     view.records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
@@ -225,7 +258,7 @@ export function indirectlyConnected(view: ResolverView): Set<string> {
 
 /** The records that count, under `ignoreObservationsOfDownedMembers` when it is set. */
 function liveRecords(view: ResolverView): readonly ReachabilityRecord[] {
-  if (!ignoringDowned.has(view)) return view.records;
+  if (guardsOf.get(view)?.ignoreDowned !== true) return view.records;
   const down = new Set(view.members.filter((m) => m.status === "down").map(key));
   return view.records.filter((r) => !down.has(r.observer) && !down.has(r.subject));
 }
@@ -488,14 +521,15 @@ function nodesToDownUnsafe(
       const indirect = indirectlyConnected(view);
       const extra = additionalNodesToDown(strategy, view, downable, indirect);
       const toDown = new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
-      // Not in Akka: static-quorum never keeps fewer than the quorum running, not even after
-      // downing indirectly connected nodes. The "third party" that links them may have just been
-      // cut off itself (static-quorum seed 79688312: node-2 downed node-1 and node-3 for their
-      // lossy link right after a partition isolated node-2, kept itself alone, and ran the
-      // coordinator next to theirs). Below the quorum, this side goes down too.
+      // Under downAllBelowQuorumAfterIndirectlyConnected (not in Akka), static-quorum never keeps
+      // fewer than the quorum running, not even after downing indirectly connected nodes.
       const role = roleOf(strategy);
       const kept = counted(view, role, true).filter((m) => !toDown.has(key(m)));
-      if (strategy.kind === "static-quorum" && kept.length < strategy.quorumSize)
+      if (
+        strategy.kind === "static-quorum" &&
+        strategy.downAllBelowQuorumAfterIndirectlyConnected === true &&
+        kept.length < strategy.quorumSize
+      )
         return new Set(downable);
       // Likewise, when asked (not Akka's default), keep-oldest with down-if-alone never keeps the
       // oldest alone against two or more (keep-oldest seed 1809421721: node-1, the oldest, judged
@@ -550,7 +584,8 @@ function additionalNodesToDown(
     records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
   const filtered: ResolverView = { ...view, records, unreachable };
-  if (ignoringDowned.has(view)) ignoringDowned.add(filtered);
+  const guards = guardsOf.get(view);
+  if (guards !== undefined) guardsOf.set(filtered, guards);
   const again = decide(strategy, filtered);
   if (again === undefined) return new Set();
   if (
