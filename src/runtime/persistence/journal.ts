@@ -99,6 +99,29 @@ export class SequenceConflict extends Error {
   }
 }
 
+/**
+ * A {@link SequenceConflict} lost to another writer that is still running (another tab or
+ * worker holds the entity): this writer is fenced off the persistence id. A journal that can
+ * tell live writers apart (the IndexedDB one) keeps refusing this connection's writes and
+ * recoveries of the id until the owner is gone, so the two cannot take turns forever; an
+ * event-sourced actor that meets it should stop rather than restart.
+ */
+export class WriterFenced extends SequenceConflict {
+  constructor(
+    persistenceId: string,
+    expected: number,
+    attempted: number,
+    /** How the owner names itself (e.g. "tab 3f2a", "node-2"). */
+    readonly owner: string,
+    /** How this writer names itself. */
+    readonly writer: string,
+  ) {
+    super(persistenceId, expected, attempted);
+    this.message = `"${persistenceId}" is owned by ${owner}, another writer that is still running; ${writer} is fenced off it and stops writing it (close ${owner}, or stop the entity there, to take over)`;
+    this.name = "WriterFenced";
+  }
+}
+
 /** Thrown when the journal refuses an event (it cannot be stored); nothing was written. */
 export class PersistRejected extends Error {
   constructor(
