@@ -39,7 +39,9 @@ test.beforeAll(async () => {
   // IndexedDB needs a real origin: a blank page on loopback carrying the runtime.
   server = createServer((_req, res) => {
     res.setHeader("content-type", "text/html");
-    res.end(`<!doctype html><title>journal faults</title><script>var __name=(f)=>f;${script}</script>`);
+    res.end(
+      `<!doctype html><title>journal faults</title><script>var __name=(f)=>f;${script}</script>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -219,7 +221,9 @@ function tally(kind: string, v: Verdict): void {
   t.foldMismatches += v.foldMismatches;
   t.silentLoss += v.silentLoss;
   // Acknowledgements lost with a reported total loss are not silent; they are counted apart.
-  if (v.reportedLoss) (t as { reportedLosses?: number }).reportedLosses = ((t as { reportedLosses?: number }).reportedLosses ?? 0) + 1;
+  if (v.reportedLoss)
+    (t as { reportedLosses?: number }).reportedLosses =
+      ((t as { reportedLosses?: number }).reportedLosses ?? 0) + 1;
   else t.lostAcks += v.lostAcks;
   console.log(`[journal faults] ${kind}: ${JSON.stringify(t)}`);
 }
@@ -290,7 +294,10 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
       const value = (e: number, seq: number) => ((e * 7919 + seq * 104729) % 1000003) - 500000;
       // entity-0: events 1..2 stored as claimed; entity-1: one event claiming a batch of 1..2;
       // entity-2: a wrong value.
-      await journal.append([event("entity-0", 1, value(0, 1), 1, 1), event("entity-0", 2, value(0, 2), 2, 2)]);
+      await journal.append([
+        event("entity-0", 1, value(0, 1), 1, 1),
+        event("entity-0", 2, value(0, 2), 2, 2),
+      ]);
       await journal.append([event("entity-1", 1, value(1, 1), 1, 2)]);
       await journal.append([event("entity-2", 1, 12345, 1, 1)]);
       await journal.close();
@@ -327,9 +334,16 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         await page.waitForTimeout(waitMs(seed));
         const snapshot = [...acks];
         killBrowser(dir);
-        await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
+        await Promise.race([
+          context.close().catch(() => {}),
+          new Promise((r) => setTimeout(r, 3_000)),
+        ]);
         context = await launch();
-        const verdict = await verify(context.pages()[0] ?? (await context.newPage()), name, snapshot);
+        const verdict = await verify(
+          context.pages()[0] ?? (await context.newPage()),
+          name,
+          snapshot,
+        );
         await context.close();
         tally("browser kill", verdict);
         expectClean(verdict);

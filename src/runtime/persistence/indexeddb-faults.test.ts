@@ -13,12 +13,7 @@ import {
 } from "./event-sourced-behavior";
 import { IndexedDBJournal, JournalWriteFailed, reasonOf } from "./indexeddb-journal";
 import { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
-import {
-  type PersistentRepr,
-  PersistRejected,
-  SequenceConflict,
-  WriterFenced,
-} from "./journal";
+import { type PersistentRepr, PersistRejected, SequenceConflict, WriterFenced } from "./journal";
 import { Persistence } from "./persistence-plugin";
 
 type Payload = { n: number };
@@ -75,7 +70,16 @@ async function dump(factory: IDBFactory, name: string) {
 }
 
 type Kind = "valid" | "badTag" | "unclonable" | "throwingGetter" | "wrongSeq" | "malformed";
-const kinds: Kind[] = ["valid", "valid", "valid", "badTag", "unclonable", "throwingGetter", "wrongSeq", "malformed"];
+const kinds: Kind[] = [
+  "valid",
+  "valid",
+  "valid",
+  "badTag",
+  "unclonable",
+  "throwingGetter",
+  "wrongSeq",
+  "malformed",
+];
 
 /** An append of `kind` for `pid` whose next free sequence number is `next`. */
 function appendOf(kind: Kind, pid: string, next: number, size: number, tagged: boolean, n: number) {
@@ -138,7 +142,11 @@ describe("IndexedDB journal under invalid appends and faults inside a group comm
           let n = 0;
           for (const round of rounds) {
             const next = new Map<string, number>();
-            const issued: Array<{ kind: Kind; events: PersistentRepr[]; outcome: Promise<unknown> }> = [];
+            const issued: Array<{
+              kind: Kind;
+              events: PersistentRepr[];
+              outcome: Promise<unknown>;
+            }> = [];
             if (round.faultAfter !== null) failPutAfter(round.faultAfter);
             for (const op of round.ops) {
               const pid = `e-${op.entity}`;
