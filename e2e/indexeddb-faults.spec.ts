@@ -239,7 +239,13 @@ function expectClean(v: Verdict): void {
   }).toEqual({ lostAcks: 0, gaps: 0, partialBatches: 0, foldMismatches: 0, silentLoss: 0 });
 }
 
-const waitMs = (seed: number) => 250 + ((seed * 7_919) % 600);
+/** Lets the writers get going (some acknowledgements out), then a seed-chosen while longer. */
+async function writeAWhile(acks: Ack[], seed: number): Promise<void> {
+  const start = Date.now();
+  while (acks.length < ENTITIES && Date.now() - start < 20_000)
+    await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100 + ((seed * 7_919) % 700)));
+}
 
 test.describe("IndexedDB journal under faults in Chromium", () => {
   test.describe.configure({ timeout: 120_000 });
@@ -255,7 +261,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         const name = `faults-${kind.replace(" ", "-")}-${seed}`;
         const acks: Ack[] = [];
         await startWriters(page, name, seed, acks);
-        await page.waitForTimeout(waitMs(seed));
+        await writeAWhile(acks, seed);
         if (kind === "renderer crash") {
           const cdp = await context.newCDPSession(page);
           const crashed = page.waitForEvent("crash", { timeout: 10_000 });
@@ -331,7 +337,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         const name = `faults-kill-${seed}`;
         const acks: Ack[] = [];
         await startWriters(page, name, seed, acks);
-        await page.waitForTimeout(waitMs(seed));
+        await writeAWhile(acks, seed);
         const snapshot = [...acks];
         killBrowser(dir);
         await Promise.race([
@@ -355,7 +361,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
 });
 
 /** SIGKILLs the browser process (not its children) launched with this user-data-dir. */
-function killBrowser(userDataDir: string): void {
+function killBrowser(userDataDir: string): number {
   const ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
   const browser = ps
     .split("\n")
@@ -364,4 +370,14 @@ function killBrowser(userDataDir: string): void {
     .map((line) => Number(line.split(/\s+/, 1)[0]));
   expect(browser, "exactly one browser process for this profile").toHaveLength(1);
   process.kill(browser[0] as number, "SIGKILL");
+  return browser[0] as number;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
