@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ import { chromiumArgs, chromiumExecutable } from "./chromium";
 const SEEDS = Number(process.env.FAULT_SEEDS ?? 2);
 const DURABILITY = process.env.FAULT_DURABILITY as IDBTransactionDurability | undefined;
 const MAX_BATCH = process.env.FAULT_MAX_BATCH ? Number(process.env.FAULT_MAX_BATCH) : undefined;
-const ENTITIES = 100;
+const ENTITIES = Number(process.env.FAULT_ENTITIES ?? 100);
 
 let server: Server;
 let origin = "";
@@ -248,7 +248,7 @@ async function writeAWhile(acks: Ack[], seed: number): Promise<void> {
 }
 
 test.describe("IndexedDB journal under faults in Chromium", () => {
-  test.describe.configure({ timeout: 120_000 });
+  test.describe.configure({ timeout: 60_000 + SEEDS * 30_000 });
 
   for (const kind of ["renderer crash", "tab close"] as const) {
     test(`${kind} during group commits from ${ENTITIES} entities loses no acknowledged write (${SEEDS} seeds)`, async ({
@@ -356,6 +356,49 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  test("a total loss the browser reports (its files were corrupt) is reported by the journal, never silent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "journal-corrupt-"));
+    try {
+      const launch = () =>
+        chromium.launchPersistentContext(dir, {
+          executablePath: chromiumExecutable(),
+          args: chromiumArgs,
+        });
+      let context = await launch();
+      let page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(origin);
+      const name = "faults-corrupt";
+      const acks: Ack[] = [];
+      await startWriters(page, name, 1, acks);
+      await writeAWhile(acks, 1);
+      const snapshot = [...acks];
+      await context.close();
+      // What a kill sometimes leaves behind: LevelDB files Chromium cannot read.
+      const root = join(dir, "Default", "IndexedDB");
+      for (const store of readdirSync(root))
+        for (const file of readdirSync(join(root, store)))
+          if (file.startsWith("MANIFEST")) writeFileSync(join(root, store, file), "not a manifest");
+      context = await launch();
+      page = context.pages()[0] ?? (await context.newPage());
+      const verdict = await verify(page, name, snapshot);
+      const words = await page.evaluate(async (name) => {
+        const R = (window as unknown as Win).Runtime;
+        const journal = new R.IndexedDBJournal(indexedDB, name);
+        const { dataLoss } = await journal.opened;
+        return dataLoss ? R.describeDataLoss(dataLoss, name) : "";
+      }, name);
+      await context.close();
+      expect(verdict.reportedLoss).toBe(true);
+      expect(verdict.lostAcks).toBeGreaterThan(0);
+      expect(verdict.silentLoss).toBe(0);
+      expect(words).toMatch(
+        /Your browser deleted the stored events of "faults-corrupt" \(the browser said: "IndexedDB \(database was corrupt\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
