@@ -280,6 +280,164 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
     });
   }
 
+  test("invalid appends mixed into group commits are refused alone; the stores hold exactly what was acknowledged (5 seeds)", async ({
+    page,
+  }) => {
+    await page.goto(origin);
+    const problems = await page.evaluate(async () => {
+      const R = (window as unknown as Win).Runtime;
+      const out: string[] = [];
+      for (let seed = 1; seed <= 5; seed++) {
+        const name = `faults-invalid-${seed}`;
+        const random = new R.SeededRandom(seed);
+        const journal = new R.IndexedDBJournal(indexedDB, name, { maxBatchEvents: 16 });
+        const acked = new Map<string, number[]>();
+        const tagged = new Set<string>();
+        for (let round = 0; round < 6; round++) {
+          const next = new Map<string, number>();
+          const issued: Array<{
+            kind: string;
+            pid: string;
+            seqs: number[];
+            tag: boolean;
+            p: Promise<string>;
+          }> = [];
+          for (let i = 0; i < 40; i++) {
+            const pid = `e-${random.int(0, 7)}`;
+            const kind = ["valid", "valid", "badTag", "unclonable", "wrongSeq"][
+              random.int(0, 4)
+            ] as string;
+            const from = next.get(pid) ?? (acked.get(pid)?.length ?? 0) + 1;
+            const size = 1 + random.int(0, 2);
+            const tag = random.int(0, 1) === 1;
+            const seqs = Array.from(
+              { length: size },
+              (_, j) => from + j + (kind === "wrongSeq" ? 5 : 0),
+            );
+            const events = seqs.map((sequenceNr, j) => ({
+              persistenceId: pid,
+              sequenceNr,
+              event: kind === "unclonable" && j === size - 1 ? { f: () => 1 } : { n: sequenceNr },
+              timestamp: 0,
+              tags:
+                kind === "badTag" && j === size - 1
+                  ? [undefined as unknown as string]
+                  : tag
+                    ? ["t"]
+                    : [],
+              writerUuid: "w",
+              manifest: "",
+            }));
+            if (kind === "valid") next.set(pid, from + size);
+            issued.push({
+              kind,
+              pid,
+              seqs,
+              tag,
+              p: journal.append(events).then(
+                () => "ok",
+                (e: Error) => e.name,
+              ),
+            });
+          }
+          const outcomes = await Promise.all(issued.map((x) => x.p));
+          issued.forEach(({ kind, pid, seqs, tag }, i) => {
+            const expected = {
+              valid: "ok",
+              badTag: "PersistRejected",
+              unclonable: "PersistRejected",
+              wrongSeq: "SequenceConflict",
+            }[kind];
+            if (outcomes[i] !== expected)
+              out.push(`seed ${seed}: ${kind} append to ${pid} got ${outcomes[i]}`);
+            if (outcomes[i] === "ok") {
+              acked.set(pid, [...(acked.get(pid) ?? []), ...seqs]);
+              if (tag) for (const s of seqs) tagged.add(`${pid}#${s}`);
+            }
+          });
+        }
+        await journal.close();
+        // The stores, read behind the journal's back.
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => resolve(r.result);
+        });
+        const all = <T>(store: string) =>
+          new Promise<T[]>((resolve) => {
+            const r = db.transaction(store).objectStore(store).getAll();
+            r.onsuccess = () => resolve(r.result as T[]);
+          });
+        const chunks = await all<{ persistenceId: string; first: number; last: number }>("chunks");
+        const tags = await all<{ persistenceId: string; sequenceNr: number }>("tags");
+        db.close();
+        const stored = chunks.flatMap((c) =>
+          Array.from(
+            { length: c.last - c.first + 1 },
+            (_, i) => `${c.persistenceId}#${c.first + i}`,
+          ),
+        );
+        const expected = [...acked].flatMap(([pid, seqs]) => seqs.map((s) => `${pid}#${s}`));
+        if (stored.sort().join() !== expected.sort().join())
+          out.push(
+            `seed ${seed}: chunks hold ${stored.length} events, ${expected.length} acknowledged`,
+          );
+        const tagRows = tags.map((t) => `${t.persistenceId}#${t.sequenceNr}`).sort();
+        if (tagRows.join() !== [...tagged].sort().join())
+          out.push(
+            `seed ${seed}: ${tagRows.length} tag rows for ${tagged.size} acknowledged tagged events`,
+          );
+        for (const [pid, seqs] of acked)
+          if (seqs.some((s, i) => s !== i + 1)) out.push(`seed ${seed}: ${pid} has a gap`);
+      }
+      return out;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  test("two tabs on one entity: the loser is fenced and told which tab owns it; once that tab closes, it takes over", async ({
+    context,
+  }) => {
+    const tabA = await context.newPage();
+    const tabB = await context.newPage();
+    for (const tab of [tabA, tabB]) await tab.goto(origin);
+    const write = (tab: Page, label: string, seq: number) =>
+      tab.evaluate(
+        async ({ label, seq }) => {
+          const w = window as unknown as Win & { journal?: InstanceType<R["IndexedDBJournal"]> };
+          w.journal ??= new w.Runtime.IndexedDBJournal(indexedDB, "faults-fence", {
+            writer: label,
+          });
+          try {
+            await w.journal.append([
+              {
+                persistenceId: "account-1",
+                sequenceNr: seq,
+                event: { by: label },
+                timestamp: 0,
+                tags: [],
+                writerUuid: label,
+                manifest: "",
+              },
+            ]);
+            return "ok";
+          } catch (error) {
+            return `${(error as Error).name}: ${(error as Error).message}`;
+          }
+        },
+        { label, seq },
+      );
+    expect(await write(tabA, "tab A", 1)).toBe("ok");
+    expect(await write(tabB, "tab B", 2)).toBe("ok");
+    const lost = await write(tabA, "tab A", 2);
+    expect(lost).toMatch(
+      /^WriterFenced: "account-1" is owned by tab B, another writer that is still running; tab A is fenced/,
+    );
+    // Fenced: the next number is refused too, while tab B is open.
+    expect(await write(tabA, "tab A", 3)).toMatch(/^WriterFenced/);
+    await tabB.close(); // the browser releases tab B's Web Lock
+    await expect.poll(() => write(tabA, "tab A", 3)).toBe("ok");
+  });
+
   test("the checker counts a lost acknowledgement, a partial atomic write and a fold mismatch", async ({
     page,
   }) => {
