@@ -202,18 +202,30 @@ async function verify(page: Page, name: string, acks: Ack[]): Promise<Verdict> {
   return verdict;
 }
 
-const totals: Record<string, Verdict & { trials: number }> = {};
+interface Totals {
+  trials: number;
+  acknowledged: number;
+  lostAcks: number;
+  gaps: number;
+  partialBatches: number;
+  foldMismatches: number;
+  silentLoss: number;
+  /** Trials where the browser deleted the database and the journal reported it. */
+  reportedLosses: number;
+}
+const totals = new Map<string, Totals>();
 function tally(kind: string, v: Verdict): void {
-  const t = (totals[kind] ??= {
+  const t = totals.get(kind) ?? {
     trials: 0,
     acknowledged: 0,
     lostAcks: 0,
     gaps: 0,
     partialBatches: 0,
     foldMismatches: 0,
-    reportedLoss: false,
     silentLoss: 0,
-  });
+    reportedLosses: 0,
+  };
+  totals.set(kind, t);
   t.trials++;
   t.acknowledged += v.acknowledged;
   t.gaps += v.gaps;
@@ -221,9 +233,7 @@ function tally(kind: string, v: Verdict): void {
   t.foldMismatches += v.foldMismatches;
   t.silentLoss += v.silentLoss;
   // Acknowledgements lost with a reported total loss are not silent; they are counted apart.
-  if (v.reportedLoss)
-    (t as { reportedLosses?: number }).reportedLosses =
-      ((t as { reportedLosses?: number }).reportedLosses ?? 0) + 1;
+  if (v.reportedLoss) t.reportedLosses++;
   else t.lostAcks += v.lostAcks;
   console.log(`[journal faults] ${kind}: ${JSON.stringify(t)}`);
 }
@@ -497,11 +507,13 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         await startWriters(page, name, seed, acks);
         await writeAWhile(acks, seed);
         const snapshot = [...acks];
-        killBrowser(dir);
+        const pid = killBrowser(dir);
         await Promise.race([
           context.close().catch(() => {}),
           new Promise((r) => setTimeout(r, 3_000)),
         ]);
+        // The next browser may only take the profile once the killed one is gone.
+        for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
         context = await launch();
         const verdict = await verify(
           context.pages()[0] ?? (await context.newPage()),
@@ -512,7 +524,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         tally("browser kill", verdict);
         expectClean(verdict);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       }
     }
   });
@@ -556,7 +568,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         /Your browser deleted the stored events of "faults-corrupt" \(the browser said: "IndexedDB \(database was corrupt\)/,
       );
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });

@@ -12,8 +12,8 @@ export {
   describeDataLoss,
   IndexedDBJournal,
   type IndexedDBJournalOptions,
-  JournalWriteFailed,
   type JournalNotices,
+  JournalWriteFailed,
 } from "./indexeddb-journal";
 export type { DataLossRecord, OpenReport } from "./indexeddb-schema";
 export { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";

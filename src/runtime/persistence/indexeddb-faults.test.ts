@@ -2,9 +2,9 @@ import { IDBFactory, IDBObjectStore } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { ActorSystem } from "../actor/system";
 import { Behaviors } from "../actor/behavior";
 import { SupervisorStrategy } from "../actor/supervision";
+import { ActorSystem } from "../actor/system";
 import { Effect } from "./effect";
 import {
   EventSourcedBehavior,

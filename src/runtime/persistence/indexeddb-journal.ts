@@ -259,11 +259,7 @@ export class IndexedDBJournal implements TaggedJournal {
   /** Readwrite transactions committed by appends so far (each may carry many appends). */
   commits = 0;
 
-  constructor(
-    factory: IDBFactory,
-    private readonly name: string,
-    options: IndexedDBJournalOptions = {},
-  ) {
+  constructor(factory: IDBFactory, name: string, options: IndexedDBJournalOptions = {}) {
     this.durability = options.durability ?? "strict";
     this.maxBatchEvents = Math.max(1, options.maxBatchEvents ?? 256);
     this.writerId = Array.from({ length: 4 }, () =>
