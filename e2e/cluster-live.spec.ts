@@ -1,4 +1,5 @@
 import { build } from "esbuild";
+import { checkSingleIncarnation } from "../src/runtime/cluster/sharding/checkers";
 import { expect, test } from "./fixtures";
 
 // Live mode in real Chromium: each node a real Web Worker running the same ClusterNode as the
@@ -288,6 +289,7 @@ test("sharding across node workers: an entity on a terminated worker recovers it
         ms: Math.round(performance.now() - t0),
         startedOn: starts.map((r) => (r.type === "entityStarted" ? r.node.address : "")),
         conflicts: c.shardingTrace.records.filter((r) => r.type === "journalConflict").length,
+        records: c.shardingTrace.records,
       };
     },
     { entity, host },
@@ -297,6 +299,18 @@ test("sharding across node workers: an entity on a terminated worker recovers it
   expect(after.startedOn[0]).toBe(host);
   expect(after.startedOn[1]).not.toBe(host);
   expect(after.conflicts).toBe(0);
+  // The terminated worker's entities, shards and region are traced as stopped at the crash, so
+  // the checker sees the failover as a hand-over, not as two live incarnations.
+  expect(
+    after.records.some(
+      (r) =>
+        r.type === "entityStopped" &&
+        r.entityId === entity &&
+        r.node.address === host &&
+        r.reason === "node-stopped",
+    ),
+  ).toBe(true);
+  expect(checkSingleIncarnation(after.records)).toEqual([]);
   console.log(
     `live sharding: ${entity} back with its state ${after.ms} ms after its worker was terminated (${after.attempts} asks)`,
   );
