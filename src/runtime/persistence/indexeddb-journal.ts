@@ -361,11 +361,13 @@ export class IndexedDBJournal implements TaggedJournal {
     try {
       const db = await this.db;
       // A fenced connection writes nothing to that id while the owner runs.
-      for (const item of batch) {
-        const first = item.events[0] as PersistentRepr;
-        const owner = await this.fence(first.persistenceId);
-        if (owner) settle(item, this.fencedError(first.persistenceId, owner, 0, first.sequenceNr));
-      }
+      if (this.fenced.size > 0)
+        for (const item of batch) {
+          const first = item.events[0] as PersistentRepr;
+          const owner = await this.fence(first.persistenceId);
+          if (owner)
+            settle(item, this.fencedError(first.persistenceId, owner, 0, first.sequenceNr));
+        }
       batch = batch.filter((item) => !settled.has(item));
       if (batch.length === 0) return;
       tx = db.transaction([CHUNKS, META, TAGS, COUNTERS], "readwrite", {
