@@ -575,7 +575,7 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
 
 /** SIGKILLs the browser process (not its children) launched with this user-data-dir. */
 function killBrowser(userDataDir: string): number {
-  const ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  const ps = execFileSync("ps", ["-ww", "-eo", "pid=,args="], { encoding: "utf8" });
   const browser = ps
     .split("\n")
     .map((line) => line.trim())

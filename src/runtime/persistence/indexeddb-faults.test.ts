@@ -229,6 +229,10 @@ describe("IndexedDB journal under invalid appends and faults inside a group comm
     const factory = new IDBFactory();
     const journal = new IndexedDBJournal(factory, "abort");
     await journal.append([repr("a", 1, { n: 1 }, ["t"])]);
+    // The transaction's completion promise must not be left rejected and unheard.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
     failPutAfter(3); // the chunk of a, its tag row, the chunk of b, then b's tag row throws
     const outcomes = await Promise.allSettled([
       journal.append([repr("a", 2, { n: 2 }, ["t"])]),
@@ -244,6 +248,9 @@ describe("IndexedDB journal under invalid appends and faults inside a group comm
     // And the journal goes on: the next group commits.
     await journal.append([repr("a", 2, { n: 2 })]);
     expect(await journal.highestSequenceNr("a")).toBe(2);
+    await new Promise((r) => setTimeout(r, 10));
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toEqual([]);
   });
 
   it("a quota failure names its reason, though the browser's message is empty", async () => {
