@@ -219,8 +219,10 @@ function defaultLabel(id: string): string {
  *
  * **Fencing.** A writer that loses a sequence conflict to another writer that is still running
  * (another tab or worker) gets {@link WriterFenced} naming the owner, and this connection then
- * refuses that persistence id's writes and recoveries until the owner is gone, so two tabs cannot
- * take turns restarting forever.
+ * refuses that persistence id's writes and `highestSequenceNr` (where every recovery starts)
+ * until the owner is gone: the actor's restart fails its recovery and it stops, so two tabs
+ * cannot take turns restarting forever. The owner is live while its tab or worker runs (the
+ * browser's Web Locks tell); closing it, or `close()` on its journal, hands the id over.
  *
  * Pass the `IDBFactory` to use: `indexedDB` in a page or worker, a fresh fake-indexeddb
  * `IDBFactory` in Node tests. Tag queries are supported (`readByTag`); live queries over this
