@@ -19,6 +19,7 @@ import {
 } from "./indexeddb-schema";
 import {
   type AtomicWrite,
+  badTags,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
@@ -149,12 +150,8 @@ function prepare(events: AtomicWrite): Chunk | Error {
       return new Error(
         `sequence numbers start at 1 and are whole numbers ("${pid}" event ${i} has ${e.sequenceNr})`,
       );
-    if (!Array.isArray(e.tags) || !e.tags.every(isString))
-      return new PersistRejected(
-        pid,
-        e.sequenceNr,
-        `tags must be an array of strings (the tagger returned ${JSON.stringify(e.tags) ?? String(e.tags)})`,
-      );
+    const tagProblem = badTags(e);
+    if (tagProblem) return tagProblem;
     if (typeof e.timestamp !== "number" || !isString(e.writerUuid) || !isString(e.manifest))
       return new PersistRejected(
         pid,

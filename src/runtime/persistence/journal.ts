@@ -134,6 +134,23 @@ export class PersistRejected extends Error {
   }
 }
 
+/**
+ * The rejection for an event whose tags are not an array of strings (a tagger that returned
+ * `undefined`, a number or an object), or undefined when they are fine. Tags become index keys,
+ * so every journal refuses such an event alone, before anything of its write is stored.
+ *
+ * @internal
+ */
+export function badTags(e: PersistentRepr): PersistRejected | undefined {
+  const tags = e.tags as unknown;
+  if (Array.isArray(tags) && tags.every((t) => typeof t === "string")) return undefined;
+  return new PersistRejected(
+    e.persistenceId,
+    e.sequenceNr,
+    `tags must be an array of strings (the tagger returned ${JSON.stringify(tags) ?? String(tags)})`,
+  );
+}
+
 /** A stored snapshot's identity. */
 export interface SnapshotMetadata {
   readonly persistenceId: string;
