@@ -273,9 +273,18 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
         await startWriters(page, name, seed, acks);
         await writeAWhile(acks, seed);
         if (kind === "renderer crash") {
+          // Page.crash runs on the renderer's main thread; on a loaded machine it can be late, so
+          // it is asked again until the renderer is gone.
+          const crashed = page.waitForEvent("crash", { timeout: 60_000 });
           const cdp = await context.newCDPSession(page);
-          const crashed = page.waitForEvent("crash", { timeout: 10_000 });
-          void cdp.send("Page.crash").catch(() => {}); // the reply dies with the renderer
+          let gone = false;
+          void crashed.then(() => {
+            gone = true;
+          });
+          for (let attempt = 0; attempt < 6 && !gone; attempt++) {
+            void cdp.send("Page.crash").catch(() => {}); // the reply dies with the renderer
+            await Promise.race([crashed, new Promise((r) => setTimeout(r, 10_000))]);
+          }
           await crashed;
           await page.close();
         } else {
