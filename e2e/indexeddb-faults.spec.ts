@@ -278,9 +278,12 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
           const crashed = page.waitForEvent("crash", { timeout: 60_000 });
           const cdp = await context.newCDPSession(page);
           let gone = false;
-          void crashed.then(() => {
-            gone = true;
-          });
+          crashed.then(
+            () => {
+              gone = true;
+            },
+            () => {},
+          );
           for (let attempt = 0; attempt < 6 && !gone; attempt++) {
             void cdp.send("Page.crash").catch(() => {}); // the reply dies with the renderer
             await Promise.race([crashed, new Promise((r) => setTimeout(r, 10_000))]);
