@@ -258,7 +258,7 @@ async function writeAWhile(acks: Ack[], seed: number): Promise<void> {
 }
 
 test.describe("IndexedDB journal under faults in Chromium", () => {
-  test.describe.configure({ timeout: 60_000 + SEEDS * 30_000 });
+  test.describe.configure({ timeout: 90_000 + SEEDS * 45_000 });
 
   for (const kind of ["renderer crash", "tab close"] as const) {
     test(`${kind} during group commits from ${ENTITIES} entities loses no acknowledged write (${SEEDS} seeds)`, async ({
