@@ -48,7 +48,8 @@ export interface Journal {
    * Appends `events` atomically: all or nothing. `events[0].sequenceNr` must be exactly the
    * highest stored sequence number + 1 and the batch must be consecutive; otherwise the promise
    * rejects with `SequenceConflict` and nothing is written — that is how a second writer for the
-   * same persistence id is caught. A payload the journal cannot store rejects with
+   * same persistence id is caught (a journal that knows the other writer is still running
+   * rejects with `WriterFenced`, a `SequenceConflict` naming the owner). A payload the journal cannot store rejects with
    * `PersistRejected` (nothing written, the writer may go on); any other rejection is a storage
    * failure.
    */
