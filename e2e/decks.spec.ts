@@ -126,6 +126,16 @@ test.describe("navigation", () => {
     await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
   });
 
+  test("a stable slide id opens its slide; a lab's slide link uses it", async ({ page }) => {
+    await openDeck(page, "akka-persistence-basics", "#bank-table");
+    await expect(current(page).locator("h2")).toHaveText("A bank account");
+    await page.goto("/labs/bank-account/");
+    const link = page.locator("a.slide-link", { hasText: "snapshot policies" });
+    await expect(link).toHaveAttribute("href", /\/talks\/akka-persistence-basics\/#snapshot-policy$/);
+    await page.goto((await link.getAttribute("href")) ?? "");
+    await expect(current(page).locator("h2")).toHaveText("Snapshot policy");
+  });
+
   test("the overview opens with O, closes with Esc, and picks a slide", async ({ page }) => {
     await openDeck(page, AKKA, "#2");
     await page.keyboard.press("o");

@@ -247,7 +247,8 @@ export function startDeck(root: HTMLElement): void {
       perform(dx < 0 ? "next" : "previous");
   });
 
-  const fromLocation = () => parseSlideHash(location.hash);
+  const slideIds = slides.map((slide) => slide.dataset.slideId);
+  const fromLocation = () => parseSlideHash(location.hash, slideIds);
   window.addEventListener("popstate", () => {
     const target = fromLocation();
     if (target) show(target, { history: "none", broadcast: true });

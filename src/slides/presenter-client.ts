@@ -175,6 +175,12 @@ export function startPresenter(root: HTMLElement): void {
     }
   });
 
-  render(parseSlideHash(location.hash) ?? { slide: 0, step: 0 }, false);
+  render(
+    parseSlideHash(
+      location.hash,
+      sources.map((slide) => slide.dataset.slideId),
+    ) ?? { slide: 0, step: 0 },
+    false,
+  );
   channel.send({ type: "hello" });
 }
