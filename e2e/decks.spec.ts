@@ -131,7 +131,10 @@ test.describe("navigation", () => {
     await expect(current(page).locator("h2")).toHaveText("A bank account");
     await page.goto("/labs/bank-account/");
     const link = page.locator("a.slide-link", { hasText: "snapshot policies" });
-    await expect(link).toHaveAttribute("href", /\/talks\/akka-persistence-basics\/#snapshot-policy$/);
+    await expect(link).toHaveAttribute(
+      "href",
+      /\/talks\/akka-persistence-basics\/#snapshot-policy$/,
+    );
     await page.goto((await link.getAttribute("href")) ?? "");
     await expect(current(page).locator("h2")).toHaveText("Snapshot policy");
   });

@@ -111,7 +111,9 @@ export function meaningfulWords(text: string): Set<string> {
       .toLowerCase()
       .split(/[^a-z0-9]+/)
       .filter((word) => word.length > 2 && !STOP_WORDS.has(word))
-      .map((word) => (word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word)),
+      .map((word) =>
+        word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word,
+      ),
   );
 }
 
