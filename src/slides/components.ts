@@ -11,12 +11,16 @@ import Column from "./Column.astro";
 import Columns from "./Columns.astro";
 import Layout from "./Layout.astro";
 import Notes from "./Notes.astro";
+import RuntimeOnly from "./RuntimeOnly.astro";
+import SiteLink from "./SiteLink.astro";
 import SlideId from "./SlideId.astro";
 import Step from "./Step.astro";
 
 /** The components every deck may use without importing them, live demos included. */
 export const deckComponents = {
   Notes,
+  RuntimeOnly,
+  SiteLink,
   SlideId,
   Step,
   Columns,
