@@ -19,7 +19,8 @@ async function openSlide(page: Page, slug: string, slide: number | string): Prom
   await expect(page.locator(".deck")).toHaveAttribute("data-mode", "present");
   if (typeof slide === "number")
     await expect(page.locator("[data-deck-counter]")).toContainText(`${slide} /`);
-  else await expect(page.locator(".deck-slide:not([hidden])")).toHaveAttribute("data-slide-id", slide);
+  else
+    await expect(page.locator(".deck-slide:not([hidden])")).toHaveAttribute("data-slide-id", slide);
 }
 
 const current = (page: Page) => page.locator(".deck-slide:not([hidden])");
@@ -113,8 +114,12 @@ test.describe("each deck has a live demo that reacts", () => {
     await demo.getByRole("button", { name: "Three orders at once" }).click();
     await expect(status).toContainText("persist accepted 2, persistAsync accepted 3.");
     await expect(status).toContainText("overbooked");
-    await expect(demo.locator("[data-part=safe-heard] li").nth(2)).toHaveText(/no: full.*checked against 8/);
-    await expect(demo.locator("[data-part=risky-heard] li").nth(2)).toHaveText(/yes.*checked against 0/);
+    await expect(demo.locator("[data-part=safe-heard] li").nth(2)).toHaveText(
+      /no: full.*checked against 8/,
+    );
+    await expect(demo.locator("[data-part=risky-heard] li").nth(2)).toHaveText(
+      /yes.*checked against 0/,
+    );
     await expect(demo.locator("[data-part=risky-journal] li.is-bad")).toHaveCount(1);
     await expect(demo).toHaveAttribute("data-overbooked", "true");
   });

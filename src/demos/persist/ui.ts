@@ -48,7 +48,8 @@ export const mount: MountDemo = (root, id, logs) => {
         ),
       ),
     );
-    if (view.answers.length === 0) parts.heard.append(el("li", { class: "demo-muted" }, "No orders yet."));
+    if (view.answers.length === 0)
+      parts.heard.append(el("li", { class: "demo-muted" }, "No orders yet."));
     let total = 0;
     parts.journal.replaceChildren(
       ...view.journal.map((e, i) => {
@@ -61,7 +62,8 @@ export const mount: MountDemo = (root, id, logs) => {
         );
       }),
     );
-    if (view.journal.length === 0) parts.journal.append(el("li", { class: "demo-muted" }, "No events yet."));
+    if (view.journal.length === 0)
+      parts.journal.append(el("li", { class: "demo-muted" }, "No events yet."));
     scrollToEnd(parts.heard);
     scrollToEnd(parts.journal);
   }

@@ -81,6 +81,7 @@ class Thread {
   }
   // … create, join, leave, remove, destroy: the same shape
 }
+
 // #endregion results-not-exceptions
 
 export { Thread };
@@ -100,6 +101,7 @@ const threadAggregate = (thread: Thread): Behavior<ThreadCommand> =>
     cmd.replyTo.tell({ type: "succeeded", threadId: thread.id, ids, at: cmd.at });
     return threadAggregate(thread.apply(result.value)); // the new state is the next behaviour
   });
+
 // #endregion aggregate-in-code
 
 export { threadAggregate };
@@ -156,6 +158,7 @@ const thread = (threadId: string) =>
     },
     eventHandler: (thread, evt) => thread.apply(evt), // recovery replays events, not commands
   });
+
 // #endregion on-our-runtime
 
 export { thread };

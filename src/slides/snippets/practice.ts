@@ -25,9 +25,10 @@ const pool = (capacity: number, used = 0): Behavior<Msg> =>
     msg.replyTo.tell({ ok: true, left: capacity - used - msg.seats });
     return pool(capacity, used + msg.seats); // next behaviour = new state
   });
+
 // #endregion pool-actor
 
-export { pool, type Msg };
+export { type Msg, pool };
 
 /** The same pool with a bug: a request for no seats throws, so supervision has work to do. */
 export const poolBehavior = (capacity: number, used = 0): Behavior<Msg> =>
@@ -59,6 +60,7 @@ const guardian = Behaviors.setup<Msg>((ctx) => {
     return Behaviors.same;
   });
 });
+
 // #endregion supervision
 
 export { guardian };
