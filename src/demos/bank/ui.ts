@@ -3,6 +3,10 @@ import { hostDemo } from "../host";
 import type { MountDemo } from "../islands";
 import { type AccountEvent, parseTransaction } from "./account";
 import type { BankView } from "./model";
+
+/** How long the read side takes to catch up after a write: long enough to see the lag. */
+const PROJECTION_DELAY_MS = 900;
+
 import BankWorker from "./worker?worker";
 
 const eventText = (e: AccountEvent) => `${e.type} ${e.amount}`;
@@ -16,6 +20,10 @@ export const mount: MountDemo = (root, id, logs) => {
   const balance = part(root, "balance");
   const travel = part<HTMLInputElement>(root, "travel");
   const shown = part(root, "shown");
+  const fold = part<HTMLSelectElement>(root, "fold");
+  const viewRows = part(root, "view-rows");
+  const viewOffset = part(root, "view-offset");
+  let projecting: ReturnType<typeof setTimeout> | undefined;
 
   const session = hostDemo<BankView>({
     id,
@@ -39,7 +47,12 @@ export const mount: MountDemo = (root, id, logs) => {
     }
     session.send(parsed);
     if (!submitter?.value) input.value = "";
+    // The read side runs on its own, a moment later: the window that wrote asks it to catch up,
+    // and the command reaches every other window through the log like any other.
+    clearTimeout(projecting);
+    projecting = setTimeout(() => session.send({ type: "project" }), PROJECTION_DELAY_MS);
   });
+  fold.addEventListener("change", () => session.send({ type: "fold", fold: fold.value }));
   part(root, "reset").addEventListener("click", () => session.send({ type: "reset" }));
   travel.addEventListener("input", () => {
     const to = Number(travel.value);
@@ -83,6 +96,21 @@ export const mount: MountDemo = (root, id, logs) => {
         ? `Now: after event #${view.sequenceNr}, balance ${view.balance}`
         : `Replayed events 1–${view.travel}: balance ${view.shown.balance}`;
     root.classList.toggle("is-travelling", view.travel !== null);
+    fold.value = view.view.fold;
+    viewRows.replaceChildren(
+      ...view.view.rows.flatMap((row) => [
+        el("dt", {}, row.label),
+        el("dd", {}, String(row.value)),
+      ]),
+    );
+    const behind = view.sequenceNr - view.view.offset;
+    viewOffset.textContent =
+      behind > 0
+        ? `Projection offset ${view.view.offset}: ${behind} event${behind > 1 ? "s" : ""} behind the journal.`
+        : view.view.rebuilt
+          ? `Rebuilt from scratch: replayed ${view.view.applied} events; offset ${view.view.offset}.`
+          : `Projection offset ${view.view.offset}: up to date.`;
+    root.dataset.viewBehind = String(behind);
     root.dataset.outcome = view.last ? (view.last.ok ? "ok" : "rejected") : "";
     if (!changed) {
       status.textContent = "Ready: type deposit 50 or withdraw 20.";
@@ -90,13 +118,20 @@ export const mount: MountDemo = (root, id, logs) => {
     }
     const last = view.last;
     status.textContent = !last
-      ? view.travel === null
-        ? "Back to now."
-        : `Showing the state after event #${view.travel}.`
+      ? view.view.rebuilt
+        ? `The view's fold changed: rebuilt from the journal, ${view.view.applied} events replayed.`
+        : view.view.applied > 0
+          ? `The read side caught up: ${view.view.applied} event${view.view.applied > 1 ? "s" : ""} projected.`
+          : view.travel === null
+            ? "Back to now."
+            : `Showing the state after event #${view.travel}.`
       : last.ok
         ? `${last.text}: stored ${last.events.map(eventText).join(", ")}; balance ${view.balance}.`
         : `${last.text} rejected: ${last.reason}. Nothing stored.`;
   }
 
-  return session.dispose;
+  return () => {
+    clearTimeout(projecting);
+    session.dispose();
+  };
 };
