@@ -50,6 +50,11 @@ test.describe("every deck", () => {
         await expect(page.locator("[data-deck-counter]")).toHaveText(`${n} / ${count}`);
         await expect(current(page).locator(".slide > :is(h1,h2,h3)").first()).toBeVisible();
       }
+      // Every deck links the Runtime vs Akka reference.
+      await expect(page.getByRole("link", { name: "vs Akka" })).toHaveAttribute(
+        "href",
+        "/runtime-vs-akka/",
+      );
       // The presenter view of the deck loads cleanly too.
       await page.goto(deck(slug, "presenter/"));
       await expect(page.locator("[data-pane=current] .slide")).toBeVisible();
@@ -137,6 +142,14 @@ test.describe("navigation", () => {
     );
     await page.goto((await link.getAttribute("href")) ?? "");
     await expect(current(page).locator("h2")).toHaveText("Snapshot policy");
+  });
+
+  test("a runtime-only badge links to its entry on the Runtime vs Akka page", async ({ page }) => {
+    await openDeck(page, AKKA, "#crash-demo");
+    const badge = current(page).locator("a.runtime-only");
+    await expect(badge).toHaveAttribute("href", "/runtime-vs-akka/#deterministic-simulation");
+    await page.goto("/runtime-vs-akka/#deterministic-simulation");
+    await expect(page.locator("article#deterministic-simulation h3")).toContainText("runtime only");
   });
 
   test("the overview opens with O, closes with Esc, and picks a slide", async ({ page }) => {
@@ -341,9 +354,9 @@ test.describe("reading and printing", () => {
   test("?print-steps gives one page per step", async ({ page }) => {
     await page.goto(deck(AKKA, "?print-steps"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "print-steps");
-    // 33 slides plus one page per step: 3 + 2 + 1 + 1 + 3.
+    // 33 slides plus one page per step: 3 + 3 + 1 + 1 + 3.
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(33 + 10);
+    expect(pdfPages(pdf)).toBe(33 + 11);
   });
 });
 

@@ -251,6 +251,25 @@ test.describe("each deck has a live demo that reacts", () => {
     );
   });
 
+  test("talk 5: the read side lags the journal a moment, and a new fold rebuilds it by replay", async ({
+    page,
+  }) => {
+    await openSlide(page, BASICS, "bank-demo");
+    const bank = await liveDemo(current(page), "bank-console");
+    const offset = bank.locator("[data-part=view-offset]");
+    await bank.getByRole("button", { name: "deposit 50" }).click();
+    await expect(offset).toHaveText("Projection offset 0: 1 event behind the journal.");
+    await expect(offset).toHaveText("Projection offset 1: up to date.");
+    await expect(bank.locator("[data-part=view-rows]")).toContainText("deposited in total50");
+    await bank.getByRole("button", { name: "withdraw 30" }).click();
+    await expect(offset).toHaveText("Projection offset 2: up to date.");
+    await bank.getByLabel("The view's fold").selectOption("activity");
+    await expect(bank.locator("[role=status]")).toHaveText(
+      "The view's fold changed: rebuilt from the journal, 2 events replayed.",
+    );
+    await expect(bank.locator("[data-part=view-rows]")).toContainText("largest withdrawal30");
+  });
+
   test("talk 5: the account's upper limit, and recovery replays only the tail after a snapshot", async ({
     page,
   }) => {
