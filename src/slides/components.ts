@@ -4,6 +4,7 @@ import ChatThread from "../demos/chat/ChatThread.astro";
 import ClusterDemo from "../demos/cluster/ClusterDemo.astro";
 import MailboxDemo from "../demos/mailbox/MailboxDemo.astro";
 import PersistVsAsync from "../demos/persist/PersistVsAsync.astro";
+import ReadSide from "../demos/readside/ReadSide.astro";
 import ReplayLab from "../demos/replay/ReplayLab.astro";
 import SnapshotSlider from "../demos/snapshots/SnapshotSlider.astro";
 import TransferWorkflow from "../demos/transfer/TransferWorkflow.astro";
@@ -31,6 +32,7 @@ export const deckComponents = {
   ClusterDemo,
   MailboxDemo,
   PersistVsAsync,
+  ReadSide,
   ReplayBenchmark,
   ReplayLab,
   SnapshotSlider,
