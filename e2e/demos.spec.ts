@@ -105,6 +105,29 @@ test.describe("each deck has a live demo that reacts", () => {
     await expect(demo.locator("[data-part=worker]")).toContainText("incarnation 1");
   });
 
+  test("talk 1: the read map lags on the other nodes, stays stale behind a cut, converges after", async ({
+    page,
+  }) => {
+    await openSlide(page, AKKA, "read-side-demo");
+    const demo = await liveDemo(current(page), "read-side");
+    const copy = (node: string) => demo.locator(`[data-part=copy-${node}]`);
+    await demo.getByRole("button", { name: "Reserve 3 seats" }).click();
+    await expect(copy("node-1")).toHaveText("3");
+    await expect(copy("node-3")).toHaveText("—");
+    for (let i = 0; i < 5; i++) await demo.getByRole("button", { name: "+1 s" }).click();
+    await expect(demo.locator("[role=status]")).toContainText("Every copy agrees.");
+    await demo.getByRole("button", { name: "Cut node-3 off" }).click();
+    await demo.getByRole("button", { name: "Reserve 3 seats" }).click();
+    for (let i = 0; i < 5; i++) await demo.getByRole("button", { name: "+1 s" }).click();
+    await expect(copy("node-2")).toHaveText("6");
+    await expect(copy("node-3")).toHaveText("3");
+    await expect(demo.locator("[data-part=state-node-3]")).toHaveText("cut off: stale");
+    await demo.getByRole("button", { name: "Heal" }).click();
+    for (let i = 0; i < 5; i++) await demo.getByRole("button", { name: "+1 s" }).click();
+    await expect(copy("node-3")).toHaveText("6");
+    await expect(demo).toHaveAttribute("data-converged", "true");
+  });
+
   test("talk 1: three orders at once: persist stashes and rejects one, persistAsync overbooks", async ({
     page,
   }) => {
@@ -413,6 +436,7 @@ test.describe("accessibility", () => {
     [CHAT, "loop-demo", "chat-thread"],
     [AKKA, "crash-demo", "cluster"],
     [AKKA, "persist-demo", "persist-vs-async"],
+    [AKKA, "read-side-demo", "read-side"],
     [PERSISTENCE, "rebuild-benchmark", "replay-benchmark"],
     [MASTERING, "transfer-demo", "transfer-workflow"],
     [PERSISTENCE, "replay-demo", "replay-lab"],
