@@ -82,7 +82,7 @@ test.describe("navigation", () => {
     await page.keyboard.press("PageUp");
     expect(await hash(page)).toBe("#7");
     await page.keyboard.press("End");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("33 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("34 / 34");
     await page.keyboard.press("Home");
     expect(await hash(page)).toBe("#1");
     await expect(current(page).locator("h1")).toContainText("Event sourcing in practice");
@@ -124,11 +124,11 @@ test.describe("navigation", () => {
     expect(await hash(page)).toBe("#5");
     await page.goBack();
     expect(await hash(page)).toBe("#4");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 34");
     await page.goBack();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 34");
     await page.goForward();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 34");
   });
 
   test("a stable slide id opens its slide; a lab's slide link uses it", async ({ page }) => {
@@ -227,7 +227,7 @@ test.describe("navigation", () => {
     await openDeck(page);
     const status = page.locator("[aria-live=polite][data-deck-status]");
     await page.keyboard.press("ArrowRight");
-    await expect(status).toHaveText("Slide 2 of 33: Where we are going");
+    await expect(status).toHaveText("Slide 2 of 34: Where we are going");
     await page.goto(deck(AKKA, "#8"));
     await page.keyboard.press("ArrowRight");
     await expect(status).toHaveText("Step 1 of 3");
@@ -274,7 +274,7 @@ test.describe("presenter view", () => {
     const problems = watch(presenter);
     await presenter.goto(deck(AKKA, "presenter/"));
     // On opening, the presenter asks where the audience is and follows.
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 34");
     await expect(presenter.locator("[data-presenter-notes]")).toContainText(/\w+/);
     await expect(presenter.locator("[data-presenter-clock]")).toHaveText(/\d{1,2}:\d{2}/);
     await expect(presenter.locator("[data-presenter-elapsed]")).toHaveText(/^\d+:\d{2}$/);
@@ -282,7 +282,7 @@ test.describe("presenter view", () => {
     // Presenter drives: next slide, then a step of its code block.
     await presenter.keyboard.press("ArrowRight");
     await presenter.keyboard.press("ArrowRight");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 34");
     await expect.poll(() => hash(page)).toBe("#8.1");
     await expect(current(page).locator(".line.hl-on")).toHaveCount(2);
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("Next: step 2 of 3");
@@ -293,7 +293,7 @@ test.describe("presenter view", () => {
     // Audience drives back.
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 34");
     await expect(presenter.locator("[data-pane=current] h2")).toHaveText("What an actor is");
     await page.keyboard.press("End");
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("End of the deck");
@@ -336,7 +336,7 @@ test.describe("reading and printing", () => {
   test("reading mode stacks every slide with its notes", async ({ page }) => {
     await page.goto(deck(AKKA, "?mode=read"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "read");
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(34);
     await expect(page.locator(".slide-notes").first()).toBeVisible();
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     await expect(page.locator(".deck-slide").nth(16).locator("[data-step]")).toBeVisible();
@@ -345,18 +345,18 @@ test.describe("reading and printing", () => {
   test("print gives one page per slide", async ({ page }) => {
     await openDeck(page, AKKA, "#8.1");
     await page.emulateMedia({ media: "print" });
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(34);
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(33);
+    expect(pdfPages(pdf)).toBe(34);
   });
 
   test("?print-steps gives one page per step", async ({ page }) => {
     await page.goto(deck(AKKA, "?print-steps"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "print-steps");
-    // 33 slides plus one page per step: 3 + 3 + 1 + 1 + 3.
+    // 34 slides plus one page per step: 3 + 3 + 1 + 1 + 3.
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(33 + 11);
+    expect(pdfPages(pdf)).toBe(34 + 11);
   });
 });
 

@@ -195,7 +195,7 @@ export class BankConsoleModel implements DemoModel<BankView> {
         this.viewState = FOLDS[this.current.view.fold].empty;
         return this.refresh(null);
       case "project":
-        this.current = { ...this.current, last: null };
+        // The read side catching up says nothing new about the last command: keep its outcome.
         await this.project(false);
         return this.refresh(this.current.travel);
       case "fold": {

@@ -59,8 +59,10 @@ export const mount: MountDemo = (root, id, logs) => {
     session.send({ type: "travel", to: to >= Number(travel.max) ? null : to });
   });
 
-  function render(view: BankView, changed: boolean): void {
-    root.dataset.sequenceNr = String(view.sequenceNr);
+  /** What the journal list last drew: a projection step alone must not redraw (and re-animate) it. */
+  let drawnJournal = "";
+
+  function drawJournal(view: BankView, changed: boolean): void {
     journal.replaceChildren(
       ...view.journal.map((row) =>
         el(
@@ -83,19 +85,9 @@ export const mount: MountDemo = (root, id, logs) => {
     if (view.journal.length === 0)
       journal.append(el("li", { class: "demo-muted" }, "No events yet."));
     scrollToEnd(journal);
-    balance.textContent = String(view.balance);
-    travel.max = String(view.sequenceNr);
-    travel.value = String(view.shown.sequenceNr);
-    travel.disabled = view.sequenceNr === 0;
-    travel.setAttribute(
-      "aria-valuetext",
-      view.travel === null ? `now, after event ${view.sequenceNr}` : `after event ${view.travel}`,
-    );
-    shown.textContent =
-      view.travel === null
-        ? `Now: after event #${view.sequenceNr}, balance ${view.balance}`
-        : `Replayed events 1–${view.travel}: balance ${view.shown.balance}`;
-    root.classList.toggle("is-travelling", view.travel !== null);
+  }
+
+  function drawView(view: BankView): void {
     fold.value = view.view.fold;
     viewRows.replaceChildren(
       ...view.view.rows.flatMap((row) => [
@@ -111,23 +103,46 @@ export const mount: MountDemo = (root, id, logs) => {
           ? `Rebuilt from scratch: replayed ${view.view.applied} events; offset ${view.view.offset}.`
           : `Projection offset ${view.view.offset}: up to date.`;
     root.dataset.viewBehind = String(behind);
-    root.dataset.outcome = view.last ? (view.last.ok ? "ok" : "rejected") : "";
-    if (!changed) {
-      status.textContent = "Ready: type deposit 50 or withdraw 20.";
-      return;
-    }
+  }
+
+  function statusText(view: BankView): string {
+    if (view.view.rebuilt)
+      return `The view's fold changed: rebuilt from the journal, ${view.view.applied} events replayed.`;
+    const caughtUp =
+      view.view.applied > 0
+        ? ` The read side caught up: ${view.view.applied} event${view.view.applied > 1 ? "s" : ""} projected.`
+        : "";
     const last = view.last;
-    status.textContent = !last
-      ? view.view.rebuilt
-        ? `The view's fold changed: rebuilt from the journal, ${view.view.applied} events replayed.`
-        : view.view.applied > 0
-          ? `The read side caught up: ${view.view.applied} event${view.view.applied > 1 ? "s" : ""} projected.`
-          : view.travel === null
-            ? "Back to now."
-            : `Showing the state after event #${view.travel}.`
-      : last.ok
-        ? `${last.text}: stored ${last.events.map(eventText).join(", ")}; balance ${view.balance}.`
-        : `${last.text} rejected: ${last.reason}. Nothing stored.`;
+    if (!last)
+      return view.travel === null
+        ? `Back to now.${caughtUp}`
+        : `Showing the state after event #${view.travel}.${caughtUp}`;
+    return last.ok
+      ? `${last.text}: stored ${last.events.map(eventText).join(", ")}; balance ${view.balance}.${caughtUp}`
+      : `${last.text} rejected: ${last.reason}. Nothing stored.`;
+  }
+
+  function render(view: BankView, changed: boolean): void {
+    root.dataset.sequenceNr = String(view.sequenceNr);
+    const journalKey = `${view.sequenceNr}:${view.shown.sequenceNr}:${changed && view.last?.ok}`;
+    if (journalKey !== drawnJournal) drawJournal(view, changed);
+    drawnJournal = journalKey;
+    balance.textContent = String(view.balance);
+    travel.max = String(view.sequenceNr);
+    travel.value = String(view.shown.sequenceNr);
+    travel.disabled = view.sequenceNr === 0;
+    travel.setAttribute(
+      "aria-valuetext",
+      view.travel === null ? `now, after event ${view.sequenceNr}` : `after event ${view.travel}`,
+    );
+    shown.textContent =
+      view.travel === null
+        ? `Now: after event #${view.sequenceNr}, balance ${view.balance}`
+        : `Replayed events 1–${view.travel}: balance ${view.shown.balance}`;
+    root.classList.toggle("is-travelling", view.travel !== null);
+    root.dataset.outcome = view.last ? (view.last.ok ? "ok" : "rejected") : "";
+    drawView(view);
+    status.textContent = changed ? statusText(view) : "Ready: type deposit 50 or withdraw 20.";
   }
 
   return () => {

@@ -6,7 +6,7 @@ describe("persistence deck snippets", () => {
   it("session: one line in, the count is 1", async () => {
     const system = startSession();
     expect(
-      await ask(system.ref, (replyTo) => ({ type: "count", replyTo }), { timeout: 1_000 }),
+      await ask(system.ref, (replyTo) => ({ type: "count" as const, replyTo }), { timeout: 1_000 }),
     ).toBe(1);
     await system.terminate();
   });
