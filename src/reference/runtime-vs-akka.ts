@@ -77,6 +77,16 @@ export const differences: readonly Difference[] = [
       "`ask(ref, (replyTo) => command, { timeout })`; for a system's guardian pass `system.ref` — the `ActorSystem` object is not a reference.",
     why: "A plain function keeps the reference small and the timeout explicit.",
   },
+  {
+    id: "replay-send-guard",
+    area: "persistence",
+    title: "A send from an event handler is refused",
+    akka: "Nothing stops an event handler from sending a message; the documentation says event handlers must not have side effects, and a send there repeats on every recovery.",
+    runtime:
+      "`ActorRef.tell` called while an event handler runs throws `ReplaySideEffectError`, so the mistake fails a test instead of resending old messages. A direct call to something else is not caught.",
+    why: "Learners meet talk 2's double-delivery bug as an error at once rather than as a duplicate much later.",
+    runtimeOnly: true,
+  },
 ];
 
 /** Akka Typed names beside the runtime's, for the reference table. */
