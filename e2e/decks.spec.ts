@@ -232,7 +232,7 @@ test.describe("navigation", () => {
     await page.keyboard.press("ArrowRight");
     await expect(status).toHaveText("Step 1 of 3");
     // Hidden slides are out of the accessibility tree and inert; there is no application role.
-    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(32);
+    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(33);
     expect(
       await page
         .locator(".deck-slide[hidden]")
