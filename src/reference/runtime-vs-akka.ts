@@ -57,7 +57,7 @@ export const differences: readonly Difference[] = [
     akka: "`Effect.stash()`, `Effect.unstashAll()` and `.thenUnstashAll()` let a command handler park commands; `withEnforcedReplies` makes forgetting a reply a compile error (`ReplyEffect`).",
     runtime:
       "The stash is internal only: commands that arrive during a persist or during recovery wait and are handled in order, as in Akka. A handler cannot stash by itself, and replies are not enforced by the types.",
-    why: "Not needed by the labs yet; a TypeScript version of enforced replies is planned.",
+    why: "The labs do not need them; the implicit stash covers the persist and recovery cases they teach.",
   },
   {
     id: "entity-type-key",
