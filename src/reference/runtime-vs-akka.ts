@@ -78,7 +78,7 @@ export const differences: readonly Difference[] = [
     why: "A plain function keeps the reference small and the timeout explicit.",
   },
   {
-    id: "replay-send-guard",
+    id: "send-guard",
     area: "persistence",
     title: "A send from an event handler is refused",
     akka: "Nothing stops an event handler from sending a message; the documentation says event handlers must not have side effects, and a send there repeats on every recovery.",
