@@ -147,9 +147,9 @@ test.describe("navigation", () => {
   test("a runtime-only badge links to its entry on the Runtime vs Akka page", async ({ page }) => {
     await openDeck(page, AKKA, "#crash-demo");
     const badge = current(page).locator("a.runtime-only");
-    await expect(badge).toHaveAttribute("href", "/runtime-vs-akka/#deterministic-simulation");
-    await page.goto("/runtime-vs-akka/#deterministic-simulation");
-    await expect(page.locator("article#deterministic-simulation h3")).toContainText("runtime only");
+    await expect(badge).toHaveAttribute("href", "/runtime-vs-akka/#cluster-simulation");
+    await page.goto("/runtime-vs-akka/#cluster-simulation");
+    await expect(page.locator("article#cluster-simulation h3")).toContainText("runtime only");
   });
 
   test("the overview opens with O, closes with Esc, and picks a slide", async ({ page }) => {

@@ -3,6 +3,8 @@
  * renders this list, and decks link to entries by `id`. A difference that is not listed here is a
  * bug: the runtime follows Akka by default.
  */
+import { clusterDifferences } from "./runtime-vs-akka-cluster";
+
 export interface Difference {
   /** Stable anchor, used in links from decks and labs (`runtime-vs-akka/#<id>`). */
   id: string;
@@ -30,16 +32,6 @@ export const differences: readonly Difference[] = [
     runtime:
       "The same concepts as TypeScript functions and plain objects; names follow Akka Typed where TypeScript allows.",
     why: "Learners work in the browser, in TypeScript; the concepts carry over one to one, the syntax does not.",
-  },
-  {
-    id: "deterministic-simulation",
-    area: "simulation",
-    title: "A deterministic cluster simulator",
-    akka: "Clusters run on real JVMs and networks; multi-node tests use the multi-node testkit, with real time and real threads.",
-    runtime:
-      "`ClusterSimulation` runs every node in one thread on a virtual clock (`VirtualScheduler`) with seeded randomness (`SeededRandom`) and a fault schedule: the same seed gives the same trace. The decks' cluster demos and the labs' checks run on it.",
-    why: "A crash, a partition or a resolver decision can be replayed exactly, in a browser, in milliseconds; a check can try hundreds of seeds.",
-    runtimeOnly: true,
   },
   {
     id: "sharding-lease",
@@ -87,6 +79,7 @@ export const differences: readonly Difference[] = [
     why: "Learners meet talk 2's double-delivery bug as an error at once rather than as a duplicate much later.",
     runtimeOnly: true,
   },
+  ...clusterDifferences,
 ];
 
 /** Akka Typed names beside the runtime's, for the reference table. */
