@@ -54,11 +54,7 @@ export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
 }
 
 /** Grades one folder or zip. A zip that cannot be unpacked is the submission's error. */
-export async function gradeSource(
-  lab: Lab,
-  path: string,
-  options: GradeOptions,
-): Promise<Graded> {
+export async function gradeSource(lab: Lab, path: string, options: GradeOptions): Promise<Graded> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   let dir = path;

@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLabFolder } from "../labs/lab-files.node.ts";
 import { submissionArchive } from "../labs/client/zip";
+import { readLabFolder } from "../labs/lab-files.node.ts";
 import type { GradesFile } from "./grades-file";
 import { OUTPUT_FILES } from "./outputs";
 import { schemaProblems, validators } from "./schemas";
@@ -148,12 +148,13 @@ beforeAll(async () => {
     grade(batch("shard-2", "--shard", "2/2")),
   ]);
   const shardDirs = [path("shard-1"), path("shard-2")];
-  [merged, mergeErrors.oneMissing, mergeErrors.twice, mergeErrors.wholeAndShard] = await Promise.all([
-    grade(["merge", "--out", path("merged"), "--roster", path("roster.csv"), ...shardDirs]),
-    grade(["merge", "--out", path("m1"), path("shard-1")]),
-    grade(["merge", "--out", path("m2"), path("shard-1"), path("shard-1"), path("shard-2")]),
-    grade(["merge", "--out", path("m3"), path("whole"), path("shard-1")]),
-  ]);
+  [merged, mergeErrors.oneMissing, mergeErrors.twice, mergeErrors.wholeAndShard] =
+    await Promise.all([
+      grade(["merge", "--out", path("merged"), "--roster", path("roster.csv"), ...shardDirs]),
+      grade(["merge", "--out", path("m1"), path("shard-1")]),
+      grade(["merge", "--out", path("m2"), path("shard-1"), path("shard-1"), path("shard-2")]),
+      grade(["merge", "--out", path("m3"), path("whole"), path("shard-1")]),
+    ]);
 }, 300_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -302,7 +303,9 @@ describe("a submission handed in as the lab page's zip", () => {
     expect(provenance.submission.name).toBe("bank-account-submission");
     expect(provenance.submission.commit).toBe("f".repeat(40));
     // The files graded are the solution's: the same digest as the solution folder in the batch.
-    expect(provenance.submission.digest).toBe(json("whole", "ada", "provenance.json").submission.digest);
+    expect(provenance.submission.digest).toBe(
+      json("whole", "ada", "provenance.json").submission.digest,
+    );
   });
 
   it("grades the starter's zip in a batch, under the zip's name", () => {

@@ -1,14 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { errorResults, type V3Results } from "../labs/results";
-import {
-  type GradeArgs,
-  isMerge,
-  parseGradeArgs,
-  parseMergeArgs,
-  USAGE,
-  UsageError,
-} from "./args";
+import { type GradeArgs, isMerge, parseGradeArgs, parseMergeArgs, USAGE, UsageError } from "./args";
 import type { Graded } from "./batch";
 import type { GradeOutcome } from "./grade";
 import type { GradeRecord } from "./gradebook";
@@ -97,7 +90,9 @@ async function gradeOne(lab: Lab, args: GradeArgs, out: string): Promise<number>
   const name = basename(submission).replace(/\.zip$/i, "") || "submission";
   const written = writeSubmissionOutputs(out, context, { name, commit: args.commit, graded });
   process.stdout.write(written.summary);
-  console.log(`  Wrote ${out}: results.json, junit.xml, gradescope/, classroom50/, provenance.json`);
+  console.log(
+    `  Wrote ${out}: results.json, junit.xml, gradescope/, classroom50/, provenance.json`,
+  );
   return exitCodeOf(graded.outcome);
 }
 
@@ -114,7 +109,9 @@ async function gradeClass(lab: Lab, args: GradeArgs, out: string): Promise<numbe
   const sources = shardOf(submissionSources(dir), args.shard);
   for (const reserved of ["gradebook.csv", "grades.json"]) {
     if (sources.some((s) => s.name === reserved)) {
-      throw new InputError(`A submission may not be named ${reserved}: the batch writes that file.`);
+      throw new InputError(
+        `A submission may not be named ${reserved}: the batch writes that file.`,
+      );
     }
   }
   const roster = args.roster ? readFolderMap(resolve(args.roster), "student") : undefined;

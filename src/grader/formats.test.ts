@@ -69,7 +69,12 @@ const timedOut: V3Results = {
 const expected = failing.tests.map((t) => ({ file: "checks/a.test.ts", name: t.name }));
 const points = { "1": 10, "2": 5 };
 
-const lab = { slug: "bank-account", dir: "/labs/bank-account", meta: {}, files: [] } as unknown as Lab;
+const lab = {
+  slug: "bank-account",
+  dir: "/labs/bank-account",
+  meta: {},
+  files: [],
+} as unknown as Lab;
 const provenance = provenanceOf({
   lab,
   labDigest: digestOf(new Map([["lab.json", "{}"]])),
@@ -124,7 +129,11 @@ describe("scores", () => {
     expect(card.score).toBe(card.maxScore);
     // One check fewer, and the task loses points even when it is worth many per check.
     const oneShort = scoreResults(
-      { ...passing, status: "fail", tests: [...passing.tests.slice(0, 4), test("2. Withdraw > refuses", "fail", 2)] },
+      {
+        ...passing,
+        status: "fail",
+        tests: [...passing.tests.slice(0, 4), test("2. Withdraw > refuses", "fail", 2)],
+      },
       { points: { "2": 1000 }, expected },
     );
     expect(oneShort.tasks[1]?.score).toBe(500);
@@ -163,7 +172,9 @@ describe("Gradescope results.json", () => {
 
   it("the schema refuses what Gradescope would not read", () => {
     const json = gradescopeResults(scoreResults(failing, { expected }), provenance);
-    expect(schemaProblems(validators.gradescope, { ...json, visibility: "public" })).not.toEqual([]);
+    expect(schemaProblems(validators.gradescope, { ...json, visibility: "public" })).not.toEqual(
+      [],
+    );
     expect(
       schemaProblems(validators.gradescope, { tests: [{ name: "a", status: "ok" }] }),
     ).not.toEqual([]);
@@ -192,7 +203,13 @@ describe("Classroom 50 result.json", () => {
 
   it("outside Classroom 50 writes the scores, and no identity it does not know", () => {
     const json = classroom50Result(scoreResults(failing, { expected }), "bank-account", {});
-    expect(Object.keys(json).sort()).toEqual(["assignment", "max-score", "schema", "score", "tests"]);
+    expect(Object.keys(json).sort()).toEqual([
+      "assignment",
+      "max-score",
+      "schema",
+      "score",
+      "tests",
+    ]);
     expect(json.assignment).toBe("bank-account");
     expect(schemaProblems(validators.classroom50, json)).toContain(
       "(root) must have required property 'submission'",
@@ -212,7 +229,9 @@ describe("Exercism v3 results.json", () => {
   });
 
   it("the schema requires a message for an error", () => {
-    expect(schemaProblems(validators.exercism, { ...compileError, message: undefined })).not.toEqual([]);
+    expect(
+      schemaProblems(validators.exercism, { ...compileError, message: undefined }),
+    ).not.toEqual([]);
   });
 });
 
@@ -223,9 +242,20 @@ describe("the gradebook", () => {
     gradeRecord("s003", "carl", scoreResults(compileError, { points, expected })),
   ];
   const rows = () =>
-    parse(gradebookCsv(withRoster(records, new Map([["dana", "s004"], ["ada", "s001"]]))), {
-      columns: true,
-    }) as Record<string, string>[];
+    parse(
+      gradebookCsv(
+        withRoster(
+          records,
+          new Map([
+            ["dana", "s004"],
+            ["ada", "s001"],
+          ]),
+        ),
+      ),
+      {
+        columns: true,
+      },
+    ) as Record<string, string>[];
 
   it("has one row per student, keyed by student id, one column per task and a total", () => {
     const table = rows();
@@ -306,9 +336,15 @@ describe("the roster", () => {
 
   it.each([
     ["", /roster\.csv: is empty; it needs a header row: folder,student/],
-    ["folder,id\nada,1\n", /roster\.csv:1: the header must name the columns "folder" and "student"/],
+    [
+      "folder,id\nada,1\n",
+      /roster\.csv:1: the header must name the columns "folder" and "student"/,
+    ],
     ["folder,student\nada,s1\nbob\n", /roster\.csv:3: the "student" column is empty for bob/],
-    ["folder,student\nada,s1\n\nada,s2\n", /roster\.csv:4: the folder "ada" is listed twice \(first on line 2\)/],
+    [
+      "folder,student\nada,s1\n\nada,s2\n",
+      /roster\.csv:4: the folder "ada" is listed twice \(first on line 2\)/,
+    ],
     ["folder,student\nada,s1\nbob,s1\n", /roster\.csv:3: the student "s1" is listed twice/],
     ["folder,student\n../etc,s1\n", /roster\.csv:2: "\.\.\/etc" is not a folder name/],
     ['folder,student\n"ada,s1\n', /roster\.csv:2: Quote Not Closed/],
@@ -410,7 +446,10 @@ describe("submission zips", () => {
     ["C:/evil.ts", /is an absolute path/],
     ["..\\evil.ts", /uses backslashes/],
   ])("refuses the zip-slip path %s and unpacks nothing", (name, message) => {
-    const path = write("slip.zip", zipSync({ [name]: new Uint8Array([1]), "ok.ts": new Uint8Array([2]) }));
+    const path = write(
+      "slip.zip",
+      zipSync({ [name]: new Uint8Array([1]), "ok.ts": new Uint8Array([2]) }),
+    );
     expect(() => readSubmissionZip(path)).toThrow(message);
   });
 

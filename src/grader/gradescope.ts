@@ -55,7 +55,8 @@ export function gradescopeResults(
       name: task.title,
       score: task.score,
       max_score: task.maxScore,
-      status: task.score === task.maxScore && task.passed === task.checks.length ? "passed" : "failed",
+      status:
+        task.score === task.maxScore && task.passed === task.checks.length ? "passed" : "failed",
       output: taskOutput(task),
       output_format: "text",
       visibility,
@@ -86,7 +87,9 @@ export function taskOutput(task: TaskScore): string {
   for (const check of task.checks) {
     const name = check.name.split(" > ").slice(1).join(" > ") || check.name;
     lines.push(
-      check.status === "pass" ? `✓ ${name}` : `✗ ${name}${check.message ? ` — ${check.message}` : ""}`,
+      check.status === "pass"
+        ? `✓ ${name}`
+        : `✗ ${name}${check.message ? ` — ${check.message}` : ""}`,
     );
   }
   return lines.join("\n");

@@ -21,7 +21,7 @@ export function mergeShards(
   for (const other of others) {
     if (identity(other.grades) !== identity(first.grades)) {
       throw new GradesFileError(
-        `${other.dir} was graded with a different lab, checks or grader than ${first.dir} (${describe(other.grades)} against ${describe(first.grades)}); merge only the shards of one run.`,
+        `${other.dir} was graded with a different lab, checks or grader than ${first.dir} (${runOf(other.grades)} against ${runOf(first.grades)}); merge only the shards of one run.`,
       );
     }
   }
@@ -59,14 +59,17 @@ export function mergeShards(
   for (const { dir, grades } of files) {
     for (const name of grades.submissions) {
       const twice = bySubmission.get(name);
-      if (twice) throw new GradesFileError(`The submission ${name} was graded in both ${twice} and ${dir}.`);
+      if (twice)
+        throw new GradesFileError(`The submission ${name} was graded in both ${twice} and ${dir}.`);
       bySubmission.set(name, dir);
     }
     for (const record of grades.records) {
       if (record.status === "missing") continue; // a whole batch's roster rows: made again below
       const twice = byStudent.get(record.student);
       if (twice) {
-        throw new GradesFileError(`The student ${record.student} has grades in both ${twice} and ${dir}.`);
+        throw new GradesFileError(
+          `The student ${record.student} has grades in both ${twice} and ${dir}.`,
+        );
       }
       byStudent.set(record.student, dir);
       records.push(record);
@@ -95,7 +98,7 @@ export function withRoster(
   return sortRecords([...records, ...missing]);
 }
 
-function describe(g: GradesFile): string {
+function runOf(g: GradesFile): string {
   return `${g.lab} ${g.labDigest.slice(0, 19)}…, ${g.checks} checks, grader ${g.grader.version}${g.grader.commit ? ` @ ${g.grader.commit.slice(0, 12)}` : ""}`;
 }
 
@@ -107,13 +110,18 @@ export function writeGradebook(out: string, grades: GradesFile): void {
 }
 
 /** Copies each shard's per-submission folders into the merged output. */
-export function copySubmissionOutputs(dirs: readonly string[], out: string, names: readonly string[]) {
+export function copySubmissionOutputs(
+  dirs: readonly string[],
+  out: string,
+  names: readonly string[],
+) {
   const wanted = new Set(names);
   for (const dir of dirs) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !wanted.has(entry.name)) continue;
       const target = join(out, entry.name);
-      if (existsSync(target)) throw new GradesFileError(`${target} already exists; merge into an empty --out folder.`);
+      if (existsSync(target))
+        throw new GradesFileError(`${target} already exists; merge into an empty --out folder.`);
       cpSync(join(dir, entry.name), target, { recursive: true });
     }
   }

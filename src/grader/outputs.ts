@@ -74,7 +74,10 @@ export function writeSubmissionOutputs(
   mkdirSync(join(dir, "gradescope"), { recursive: true });
   mkdirSync(join(dir, "classroom50"), { recursive: true });
   writeFileSync(join(dir, "results.json"), json(outcome.results));
-  writeFileSync(join(dir, "junit.xml"), junitXml(outcome.results, `${lab.slug}: ${submission.name}`));
+  writeFileSync(
+    join(dir, "junit.xml"),
+    junitXml(outcome.results, `${lab.slug}: ${submission.name}`),
+  );
   writeFileSync(join(dir, "summary.txt"), summary);
   writeFileSync(join(dir, "provenance.json"), json(provenance));
   writeFileSync(
@@ -82,6 +85,11 @@ export function writeSubmissionOutputs(
     json(gradescopeResults(card, provenance, { seconds })),
   );
   writeFileSync(join(dir, "classroom50", "result.json"), json(classroom50Result(card, lab.slug)));
-  const record = gradeRecord(submission.student ?? submission.name, submission.name, card, provenance);
+  const record = gradeRecord(
+    submission.student ?? submission.name,
+    submission.name,
+    card,
+    provenance,
+  );
   return { summary, record, provenance };
 }

@@ -76,7 +76,9 @@ export function parseFolderMap(
     if (problem) throw new RosterError(`${where}: ${problem}`);
     const earlier = firstSeen.get(folder);
     if (earlier !== undefined) {
-      throw new RosterError(`${where}: the folder "${folder}" is listed twice (first on line ${earlier}).`);
+      throw new RosterError(
+        `${where}: the folder "${folder}" is listed twice (first on line ${earlier}).`,
+      );
     }
     if (column === "student") {
       const sameStudent = valueSeen.get(value);

@@ -1,8 +1,8 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import classroom50 from "./schemas/classroom50-result.schema.json" with { type: "json" };
 import exercism from "./schemas/exercism-v3.schema.json" with { type: "json" };
-import gradescope from "./schemas/gradescope-results.schema.json" with { type: "json" };
 import grades from "./schemas/grades.schema.json" with { type: "json" };
+import gradescope from "./schemas/gradescope-results.schema.json" with { type: "json" };
 import provenance from "./schemas/provenance.schema.json" with { type: "json" };
 
 /**
