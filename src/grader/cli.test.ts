@@ -263,7 +263,9 @@ describe("a batch of bank-account submissions graded by the CLI", () => {
       "student,submission,status,1. The four-step table (5),2. Rejected commands leave no trace (9),3. Snapshots (4),4. Properties over random histories (3),total (21),message",
     );
     expect(csv).toHaveLength(1 + 5 + TAMPERS.length);
-    expect(csv.find((row) => row.startsWith("solution,"))).toBe("solution,solution,pass,5,9,4,3,21,");
+    expect(csv.find((row) => row.startsWith("solution,"))).toBe(
+      "solution,solution,pass,5,9,4,3,21,",
+    );
   });
 
   it("passes the solution, with results.json, junit.xml and a summary naming ignored files", () => {
