@@ -18,6 +18,8 @@ export const labMetaSchema = z.object({
   /** Whole-run timeout for the checks, in seconds. */
   timeoutSeconds: z.number().positive().max(600).default(30),
   order: z.number().int().positive().default(100),
+  /** A lab being written: listed under `npm start`, left out of every build. */
+  draft: z.boolean().default(false),
   /**
    * Points per task, by task number (`{ "1": 10, "3": 5 }`), for the scores in the Gradescope,
    * Classroom 50 and gradebook outputs. A task not listed is worth one point per check. Whole
