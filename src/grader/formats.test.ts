@@ -124,6 +124,13 @@ describe("scores", () => {
     );
   });
 
+  it("count a check that two files share by name twice", () => {
+    const twice = [...expected, { file: "checks/b.test.ts", name: "2. Withdraw > lowers" }];
+    const card = scoreResults(failing, { expected: twice });
+    expect(card.maxScore).toBe(6);
+    expect(card.tasks[1]?.checks.map((c) => c.status)).toEqual(["pass", "pass", "error"]);
+  });
+
   it("give full points exactly when every check passes", () => {
     const card = scoreResults(passing, { points, expected });
     expect(card.score).toBe(card.maxScore);
