@@ -20,7 +20,11 @@ export interface GradeArgs {
   commits?: string;
   /** The learner's commit, for the provenance of a single submission. */
   commit?: string;
+  /** When Gradescope shows the results to the learner (default: visible). */
+  visibility?: "hidden" | "after_due_date" | "after_published" | "visible";
 }
+
+const VISIBILITIES = ["hidden", "after_due_date", "after_published", "visible"] as const;
 
 export interface Shard {
   index: number;
@@ -54,6 +58,8 @@ export const USAGE = `Usage:
   --roster     CSV with the columns folder,student: the gradebook is keyed by student id
   --commits    CSV with the columns folder,commit: each learner's commit, for provenance
   --jobs       submissions graded at once in a batch (default: number of cores)
+  --visibility when Gradescope shows the results to learners: visible (default), hidden,
+               after_due_date or after_published
   merge        merge the --out folders of a sharded batch into one gradebook in --out
 
 Exit code: 0 every check passes, 1 a check fails or a submission has errors, 2 grading could not run.`;
@@ -72,6 +78,7 @@ const GRADE_OPTIONS = [
   "roster",
   "commits",
   "commit",
+  "visibility",
 ];
 
 function split(argv: readonly string[], known: readonly string[]) {
@@ -130,6 +137,12 @@ export function parseGradeArgs(argv: readonly string[]): GradeArgs {
     );
   }
   const shard = flags.get("shard");
+  const visibility = flags.get("visibility");
+  if (visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(visibility)) {
+    throw new UsageError(
+      `--visibility must be one of ${VISIBILITIES.join(", ")}, not "${visibility}".`,
+    );
+  }
   return {
     lab,
     submission,
@@ -142,6 +155,7 @@ export function parseGradeArgs(argv: readonly string[]): GradeArgs {
     roster: flags.get("roster"),
     commits: flags.get("commits"),
     commit,
+    visibility: visibility as GradeArgs["visibility"],
   };
 }
 

@@ -140,6 +140,8 @@ beforeAll(async () => {
       path("zip-out"),
       "--commit",
       "f".repeat(40),
+      "--visibility",
+      "after_published",
       "--timeout",
       TIMEOUT_S,
     ]),
@@ -302,6 +304,7 @@ describe("a submission handed in as the lab page's zip", () => {
     const provenance = json("zip-out", "provenance.json");
     expect(provenance.submission.name).toBe("bank-account-submission");
     expect(provenance.submission.commit).toBe("f".repeat(40));
+    expect(json("zip-out", "gradescope", "results.json").visibility).toBe("after_published");
     // The files graded are the solution's: the same digest as the solution folder in the batch.
     expect(provenance.submission.digest).toBe(
       json("whole", "ada", "provenance.json").submission.digest,

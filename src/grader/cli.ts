@@ -55,6 +55,7 @@ async function gradingContext(lab: Lab, args: GradeArgs) {
     labDigest: labDigest(lab, args.checks ? checksDir : undefined),
     hiddenChecks: args.checks !== undefined,
     expected: await listing.catch(() => undefined),
+    visibility: args.visibility,
   });
   return { listing, context };
 }
@@ -85,6 +86,7 @@ async function gradeOne(lab: Lab, args: GradeArgs, out: string): Promise<number>
       labDigest: labDigest(lab, options.checksDir),
       hiddenChecks: args.checks !== undefined,
       expected: undefined,
+      visibility: args.visibility,
     };
   }
   const name = basename(submission).replace(/\.zip$/i, "") || "submission";

@@ -177,6 +177,14 @@ describe("Gradescope results.json", () => {
     );
   });
 
+  it("shows the results to learners when asked: after the due date, say", () => {
+    const json = gradescopeResults(scoreResults(compileError, { expected }), provenance, {
+      visibility: "after_due_date",
+    });
+    expect(json.visibility).toBe("after_due_date");
+    expect(new Set(json.tests.map((t) => t.visibility))).toEqual(new Set(["after_due_date"]));
+  });
+
   it("the schema refuses what Gradescope would not read", () => {
     const json = gradescopeResults(scoreResults(failing, { expected }), provenance);
     expect(schemaProblems(validators.gradescope, { ...json, visibility: "public" })).not.toEqual(
@@ -387,10 +395,16 @@ describe("arguments", () => {
     expect(
       parseGradeArgs(["lab", "--batch", "subs", "--shard", "2/3", "--roster", "r.csv"]),
     ).toMatchObject({ batch: "subs", shard: { index: 2, count: 3 }, roster: "r.csv" });
-    expect(parseGradeArgs(["lab", "a.zip", "--commit", "f".repeat(40)])).toMatchObject({
-      submission: "a.zip",
-      commit: "f".repeat(40),
-    });
+    expect(
+      parseGradeArgs([
+        "lab",
+        "a.zip",
+        "--commit",
+        "f".repeat(40),
+        "--visibility",
+        "after_due_date",
+      ]),
+    ).toMatchObject({ submission: "a.zip", commit: "f".repeat(40), visibility: "after_due_date" });
     expect(parseMergeArgs(["merge", "--out", "all", "s1", "s2"])).toEqual({
       shards: ["s1", "s2"],
       out: "all",
@@ -403,6 +417,10 @@ describe("arguments", () => {
     [["lab", "dir", "--roster", "r.csv"], /--roster goes with --batch/],
     [["lab", "--batch", "b", "--commit", "a".repeat(40)], /a batch takes --commits CSV/],
     [["lab", "dir", "--commit", "HEAD"], /--commit must be a full commit id/],
+    [
+      ["lab", "dir", "--visibility", "public"],
+      /--visibility must be one of hidden, after_due_date/,
+    ],
     [["lab", "--batch", "b", "--shard", "1/2", "--shard", "2/2"], /--shard is given twice/],
   ])("refuses %j", (argv, message) => {
     expect(() => parseGradeArgs(argv)).toThrow(UsageError);

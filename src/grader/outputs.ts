@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Graded } from "./batch";
 import { classroom50Result } from "./classroom50";
 import { type GradeRecord, gradeRecord } from "./gradebook";
-import { gradescopeResults } from "./gradescope";
+import { type GradescopeVisibility, gradescopeResults } from "./gradescope";
 import { junitXml } from "./junit";
 import type { Lab } from "./lab";
 import { type Provenance, provenanceOf } from "./provenance";
@@ -37,6 +37,8 @@ export interface GradingContext {
   hiddenChecks: boolean;
   /** Every check the lab defines; undefined when they could not be listed. */
   expected: readonly ExpectedCheck[] | undefined;
+  /** When Gradescope shows the results to the learner. */
+  visibility?: GradescopeVisibility;
 }
 
 export interface Written {
@@ -82,7 +84,7 @@ export function writeSubmissionOutputs(
   writeFileSync(join(dir, "provenance.json"), json(provenance));
   writeFileSync(
     join(dir, "gradescope", "results.json"),
-    json(gradescopeResults(card, provenance, { seconds })),
+    json(gradescopeResults(card, provenance, { seconds, visibility: context.visibility })),
   );
   writeFileSync(join(dir, "classroom50", "result.json"), json(classroom50Result(card, lab.slug)));
   const record = gradeRecord(
