@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { errorResults } from "../labs/results";
@@ -57,6 +57,16 @@ export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
 export async function gradeSource(lab: Lab, path: string, options: GradeOptions): Promise<Graded> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  // A learner's repository may hold a link where the submission should be, pointing at the
+  // lab's solution next to it: only the folder (or zip) itself is graded.
+  if (existsSync(path) && lstatSync(path).isSymbolicLink()) {
+    const message = `The submission ${path} is a symbolic link; hand in the folder (or zip) itself.`;
+    return {
+      outcome: { results: errorResults(message), ignored: [], couldNotGrade: false },
+      files: {},
+      seconds: seconds(),
+    };
+  }
   let dir = path;
   let dispose = () => {};
   if (isZip(path) && existsSync(path) && statSync(path).isFile()) {

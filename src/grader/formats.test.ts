@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -7,11 +7,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { submissionArchive } from "../labs/client/zip";
 import type { V3Results } from "../labs/results";
 import { parseGradeArgs, parseMergeArgs, parseShard, UsageError } from "./args";
-import { shardOf } from "./batch";
+import { gradeSource, shardOf } from "./batch";
 import { classroom50Result } from "./classroom50";
 import { gradebookCsv, gradeRecord } from "./gradebook";
 import { gradescopeResults } from "./gradescope";
-import type { Lab } from "./lab";
+import { type Lab, loadLab } from "./lab";
 import { withRoster } from "./merge";
 import { digestOf, provenanceOf } from "./provenance";
 import { parseFolderMap } from "./roster";
@@ -489,5 +489,19 @@ describe("submission zips", () => {
   it("refuses a file that is not a zip, saying so", () => {
     const path = write("fake.zip", new TextEncoder().encode("not a zip"));
     expect(() => readSubmissionZip(path)).toThrow(/fake\.zip is not a zip that can be read/);
+  });
+});
+
+describe("a submission that is a link", () => {
+  it("is refused before grading: it could point at the lab's solution", async () => {
+    const link = join(work, "submission");
+    symlinkSync(join(process.cwd(), "labs/bank-account/solution"), link);
+    const { outcome } = await gradeSource(loadLab("bank-account"), link, {});
+    expect(outcome.couldNotGrade).toBe(false);
+    expect(outcome.results).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/submission is a symbolic link; hand in the folder/),
+      tests: [],
+    });
   });
 });

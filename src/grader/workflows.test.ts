@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -143,6 +144,18 @@ describe("grade-learner.yml", () => {
 
 describe("grade-class.yml", () => {
   const { workflow } = workflows.find((w) => w.name === "grade-class.yml") as (typeof workflows)[0];
+
+  it("collects the class with a Python script that parses", () => {
+    const run = workflow.jobs.collect?.steps.find((s) => s.run?.includes("python3 - <<'PY'"))?.run;
+    const script = /<<'PY'\n([\s\S]*?)\nPY\n/.exec(run ?? "")?.[1];
+    expect(script).toMatch(/commits\.writerow\(\[folder, commit\]\)/);
+    const parsed = spawnSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], {
+      input: script,
+      encoding: "utf8",
+    });
+    expect(parsed.stderr).toBe("");
+    expect(parsed.status).toBe(0);
+  });
 
   it("grades one shard per matrix entry, 1 to SHARDS, and merges after all of them", () => {
     const shards = workflow.jobs.grade?.strategy?.matrix?.shard;
