@@ -255,7 +255,7 @@ describe("a batch of bank-account submissions graded by the CLI", () => {
 
   it("exits 1 because some submissions fail, and writes one row per submission", () => {
     expect(bankBatch.stderr).not.toMatch(/Error:/);
-    expect(bankBatch.status).toBe(1);
+    expect(bankBatch.status, bankBatch.stderr).toBe(1);
     const csv = readFileSync(join(out("bank"), "gradebook.csv"), "utf8")
       .trim()
       .split("\n");
