@@ -210,7 +210,7 @@ test("the relay partitions one worker away: it downs itself, the majority remove
 test("sharding across node workers: an entity on a terminated worker recovers its state from the shared IndexedDB journal", async ({
   page,
 }) => {
-  // Failover waits for detection, stable-after and the resolver's removal margin (~7 s here).
+  // Failover waits for detection, stable-after and the removal margin (stable-after, 2 s here).
   test.setTimeout(45_000);
   const db = `live-sharding-${Date.now()}`;
   await page.goto("/");

@@ -3,6 +3,8 @@
  * renders this list, and decks link to entries by `id`. A difference that is not listed here is a
  * bug: the runtime follows Akka by default.
  */
+import { clusterDifferences } from "./runtime-vs-akka-cluster";
+
 export interface Difference {
   /** Stable anchor, used in links from decks and labs (`runtime-vs-akka/#<id>`). */
   id: string;
@@ -31,4 +33,5 @@ export const differences: readonly Difference[] = [
       "The same concepts as TypeScript functions and plain objects; names follow Akka Typed where TypeScript allows.",
     why: "Learners work in the browser, in TypeScript; the concepts carry over one to one, the syntax does not.",
   },
+  ...clusterDifferences,
 ];
