@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { LABS_DIR } from "../labs/lab-files.node.ts";
-import { checkLab, type LabProblem, labFolders } from "./lab-rules";
+import { checkLab, type LabProblem, labFolders, variantVerdicts } from "./lab-rules";
 import { releaseVitestChildren } from "./run-vitest";
 
 /**
@@ -20,6 +20,14 @@ for (const folder of folders) {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const slug = folder.split(/[\\/]/).filter(Boolean).pop();
   if (found.length === 0) console.log(`✓ ${slug} (${seconds} s)`);
+  for (const v of variantVerdicts.get(slug ?? "") ?? []) {
+    const tasks = (list: number[]) => (list.length > 0 ? list.join(", ") : "none");
+    const same = tasks(v.failing.node) === tasks(v.failing.browser);
+    const failing = same
+      ? tasks(v.failing.node)
+      : `${tasks(v.failing.node)} in Node, ${tasks(v.failing.browser)} in the browser's runner`;
+    console.log(`    ${v.kind} ${v.name}: tasks failing: ${failing}`);
+  }
   for (const p of found) console.error(`✗ labs/${p.lab}/${p.file}: ${p.message} [${p.rule}]`);
   problems = [...problems, ...found];
 }
