@@ -1,5 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { evaluate, mdxToJs } from "satteri";
 import ts from "typescript";
 import { taskIdOf, type V3Results } from "../labs/results";
@@ -32,7 +41,15 @@ export interface LabProblem {
 /** Components a lab's instructions may use (src/pages/labs/[slug].astro provides them). */
 export const INSTRUCTION_COMPONENTS = ["Hint", "SlideLink"] as const;
 
-export async function checkLab(dir: string): Promise<LabProblem[]> {
+export interface CheckLabOptions {
+  /**
+   * Run every check against each mutant, not only the check files of the tasks it must fail:
+   * slower, and it shows every task a mutant fails (check-labs' `--every-check`).
+   */
+  everyCheck?: boolean;
+}
+
+export async function checkLab(dir: string, options: CheckLabOptions = {}): Promise<LabProblem[]> {
   const slug = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
   let lab: Lab;
   try {
@@ -71,7 +88,7 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
 
   const variants = readVariants(lab, headings, add);
   if (problems.length > 0) return problems;
-  await checkVerdicts(lab, checks, headings, variants, add);
+  await checkVerdicts(lab, checks, headings, variants, options, add);
   return problems;
 }
 
@@ -405,6 +422,7 @@ async function checkVerdicts(
   checks: Record<string, string>,
   headings: Map<number, string>,
   variants: readonly Variant[],
+  options: CheckLabOptions,
   add: (file: string, rule: LabProblem["rule"], message: string) => void,
 ): Promise<void> {
   // Listed while the solution and the starter start their runs; a failed listing still throws.
@@ -448,7 +466,8 @@ async function checkVerdicts(
     );
     return;
   }
-  if (browser?.status === "pass") await checkVariants(lab, checks, variants, expected, add);
+  if (browser?.status === "pass")
+    await checkVariants(lab, checks, variants, expected, options, add);
   for (const [number, title] of headings) {
     const failing = starterResults?.tests.some((t) => t.task_id === number && t.status !== "pass");
     if (!failing) {
@@ -474,12 +493,18 @@ async function checkVariants(
   checks: Record<string, string>,
   variants: readonly Variant[],
   expected: Promise<readonly ExpectedCheck[]>,
+  options: CheckLabOptions,
   add: (file: string, rule: LabProblem["rule"], message: string) => void,
 ): Promise<void> {
-  const nodeRuns = limited(2, variants, (v) => gradeSubmission(lab, v.dir, { expected }));
+  // A mutant needs only the checks of its tasks to be caught; an alternative must pass them all.
+  const checksOf = (v: Variant) =>
+    v.kind === "mutant" && !options.everyCheck ? checksOfTasks(checks, v.tasks) : checks;
+  const nodeRuns = limited(2, variants, (v) =>
+    gradeWith(lab, v.dir, checksOf(v), checks, expected),
+  );
   const browserRuns: V3Results[] = [];
   for (const variant of variants)
-    browserRuns.push(await runInBrowserRunner(lab, variant.dir, checks));
+    browserRuns.push(await runInBrowserRunner(lab, variant.dir, checksOf(variant)));
   const verdicts: VariantVerdict[] = [];
   for (const [i, variant] of variants.entries()) {
     const where = `${VARIANT_FOLDERS[variant.kind]}/${variant.name}/`;
@@ -520,6 +545,43 @@ async function checkVariants(
     }
   }
   variantVerdicts.set(lab.slug, verdicts);
+}
+
+/** The check files holding a check of one of `tasks`, and every helper that is not a check. */
+function checksOfTasks(
+  checks: Record<string, string>,
+  tasks: readonly number[],
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(checks).filter(
+      ([name, source]) =>
+        !name.endsWith(".test.ts") ||
+        topLevelDescribes(source).some((d) => tasks.includes(taskIdOf(d.title ?? "") ?? -1)),
+    ),
+  );
+}
+
+/** Grades a folder under Vitest in Node with `subset` of the lab's checks. */
+async function gradeWith(
+  lab: Lab,
+  folder: string,
+  subset: Record<string, string>,
+  checks: Record<string, string>,
+  expected: Promise<readonly ExpectedCheck[]>,
+) {
+  if (subset === checks) return gradeSubmission(lab, folder, { expected });
+  const checksDir = mkdtempSync(join(tmpdir(), "check-labs-"));
+  try {
+    for (const [name, source] of Object.entries(subset)) {
+      const path = join(checksDir, name.replace(/^checks\//, ""));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, source);
+    }
+    const listed = expected.then((all) => all.filter((check) => check.file in subset));
+    return await gradeSubmission(lab, folder, { checksDir, expected: listed });
+  } finally {
+    rmSync(checksDir, { recursive: true, force: true });
+  }
 }
 
 /** Task numbers with at least one check that did not pass. */

@@ -61,14 +61,14 @@ describe("3. Snapshots", () => {
     await sendAll(kit, deposits(4));
     expect(kit.snapshotStore.sequenceNrs(persistenceIdOf("a-1"))).toEqual([6, 9]);
     const latest = await kit.snapshotStore.loadLatest(persistenceIdOf("a-1"));
-    expect(latest?.snapshot).toEqual({ balance: 90 });
+    expect((latest?.snapshot as Account | undefined)?.balance).toBe(90);
   });
 
   it("recovery starts from the snapshot: the events it covers may even be deleted", async () => {
     const kit = await openAccount({ snapshotEvery: 5 });
     await sendAll(kit, [...deposits(10, 20), { type: "withdraw", amount: 50 }]);
     const live = await kit.getState();
-    expect(live).toEqual({ balance: 150 });
+    expect(live.balance).toBe(150);
     // Events 1..10 are covered by the snapshot at 10; recovery must not need them.
     await kit.journal.deleteTo(persistenceIdOf("a-1"), 10);
     expect(await kit.restart()).toEqual(live);
@@ -141,7 +141,7 @@ describe("4. Properties over random histories", () => {
             type: type === "deposit" ? "deposited" : "withdrew",
             amount,
           }));
-        expect(await kit.persistedEvents()).toEqual(expected);
+        expect(await kit.persistedEvents()).toMatchObject(expected);
       }),
       RUNS,
     );
