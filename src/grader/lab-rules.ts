@@ -87,6 +87,7 @@ export async function checkLab(dir: string, options: CheckLabOptions = {}): Prom
   if (problems.length > 0) return problems; // Running checks against a broken lab says nothing new.
 
   const variants = readVariants(lab, headings, add);
+  if (!lab.meta.draft) requireVariants(headings, variants, add);
   if (problems.length > 0) return problems;
   await checkVerdicts(lab, checks, headings, variants, options, add);
   return problems;
@@ -174,6 +175,44 @@ function readVariants(
     }
   }
   return variants;
+}
+
+/** Fewest mutants and alternatives a published lab has, so its checks are shown to have teeth. */
+export const MIN_MUTANTS = 6;
+export const MIN_ALTERNATIVES = 2;
+
+/**
+ * A published lab (not a draft) proves its checks both ways: enough mutants, covering every
+ * task, to show each task's checks catch a lesson bug, and enough alternatives to show they
+ * accept correct code that is written differently.
+ */
+function requireVariants(
+  headings: Map<number, string>,
+  variants: readonly Variant[],
+  add: (file: string, rule: LabProblem["rule"], message: string) => void,
+): void {
+  const mutants = variants.filter((v) => v.kind === "mutant");
+  const alternatives = variants.filter((v) => v.kind === "alternative");
+  if (mutants.length < MIN_MUTANTS)
+    add(
+      "mutants/",
+      "mutants",
+      `a published lab needs at least ${MIN_MUTANTS} mutants, each one lesson bug in a whole submission with a mutant.json; it has ${mutants.length}`,
+    );
+  if (alternatives.length < MIN_ALTERNATIVES)
+    add(
+      "alternatives/",
+      "alternatives",
+      `a published lab needs at least ${MIN_ALTERNATIVES} alternatives, correct submissions written differently from solution/; it has ${alternatives.length}`,
+    );
+  for (const [number, title] of headings) {
+    if (!mutants.some((m) => m.tasks.includes(number)))
+      add(
+        "mutants/",
+        "mutants",
+        `no mutant names task "${number}. ${title}": add one whose bug that task's checks must catch`,
+      );
+  }
 }
 
 /** `mutant.json`: `{ "tasks": [2], "rule": "…" }`, or what is wrong with it. */

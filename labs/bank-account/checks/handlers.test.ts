@@ -54,7 +54,7 @@ function errorOf(reply: Reply | undefined): string {
 }
 
 describe("1. The four-step table", () => {
-  it("deposit 100 → deposited 100, balance 100", async () => {
+  it("deposit 100 → deposited 100, balance 100 (the starter's deposit already works)", async () => {
     const kit = await openAccount();
     const step = await run(kit, deposit(100));
     expect(step.events).toMatchObject([{ type: "deposited", amount: 100 }]);

@@ -75,7 +75,7 @@ async function thread(...members: string[]) {
 }
 
 describe("1. The Thread aggregate", () => {
-  it("CreateThread → ThreadCreated; the creator is the first administrator and member", async () => {
+  it("CreateThread → ThreadCreated; the creator is the first administrator and member (the starter already does this)", async () => {
     const kit = await openThread();
     const created = await change(kit, { type: "CreateThread", senderId: "ann", at: 1 });
     expect(created.events).toEqual([
@@ -97,7 +97,7 @@ describe("1. The Thread aggregate", () => {
     });
   });
 
-  it("a thread is created once, and nothing else works before it exists", async () => {
+  it("a thread is created once, and nothing else works before it exists (the starter already gets both right)", async () => {
     const kit = await openThread();
     await refused(
       kit,
