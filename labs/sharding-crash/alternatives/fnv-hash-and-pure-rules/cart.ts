@@ -2,7 +2,10 @@ import { Effect, EventSourcedBehavior } from "@runtime";
 import { type CartCommand, type CartEvent, type Items, persistenceIdOf } from "./protocol";
 
 /** The cart's rules, apart from any actor: the event a change becomes, or why it is refused. */
-export function decide(items: Items, command: Exclude<CartCommand, { type: "GetCart" }>) {
+export function decide(
+  items: Items,
+  command: Exclude<CartCommand, { type: "GetCart" }>,
+): CartEvent | { readonly refused: string } {
   if (command.type === "RemoveItem")
     return command.itemId in items
       ? ({ type: "ItemRemoved", itemId: command.itemId } as const)
