@@ -13,24 +13,25 @@ const traceOf = (seed: number) => `seed ${seed} [trace seed=${seed} lab=sharding
 const runs = new Map<number, Promise<CrashRun>>();
 
 /**
- * Each node of a run loads extractors.ts on its own, as a separate process would: no node sees
- * what another's module remembers.
+ * Each node loads extractors.ts on its own, as a separate process would: no node sees what
+ * another's module remembers. Loaded once; each node keeps its copy from run to run.
  */
-async function nodeCopies(seed: number): Promise<(node: string) => ExtractorsModule | undefined> {
-  const nodes = ["node-1", "node-2", "node-3"];
-  const copies = await Promise.all(
-    nodes.map(
-      (node): Promise<ExtractorsModule> => import(`@lab/extractors?copy=seed-${seed}-${node}`),
-    ),
-  );
-  return (node) => copies[nodes.indexOf(node)];
+const NODES = ["node-1", "node-2", "node-3"];
+const copies = Promise.all(
+  NODES.map((node): Promise<ExtractorsModule> => import(`@lab/extractors?copy=crash-${node}`)),
+);
+copies.catch(() => undefined); // a copy that fails to load fails the first check that awaits it
+
+async function runOf(seed: number): Promise<CrashRun> {
+  const loaded = await copies;
+  return crashRun(seed, { extractorsOn: (node) => loaded[NODES.indexOf(node)] });
 }
 
 async function forEachSeed(check: (run: CrashRun) => Promise<void> | void) {
   for (let seed = 1; seed <= SEEDS; seed++) {
     let run = runs.get(seed);
     if (run === undefined) {
-      run = nodeCopies(seed).then((extractorsOn) => crashRun(seed, { extractorsOn }));
+      run = runOf(seed);
       runs.set(seed, run);
     }
     await check(await run);
