@@ -10,8 +10,8 @@ import {
 import { Persistence } from "../../persistence/persistence-plugin";
 import type { Scheduler } from "../../sim/scheduler";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
-import type { ClusterNode } from "../cluster-node";
-import { nodeKey, type UniqueAddress } from "../member";
+import type { ClusterNode } from "../membership/cluster-node";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { EntityId, ShardId } from "./extractor";
 import type { ShardingTrace } from "./trace";
 

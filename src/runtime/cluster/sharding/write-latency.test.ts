@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SplitBrainResolver } from "../downing/split-brain-resolver";
-import { ClusterSimulation } from "../simulation";
+import { ClusterSimulation } from "../simulation/simulation";
 import { ClusterSharding } from "./cluster-sharding";
 import {
   type CounterCommand,
