@@ -25,10 +25,8 @@ function tally(view: ResolverView): Tally {
   };
 }
 
-export function sides(view: ResolverView): Sides {
-  const { reachable, unreachable } = tally(view);
-  return { reachable, unreachable };
-}
+/** The sides, and the lowest member that counts: more than the task asks for. */
+export const sides = (view: ResolverView): Tally => tally(view);
 
 /** A strategy is one question: does this side stay? The answer becomes the decision. */
 const strategy =
