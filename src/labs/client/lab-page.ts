@@ -2,7 +2,7 @@ import type { LabBundle } from "../catalog";
 import type { V3Results } from "../results";
 import type { TraceMarker } from "../trace-marker";
 import type { LabEditor } from "./editor";
-import { type LabProgress, ProgressStore } from "./progress";
+import { describeProgressLoss, type LabProgress, ProgressStore } from "./progress";
 import { renderResults } from "./render-results";
 import {
   onRunnerReadiness,
@@ -10,7 +10,7 @@ import {
   replayTraceInWorker,
   runChecksInWorker,
 } from "./run-checks";
-import { zip } from "./zip";
+import { submissionArchive } from "./zip";
 
 /**
  * The lab page's behaviour: file tabs, the editor, running checks, and progress kept in
@@ -52,6 +52,16 @@ class LabPage {
     this.wireControls();
     const saved = await this.store.load(this.lab.slug).catch(() => undefined);
     if (saved) this.restore(saved);
+    const lost = await this.store.dataLoss().catch(() => undefined);
+    if (lost) {
+      // A notice that stays (the editor status line is overwritten as the editor loads).
+      const notice = document.createElement("p");
+      notice.className = "data-loss-notice";
+      notice.setAttribute("role", "alert");
+      notice.textContent = describeProgressLoss(lost);
+      (document.querySelector("main") ?? document.body).prepend(notice);
+      this.store.acknowledgeDataLoss();
+    }
     this.selectTab(this.open, false);
     if (this.results)
       renderResults(
@@ -358,14 +368,11 @@ class LabPage {
 
   /** The editable files under `<slug>-submission/`, the folder layout `npm run grade` reads. */
   private download(): void {
-    const folder = `${this.lab.slug}-submission`;
-    const entries = Object.fromEntries(
-      this.lab.editable.map((f) => [`${folder}/${f}`, this.files[f] ?? ""]),
-    );
-    const blob = new Blob([zip(entries) as BlobPart], { type: "application/zip" });
+    const archive = submissionArchive(this.lab.slug, this.lab.editable, this.files);
+    const blob = new Blob([archive.bytes as BlobPart], { type: "application/zip" });
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
-    link.download = `${folder}.zip`;
+    link.download = archive.name;
     document.body.append(link);
     link.click();
     link.remove();
