@@ -45,15 +45,23 @@ const BANK_TAMPERS = TAMPERS.filter((n) => labOf(n) === "bank-account");
 const SPLIT_TAMPERS = TAMPERS.filter((n) => labOf(n) === "split-brain");
 
 /**
+ * The bank lab's checks read most values as plain numbers (`.balance`), so a matcher carried by a
+ * returned object is often never handed to `expect` at all: the attempt then fails on the check's
+ * own comparison, which shows the real value. Either way it must not pass.
+ */
+const OR_PLAIN_FAILURE = (refusal: RegExp) =>
+  new RegExp(`${refusal.source}|expected .+ to (be|deeply equal) `);
+
+/**
  * Attempts the static policy lets through (their code is legal), and what stops each at run time,
  * as its message says. Every other attempt is refused by the policy, naming file:line:col.
  */
 const STOPPED_AT_RUN_TIME: Record<string, RegExp> = {
-  "asymmetric-match": /LabValueRefused: .*has an "asymmetricMatch" method/,
-  "asymmetric-match-class": /LabValueRefused: .*has an "asymmetricMatch" method/,
-  "getter-trap": /LabValueRefused: the value\.balance is a getter/,
+  "asymmetric-match": OR_PLAIN_FAILURE(/LabValueRefused: .*has an "asymmetricMatch" method/),
+  "asymmetric-match-class": OR_PLAIN_FAILURE(/LabValueRefused: .*has an "asymmetricMatch" method/),
+  "getter-trap": OR_PLAIN_FAILURE(/LabValueRefused: the value\.balance is a getter/),
   "to-primitive": /LabValueRefused: .*has a Symbol\.toPrimitive method/,
-  "tostringtag-spoof": /LabValueRefused: .*claims to be a Number/,
+  "tostringtag-spoof": OR_PLAIN_FAILURE(/LabValueRefused: .*claims to be a Number/),
   "pollute-via-getprototypeof": /Cannot add property asymmetricMatch, object is not extensible/,
   "patch-promise-via-value": /Cannot assign to read only property 'then'/,
   "patch-runtime-instance-prototype": /Cannot assign to read only property 'thenReply'/,
@@ -64,7 +72,8 @@ const STOPPED_AT_RUN_TIME: Record<string, RegExp> = {
   "console-flood": /… output truncated|lab code printed more than 2000 lines; the rest is dropped/,
   "constructor-escape": /Function\.prototype\.constructor is not a valid constructor/,
   "split-brain.namespace-decide": /@runtime's "decide" is withheld in this lab/,
-  "asymmetric-match-deep": /LabValueRefused: the value holds more than 100000 objects/,
+  "asymmetric-match-deep":
+    /LabValueRefused: the value(\.balance has an "asymmetricMatch"| holds more than 100000 objects)/,
   "callee-caller": /'caller', 'callee', and 'arguments' properties may not be accessed/,
   "hostile-thrown-error": /<unserializable>: message unavailable/,
 };
