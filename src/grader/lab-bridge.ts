@@ -53,7 +53,11 @@ export function writeLabBridge(root: string, lab: Lab, files: Readonly<Record<st
       bridge,
       [
         `import { load as __labLoad } from ${JSON.stringify(join(root, "lab-modules.ts"))};`,
-        `const __labModule = __labLoad(${JSON.stringify(path)});`,
+        // `@lab/<file>?copy=<name>` (a node's own copy, with module state of its own) makes Vite
+        // evaluate this module once per query; the query is not in import.meta.url, but it is in
+        // the module id that names this module's frame. The loader keeps one instance per copy.
+        `const __labCopy = /\\?copy=[\\w-]+/.exec(new Error().stack?.split("\\n")[1] ?? "")?.[0] ?? "";`,
+        `const __labModule = __labLoad(${JSON.stringify(path)} + __labCopy);`,
         ...(named.length > 0 ? [`export const { ${named.join(", ")} } = __labModule;`] : []),
         ...(names.includes("default") ? ["export default __labModule.default;"] : []),
         "",

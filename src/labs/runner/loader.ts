@@ -95,7 +95,7 @@ export class ModuleLoader {
 
   /** Loads one of the learner's files on its own, outside any check (a trace replay). */
   importFile(path: string): Record<string, unknown> {
-    if (!(path in this.input.files)) throw new Error(`No lab file named ${path}`);
+    if (!(withoutCopy(path) in this.input.files)) throw new Error(`No lab file named ${path}`);
     return this.load(path);
   }
 
