@@ -28,6 +28,12 @@ export interface V3Results {
   tests: V3TestResult[];
 }
 
+/**
+ * How long one check may run, in the browser and in CI alike: past it, an asynchronous check
+ * fails with a timeout (a synchronous loop needs the whole run's hard stop).
+ */
+export const CHECK_TIMEOUT_MS = 5_000;
+
 /** Exercism caps `output` at 500 characters; longer output is cut with a note. */
 export const OUTPUT_LIMIT = 500;
 
