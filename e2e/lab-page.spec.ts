@@ -15,9 +15,10 @@ const SLUG = "bank-account";
 const meta = JSON.parse(readFileSync(`labs/${SLUG}/lab.json`, "utf8")) as { editable: string[] };
 const solutionOf = (file: string) => readFileSync(`labs/${SLUG}/solution/${file}`, "utf8");
 
+/** Opens the lab and waits for Monaco (on a phone, mounted in the hidden Code pane). */
 async function openLab(page: Page) {
   await page.goto(`/labs/${SLUG}/`);
-  await expect(page.locator("#editor[data-ready=true] .monaco-editor")).toBeVisible({
+  await expect(page.locator("#editor[data-ready=true] .monaco-editor")).toBeAttached({
     timeout: 30_000,
   });
 }

@@ -65,6 +65,17 @@ interface TaskError {
   stack?: string;
 }
 
+/**
+ * The first stack frame in a lab file or a check (`account.ts:12:5`), if any. The browser runner
+ * names the learner's modules `lab:///<file>` (src/labs/runner/loader.ts) and keeps their line
+ * numbers; frames of the runner's own bundles are never shown.
+ */
+export function labLocation(error: unknown): string | undefined {
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== "string") return undefined;
+  return /lab:\/\/\/([^\s():]+):(\d+):(\d+)/.exec(stack)?.slice(1, 4).join(":");
+}
+
 /** Message plus diff, the way a learner should read a failed expectation. */
 export function describeErrors(errors: readonly TaskError[] | undefined): string {
   if (!errors || errors.length === 0) return "failed without an error message";
@@ -74,7 +85,10 @@ export function describeErrors(errors: readonly TaskError[] | undefined): string
         e.name && !["AssertionError", "Error", "LabCompileError"].includes(e.name)
           ? `${e.name}: `
           : "";
-      const message = stripAnsi(`${head}${e.message ?? ""}`).trim();
+      // An error the learner's code threw (not a failed expectation) says where it was thrown.
+      const where = e.name === "AssertionError" ? undefined : labLocation(e);
+      const at = where && !(e.message ?? "").includes(where) ? ` (at ${where})` : "";
+      const message = stripAnsi(`${head}${e.message ?? ""}${at}`).trim();
       const diff = e.diff ? stripAnsi(e.diff).trim() : "";
       return diff ? `${message}\n\n${diff}` : message;
     })

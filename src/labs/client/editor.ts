@@ -66,6 +66,9 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
     moduleResolution: ts.ModuleResolutionKind.NodeJs,
     strict: true,
     noEmit: true,
+    // As the grader's program (src/grader/program.ts): declaration files are not checked.
+    skipLibCheck: true,
+    types: [],
     allowNonTsExtensions: true,
     lib: ["es2022", "dom"],
   });

@@ -42,6 +42,8 @@ class LabPage {
   private editor: LabEditor | undefined;
   private editorReady: Promise<LabEditor | undefined> | undefined;
   private running = false;
+  private runnerReady = false;
+  private typeCheckWarm = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly tabs: HTMLButtonElement[];
 
@@ -62,20 +64,29 @@ class LabPage {
     // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
     // The run button says whether the runner is at rest: a run then starts at once, on a
     // prepared worker, with no other preparation competing for the CPU.
+    // At rest also means the editor's first type check is done: runs after it are not slowed.
     onRunnerReadiness((ready) => {
-      byId("run-checks").dataset.runner = ready ? "ready" : "preparing";
+      this.runnerReady = ready;
+      this.showReadiness();
     });
     const mount = () => {
       prepareNextRun();
       this.editorReady = this.mountEditor()
         .catch((e) => {
           this.status(`The editor could not load: ${e instanceof Error ? e.message : String(e)}`);
+          this.typeCheckWarm = true;
+          this.showReadiness();
           return undefined;
         })
         .finally(() => prepareNextRun(this.nextRun()));
     };
     if ("requestIdleCallback" in window) requestIdleCallback(mount, { timeout: 500 });
     else setTimeout(mount, 50);
+  }
+
+  private showReadiness(): void {
+    byId("run-checks").dataset.runner =
+      this.runnerReady && this.typeCheckWarm ? "ready" : "preparing";
   }
 
   status(text: string): void {
@@ -202,7 +213,13 @@ class LabPage {
     this.status("Editor ready.");
     // The first type check of the lab and its checks takes Monaco's worker seconds; later ones
     // take milliseconds. Pay for the first now, while the learner reads, not after their click.
-    void this.editor.compileErrors(this.typeCheckOrder()).catch(() => {});
+    void this.editor
+      .compileErrors(this.typeCheckOrder())
+      .catch(() => {})
+      .finally(() => {
+        this.typeCheckWarm = true;
+        this.showReadiness();
+      });
     return this.editor;
   }
 
@@ -400,34 +417,46 @@ class LabPage {
     if (matchMedia("(max-width: 64rem)").matches) this.selectPane("results");
     const started = performance.now();
     try {
-      // The type check runs beside the checks (in Monaco's worker), so it adds no wait of its own.
-      const [outcome, errors] = await Promise.all([
-        runChecksInWorker({
-          files: this.allFiles(),
-          checks: this.lab.checks,
-          timeoutMs: this.lab.timeoutSeconds * 1000,
-          onTestStart: (name) => {
-            progress.textContent = `Running: ${name}`;
-          },
-        }),
-        this.compileErrors().catch(() => undefined),
-      ]);
+      // The type check runs beside the checks, in Monaco's worker. Warm, it ends first; the
+      // first one after a page load can take seconds, and then the checks' results show at once,
+      // marked as waiting for it.
+      let typeChecked = false;
+      const typeCheck = this.compileErrors()
+        .catch(() => undefined)
+        .finally(() => {
+          typeChecked = true;
+        });
+      const outcome = await runChecksInWorker({
+        files: this.allFiles(),
+        checks: this.lab.checks,
+        timeoutMs: this.lab.timeoutSeconds * 1000,
+        onTestStart: (name) => {
+          progress.textContent = `Running: ${name}`;
+        },
+      });
+      const show = (results: V3Results, pending: boolean) => {
+        const notes = [
+          pending
+            ? "Type-checking your code, as the grader does: these results stand unless it finds an error…"
+            : undefined,
+          ofSolution
+            ? "These are the reference solution's results: they do not count as your progress. “Restore my code” brings your code and your results back."
+            : undefined,
+        ].filter((n) => n !== undefined);
+        this.showResults(results, notes.length > 0 ? notes.join(" ") : undefined, ofSolution);
+        target.dataset.typecheck = pending ? "pending" : "done";
+      };
+      // What the learner waited for before seeing results.
+      target.dataset.lastRunMs = String(Math.round(performance.now() - started));
+      target.dataset.workerMs = String(Math.round(outcome.wallMs));
+      if (!typeChecked) show(outcome.results, true);
+      const errors = await typeCheck;
       // As in CI: code that does not type-check is not graded, whatever its checks did.
       const results =
         errors && errors.length > 0 ? errorResults(doesNotCompile(errors)) : outcome.results;
-      if (ofSolution) {
-        this.showResults(
-          results,
-          "These are the reference solution's results: they do not count as your progress. “Restore my code” brings your code and your results back.",
-          true,
-        );
-      } else {
-        this.results = results;
-        this.showResults(results);
-      }
-      // What the learner waited for: the checks and the type check beside them.
-      target.dataset.lastRunMs = String(Math.round(performance.now() - started));
-      target.dataset.workerMs = String(Math.round(outcome.wallMs));
+      if (!ofSolution) this.results = results;
+      show(results, false);
+      target.dataset.verdictMs = String(Math.round(performance.now() - started));
       target.dataset.runs = String(Number(target.dataset.runs ?? 0) + 1);
       await this.save();
     } finally {

@@ -59,17 +59,33 @@ export async function compileErrors(
   const models = order
     .map((name) => ({ name, model: monaco.editor.getModel(monaco.Uri.parse(LAB_ROOT + name)) }))
     .filter((m): m is { name: string; model: Monaco.editor.ITextModel } => m.model !== null);
-  const getWorker = await monaco.typescript.getTypeScriptWorker();
+  const getWorker = await typeScriptWorker(monaco);
   const worker = await getWorker(...models.map((m) => m.model.uri));
-  const perFile = await Promise.all(
-    models.map(async ({ name, model }) => {
-      const uri = model.uri.toString();
-      const syntactic = await worker.getSyntacticDiagnostics(uri);
-      const found = syntactic.length > 0 ? syntactic : await worker.getSemanticDiagnostics(uri);
-      return found.map((d) => diagnosticLine(name, model, d));
-    }),
-  );
+  // One file at a time: the worker answers in order, so the editor's own squiggles for the file
+  // being edited get in between instead of waiting for every file.
+  const perFile: string[][] = [];
+  for (const { name, model } of models) {
+    const uri = model.uri.toString();
+    const syntactic = await worker.getSyntacticDiagnostics(uri);
+    const found = syntactic.length > 0 ? syntactic : await worker.getSemanticDiagnostics(uri);
+    perFile.push(found.map((d) => diagnosticLine(name, model, d)));
+  }
   return limitCompileErrors(perFile.flat());
+}
+
+/**
+ * Monaco registers its TypeScript support a moment after the first TypeScript model appears,
+ * and says "TypeScript not registered!" until then: wait for it (5 s at most).
+ */
+async function typeScriptWorker(monaco: typeof Monaco) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await monaco.typescript.getTypeScriptWorker();
+    } catch (e) {
+      if (attempt >= 50) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 function diagnosticLine(name: string, model: Monaco.editor.ITextModel, d: Diagnostic): string {

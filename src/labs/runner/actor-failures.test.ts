@@ -2,8 +2,7 @@ import * as runtime from "@runtime";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readLabFiles, readLabFolder } from "../lab-files.node";
-import type { V3Results } from "../results";
-import { labLocation } from "./actor-failures";
+import { labLocation, type V3Results } from "../results";
 import { runChecks } from "./core";
 
 /**

@@ -1,3 +1,5 @@
+import { labLocation } from "../results";
+
 /**
  * Exceptions thrown inside actors during a check. An actor that throws is stopped by its
  * supervisor, so the check only sees what did not happen ("the command got no reply"); the
@@ -46,13 +48,6 @@ export function recordActorFailures(
   return () => {
     if (factory.create === wrapped) factory.create = original;
   };
-}
-
-/** The first stack frame in the learner's files or the checks (`account.ts:12:5`), if any. */
-export function labLocation(error: unknown): string | undefined {
-  const stack = (error as { stack?: unknown } | null)?.stack;
-  if (typeof stack !== "string") return undefined;
-  return /lab:\/\/\/([^\s():]+):(\d+):(\d+)/.exec(stack)?.slice(1, 4).join(":");
 }
 
 /** "An actor threw …" with the error and where in the learner's code it was thrown. */
