@@ -343,8 +343,9 @@ test.describe("presenter and audience", () => {
     await audience.getByRole("button", { name: "deposit 50" }).click();
     await expect(audience.locator("[data-part=balance]")).toHaveText("50");
 
-    const presenter = await context.newPage();
-    await presenter.goto(`/talks/${MASTERING}/presenter/`);
+    const popup = context.waitForEvent("page");
+    await page.keyboard.press("s");
+    const presenter = await popup;
     await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 18");
     const driven = await liveDemo(presenter.locator("[data-pane=current]"), "bank-console", false);
     // It adopted the audience's log on hello.
