@@ -85,10 +85,7 @@ export function describeErrors(errors: readonly TaskError[] | undefined): string
         e.name && !["AssertionError", "Error", "LabCompileError"].includes(e.name)
           ? `${e.name}: `
           : "";
-      // An error the learner's code threw (not a failed expectation) says where it was thrown.
-      const where = e.name === "AssertionError" ? undefined : labLocation(e);
-      const at = where && !(e.message ?? "").includes(where) ? ` (at ${where})` : "";
-      const message = stripAnsi(`${head}${e.message ?? ""}${at}`).trim();
+      const message = stripAnsi(`${head}${e.message ?? ""}`).trim();
       const diff = e.diff ? stripAnsi(e.diff).trim() : "";
       return diff ? `${message}\n\n${diff}` : message;
     })

@@ -7,6 +7,7 @@ import {
   describeErrors,
   errorResults,
   fullTestName,
+  labLocation,
   type V3Results,
 } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
@@ -101,7 +102,11 @@ export async function runChecks(
       });
     },
   });
-  const stopRecording = recordActorFailures(input.runtime, (f) => actorFailures.push(f));
+  // Only exceptions the learner's or the checks' code threw: a failure the runtime raises on
+  // purpose (a write a check made fail) is part of the check, not its cause.
+  const stopRecording = recordActorFailures(input.runtime, (f) => {
+    if (labLocation(f.error) !== undefined) actorFailures.push(f);
+  });
 
   // The learner's console output belongs to the test that was running when it was written.
   const original = new Map<string, (...args: unknown[]) => void>();

