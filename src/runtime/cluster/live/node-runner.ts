@@ -2,13 +2,13 @@ import type { Behavior } from "../../actor/behavior";
 import type { Journal, SnapshotStore } from "../../persistence/journal";
 import { SeededRandom } from "../../sim/random";
 import type { Scheduler } from "../../sim/scheduler";
-import { ClusterNode } from "../cluster-node";
-import type { DowningProvider } from "../downing/provider";
-import { nodeKey } from "../member";
-import { type ClusterSettings, clusterSettings } from "../settings";
+import { ClusterNode } from "../membership/cluster-node";
+import type { DowningProvider } from "../membership/downing-provider";
+import { nodeKey } from "../membership/member";
+import { type ClusterSettings, clusterSettings } from "../membership/settings";
 import { ClusterSharding, type ShardedEntity } from "../sharding/cluster-sharding";
 import type { EntityId } from "../sharding/extractor";
-import { ClusterTrace } from "../trace";
+import { ClusterTrace } from "../simulation/trace";
 import { PortTransport } from "./port-transport";
 import {
   downingFrom,
@@ -22,8 +22,14 @@ import {
 export interface NodeRunnerOptions {
   /** Entity behaviours by type name, for sharding. */
   readonly entities?: Readonly<Record<string, (entityId: EntityId) => Behavior<never>>>;
-  /** Opens the shared stores named in the start message (each node its own connection). */
-  readonly stores?: (name: string) => { journal: Journal; snapshotStore: SnapshotStore };
+  /**
+   * Opens the shared stores named in the start message (each node its own connection); `node`
+   * names this node incarnation (e.g. "node-2#7"), for a journal to tell other writers who it is.
+   */
+  readonly stores?: (
+    name: string,
+    node: string,
+  ) => { journal: Journal; snapshotStore: SnapshotStore };
 }
 
 /**
@@ -125,7 +131,7 @@ function startSharding(
   if (spec === undefined) return;
   if (options.stores === undefined)
     throw new Error("node worker: sharding was asked for, but the worker module opens no stores");
-  const stores = options.stores(spec.journal);
+  const stores = options.stores(spec.journal, `${node.self.address}#${node.self.uid}`);
   // This worker's one node is the whole host: sharding sees exactly one incarnation.
   const sharding = new ClusterSharding(
     {

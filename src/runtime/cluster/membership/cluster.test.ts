@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { checkMembershipMovesForward, checkSplitBrain, failoverTimes } from "./checkers";
+import { SplitBrainResolver } from "../downing/split-brain-resolver";
+import {
+  checkMembershipMovesForward,
+  checkSplitBrain,
+  failoverTimes,
+} from "../simulation/checkers";
+import { ClusterSimulation, type ClusterSimulationOptions } from "../simulation/simulation";
+import type { TraceRecord } from "../simulation/trace";
 import type { ClusterNode } from "./cluster-node";
-import { SplitBrainResolver } from "./downing/split-brain-resolver";
 import type { ClusterEvent } from "./events";
 import { type MemberStatus, nodeKey, type UniqueAddress } from "./member";
-import { ClusterSimulation, type ClusterSimulationOptions } from "./simulation";
-import type { TraceRecord } from "./trace";
 
 const keepMajority = () => new SplitBrainResolver({ strategy: { kind: "keep-majority" } });
 
@@ -69,6 +73,24 @@ describe("cluster formation", () => {
     expect(
       () => new ClusterSimulation({ seed: 1, nodes: 2, settings: { gossipIntervalMs: 0 } }),
     ).toThrow(/ClusterSettings.gossipIntervalMs/);
+  });
+});
+
+describe("roles", () => {
+  it("a node's roles travel with its Join and stay on its member through up and gossip", () => {
+    const sim = formed({ nodes: 3, roles: { "node-1": ["backend"], "node-3": ["backend", "db"] } });
+    for (const node of sim.nodes()) {
+      const roles = Object.fromEntries(
+        node.state().members.map((m) => [m.node.address, m.roles ?? []]),
+      );
+      expect(roles).toEqual({ "node-1": ["backend"], "node-2": [], "node-3": ["backend", "db"] });
+    }
+  });
+
+  it("names a roles entry for an address that is not a node", () => {
+    expect(() => new ClusterSimulation({ seed: 1, nodes: 2, roles: { "node-9": ["x"] } })).toThrow(
+      /roles names "node-9"/,
+    );
   });
 });
 
