@@ -55,7 +55,9 @@ export function ask<Req, Res>(
     if (!done && recipient instanceof ActorCell && !recipient.isAlive) {
       done = true;
       timer.cancel();
-      reject(new AskTimeoutError(target.path, options.timeout, "the recipient had already stopped"));
+      reject(
+        new AskTimeoutError(target.path, options.timeout, "the recipient had already stopped"),
+      );
     }
   });
 }

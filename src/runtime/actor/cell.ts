@@ -616,6 +616,8 @@ function sameRules<T>(a: SuperviseBehavior<T>, b: SuperviseBehavior<T>): boolean
   if (a.rules.length !== b.rules.length) return false;
   return a.rules.every((rule, i) => {
     const other = b.rules[i];
-    return other !== undefined && rule.on === other.on && rule.strategy.kind === other.strategy.kind;
+    return (
+      other !== undefined && rule.on === other.on && rule.strategy.kind === other.strategy.kind
+    );
   });
 }

@@ -108,4 +108,8 @@ export interface ActorContext<T> {
    * closure or envelope is allocated per call.
    */
   deliveryOf(message: T): () => void;
+  /** @internal How many envelopes wait in the mailbox (used by event sourcing). */
+  readonly queued: number;
+  /** @internal Drops the oldest `count` queued messages to dead letters (used by event sourcing). */
+  discardQueued(count: number): void;
 }
