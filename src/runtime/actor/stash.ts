@@ -106,7 +106,8 @@ export class BoundedStash<T> implements StashBuffer<T> {
     // waits for the next unstash.
     const n = Math.min(count, this.items.size);
     let current = this.target.unstashStart(behavior);
-    for (let i = 0; i < n; i++) {
+    // A `clear()` from a handler meanwhile ends the unstash.
+    for (let i = 0; i < n && this.items.size > 0; i++) {
       const message = this.items.shift() as T;
       if (current.tag === Tag.Stopped) {
         this.target.unstashDropped(message);
