@@ -11,7 +11,7 @@ import {
   RealScheduler,
 } from "@runtime";
 import { type Added, addedEvents } from "./events";
-import type { Section } from "./types";
+import { interleave, type Section } from "./types";
 
 type Cmd = { type: "add"; n: number; replyTo: ActorRef<number> };
 
@@ -121,19 +121,34 @@ export const persistenceSection: Section = {
   name: "persistence",
   async run({ quick, metrics, log }) {
     const commands = quick ? 100 : 500;
-    let single = 0;
-    let batched = 0;
-    let later = 0;
-    for (let i = 0; i < (quick ? 2 : 3); i++) {
-      single = Math.max(single, await persistRate(1_000, commands, 1));
-      batched = Math.max(batched, await persistRate(1_000, commands / 5, 10));
-      later = Math.max(later, await persistRate(1_000, commands, 1, false));
+    // Writes acknowledged later are what a durable journal (IndexedDB) does: the headline. The
+    // in-memory journal's synchronous write (`appendNow`) has a name of its own, since no
+    // durable journal can take that path.
+    const result = await interleave(
+      [
+        { name: "later", once: () => persistRate(1_000, commands, 1, false) },
+        { name: "sync", once: () => persistRate(1_000, commands, 1, true) },
+        { name: "batched10", once: () => persistRate(1_000, commands / 5, 10, false) },
+      ],
+      quick ? 2 : 5,
+    );
+    const names: Record<string, string> = {
+      later: "persist.memory_events_per_s",
+      sync: "persist.memory_sync_events_per_s",
+      batched10: "persist.memory_batched10_events_per_s",
+    };
+    for (const [arm, metric] of Object.entries(names)) {
+      metrics[metric] = Math.round(result.best(arm));
+      metrics[metric.replace("_per_s", "_per_s_median")] = Math.round(result.median(arm));
     }
-    metrics["persist.memory_events_per_s"] = Math.round(single);
-    metrics["persist.memory_batched10_events_per_s"] = Math.round(batched);
-    metrics["persist.memory_acked_later_events_per_s"] = Math.round(later);
+    const m = (arm: string) =>
+      `best ${(result.best(arm) / 1e6).toFixed(2)} M/s, median ${(result.median(arm) / 1e6).toFixed(2)} M/s`;
     log(
-      `persist: ${(single / 1e6).toFixed(2)} M events/s one event per command; ${(batched / 1e6).toFixed(2)} M/s in atomic batches of 10 (target ≥ 1 M/s); ${(later / 1e6).toFixed(2)} M/s one per command with writes acknowledged later, through the stash`,
+      `persist, 1,000 entities, one event per command, writes acknowledged later: ${m("later")} (target ≥ 2 M/s)`,
+    );
+    log(`  the same in atomic batches of 10 events: ${m("batched10")}`);
+    log(
+      `  the in-memory journal's synchronous write (no durable journal can do this): ${m("sync")}`,
     );
 
     const total = quick ? 500_000 : 5_000_000;
@@ -144,7 +159,7 @@ export const persistenceSection: Section = {
       `recovery: ${total.toLocaleString()} events by 1,000 actors in ${recovery.seconds.toFixed(2)} s = ${(recovery.rate / 1e6).toFixed(2)} M events/s` +
         (quick
           ? ""
-          : ` (target ≤ 5 s; talk 2 took 90 s → ${(90 / recovery.seconds).toFixed(0)}× faster)`),
+          : " (for scale only, not measured here: talk 2 reports about 90 s for its own recovery of 5M events, on its own hardware, journal and workload)"),
     );
   },
 };

@@ -32,7 +32,7 @@ const bundle = process.env.BENCH_BUNDLE;
 if (!only && bundle) {
   const started = performance.now();
   for (const section of sections) {
-    const args = [bundle, `--only=${section.name}`, ...(quick ? ["--quick"] : [])];
+    const args = ["--expose-gc", bundle, `--only=${section.name}`, ...(quick ? ["--quick"] : [])];
     const { status } = spawnSync(process.execPath, args, { stdio: "inherit" });
     if (status !== 0) throw new Error(`bench section ${section.name} failed (exit ${status})`);
   }

@@ -244,10 +244,12 @@ test.describe("presenter view", () => {
     context,
   }) => {
     await openDeck(page, AKKA, "#7");
-    const presenter = await context.newPage();
+    // S opens the presenter view in a session this window joins.
+    const popup = context.waitForEvent("page");
+    await page.keyboard.press("s");
+    const presenter = await popup;
     const problems = watch(presenter);
-    await presenter.goto(deck(AKKA, "presenter/"));
-    // On opening, the presenter asks where the audience is and follows.
+    // It opens where the audience is.
     await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
     await expect(presenter.locator("[data-presenter-notes]")).toContainText(/\w+/);
     await expect(presenter.locator("[data-presenter-clock]")).toHaveText(/\d{1,2}:\d{2}/);
@@ -280,9 +282,10 @@ test.describe("presenter view", () => {
 
   test("demo commands cross between windows as events", async ({ page, context }) => {
     await openDeck(page);
-    const other = await context.newPage();
+    const popup = context.waitForEvent("page");
+    await page.keyboard.press("s");
+    const other = await popup;
     const problems = watch(other);
-    await other.goto(deck(AKKA, "presenter/"));
     await expect(other.locator("[data-presenter-position]")).toContainText("Slide 1");
     // The listener must be in place before the command is sent, or the event can pass unseen.
     await other.evaluate(() => {

@@ -5,6 +5,9 @@ test("home page links to the talks and labs indexes", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toContainText("event sourcing");
   await expect(page.getByRole("main")).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  // Counts are separate words: Astro drops the space between two expressions on one line.
+  await expect(page.getByRole("main")).toContainText(/\b\d+ decks? so far\./);
+  await expect(page.getByRole("main")).toContainText(/\b\d+ labs? so far\./);
 
   await page.getByRole("link", { name: "Browse the talks" }).click();
   await expect(page).toHaveURL(/\/talks\/$/);

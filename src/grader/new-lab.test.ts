@@ -1,6 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labMetaSchema } from "../labs/schema";
 import { gradeSubmission } from "./grade";
@@ -186,4 +196,47 @@ describe("check-labs names the lab, the file and the rule", () => {
       }),
     ]);
   });
+});
+
+describe("npm run new-lab, as the guide tells an author to call it", () => {
+  // A copy of the project's sources, so the command writes into the copy's own labs/ as it
+  // would in a real checkout, without touching this one.
+  const project = mkdtempSync(join(tmpdir(), "new-lab-cli-"));
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
+  beforeAll(() => {
+    cpSync(join(repo, "src"), join(project, "src"), { recursive: true });
+    for (const file of ["package.json", "tsconfig.json"])
+      cpSync(join(repo, file), join(project, file));
+    symlinkSync(join(repo, "node_modules"), join(project, "node_modules"));
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const run = (...args: string[]) =>
+    spawnSync("npm", ["run", "--silent", "new-lab", "--", ...args], {
+      cwd: project,
+      encoding: "utf8",
+    });
+
+  it("creates labs/<slug> from the slug alone, as a draft", () => {
+    const result = run("tally-counter");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Created labs\/tally-counter\//);
+    const meta = JSON.parse(readFileSync(join(project, "labs/tally-counter/lab.json"), "utf8"));
+    expect(meta.draft).toBe(true);
+  }, 60_000);
+
+  it("takes --dir before or after the slug", () => {
+    expect(run("--dir", "elsewhere", "first-lab").status).toBe(0);
+    expect(run("second-lab", "--dir=elsewhere").status).toBe(0);
+    expect(readdirSync(join(project, "elsewhere")).sort()).toEqual(["first-lab", "second-lab"]);
+  }, 60_000);
+
+  it("prints its usage, and creates nothing, without a slug or with an unknown flag", () => {
+    for (const args of [[], ["--slug", "x"]]) {
+      const result = run(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/Usage: npm run new-lab -- <slug>/);
+    }
+    expect(readdirSync(join(project, "labs"))).toEqual(["tally-counter"]);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { LABS_DIR } from "../labs/lab-files.node.ts";
 import { parseLabMeta } from "./lab";
 import { SLUG, scaffoldFiles } from "./scaffold";
@@ -27,12 +28,27 @@ export function createLab(slug: string, labsDir: string = LABS_DIR): string {
   return dir;
 }
 
+const USAGE = "Usage: npm run new-lab -- <slug> [--dir <labs folder>]";
+
 function main(argv: string[]): number {
-  const dirFlag = argv.indexOf("--dir");
-  const labsDir = dirFlag >= 0 ? resolve(argv[dirFlag + 1] ?? ".") : LABS_DIR;
-  const slug = argv.filter((_, i) => i !== dirFlag && i !== dirFlag + 1)[0];
+  let slug: string | undefined;
+  let labsDir = LABS_DIR;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { dir: { type: "string" } },
+      allowPositionals: true,
+    });
+    if (positionals.length > 1)
+      throw new Error(`one slug at a time, got ${positionals.join(", ")}`);
+    slug = positionals[0];
+    if (values.dir !== undefined) labsDir = resolve(values.dir);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
   if (!slug) {
-    console.error("Usage: npm run new-lab -- <slug> [--dir <labs folder>]");
+    console.error(USAGE);
     return 2;
   }
   try {
@@ -46,7 +62,8 @@ Next:
   3. Write the reference solution in ${shown}/solution/ (it starts as a copy of the starter's
      editable files; read-only files such as protocol.ts live in starter/ only).
   4. npm run check-labs -- ${slug}     until it prints ✓
-  5. npm start, then open /labs/${slug}/`);
+  5. npm start, then open /labs/${slug}/ (drafts are listed only under npm start)
+  6. When it is ready to publish, remove "draft": true from ${shown}/lab.json`);
     return 0;
   } catch (e) {
     console.error((e as Error).message);

@@ -207,6 +207,8 @@ export function scaffoldFiles(slug: string): Record<string, string> {
     readonly: ["protocol.ts"],
     timeoutSeconds: 10,
     order: 100,
+    // A new lab stays off the built site until its author removes this.
+    draft: true,
   };
   return {
     "lab.json": `${JSON.stringify(meta, null, 2)}\n`,

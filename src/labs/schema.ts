@@ -18,6 +18,8 @@ export const labMetaSchema = z.object({
   /** Whole-run timeout for the checks, in seconds. */
   timeoutSeconds: z.number().positive().max(600).default(30),
   order: z.number().int().positive().default(100),
+  /** A lab being written: listed under `npm start`, left out of every build. */
+  draft: z.boolean().default(false),
   /**
    * Cluster labs: the lab file and export that replay one seed for the trace view, as
    * `(seed: number) => Promise<{ cluster: TraceRecord[]; sharding: ShardingRecord[] }>`.

@@ -1,12 +1,15 @@
 import type { Position } from "./navigation";
 
 /**
- * The messages the audience and presenter windows of one deck exchange over a BroadcastChannel
- * named `deck:<slug>`. Each carries the sending window's id, because every BroadcastChannel
- * object with the same name hears every other, including ones in the same window.
+ * The messages the windows of one presenter session exchange over a BroadcastChannel named
+ * `deck:<slug>:<session>`. Only windows joined to the session hear them: the presenter window
+ * and the audience windows it opened or that were opened from its link (`?session=<id>`). A
+ * reader's tabs join no session, so each stays where its reader put it. Each message carries the
+ * sending window's id, because every BroadcastChannel object with the same name hears every
+ * other, including ones in the same window.
  *
- * - `hello`: a window has opened and asks for the current position; whoever knows it answers
- *   with `goto`.
+ * - `hello`: a window has joined and asks for the current position; the presenter answers with
+ *   `goto` (it leads the session), and every window with its demo logs.
  * - `goto`: show this slide and step.
  * - `blackout`: the audience screen is (or is no longer) blacked out.
  * - `demo`: one command of a live demo's log. The runtime is deterministic, so the other window
@@ -59,18 +62,33 @@ export const gotoMessage = ({ slide, step }: Position): DeckMessageBody => ({
   step,
 });
 
+/** A window outside any presenter session: it sends nothing and hears nothing. */
+export const SOLO: DeckChannel = { send() {}, close() {} };
+
+/** A new presenter session's id: unguessable enough that two talks never share one by chance. */
+export function newSessionId(): string {
+  return crypto.randomUUID().slice(0, 8);
+}
+
+/** The session a page's URL joins (`?session=<id>`), if any. */
+export function sessionOf(url: URL): string | undefined {
+  const id = url.searchParams.get("session");
+  return id && /^[\w-]{1,64}$/.test(id) ? id : undefined;
+}
+
 /**
- * Opens the deck's channel. Messages from this window are ignored; `demo` and `demo-log`
- * messages are also re-dispatched as `deck:demo` and `deck:demo-log` CustomEvents on
+ * Joins a presenter session of a deck. Messages from this window are ignored; `demo` and
+ * `demo-log` messages are also re-dispatched as `deck:demo` and `deck:demo-log` CustomEvents on
  * `document`, so the demos' logs can listen without holding the channel.
  */
 export function openDeckChannel(
   slug: string,
+  session: string,
   onMessage: (message: DeckMessage) => void,
 ): DeckChannel {
   const self = Math.random().toString(36).slice(2);
-  if (typeof BroadcastChannel === "undefined") return { send() {}, close() {} };
-  const channel = new BroadcastChannel(`deck:${slug}`);
+  if (typeof BroadcastChannel === "undefined") return SOLO;
+  const channel = new BroadcastChannel(`deck:${slug}:${session}`);
   channel.onmessage = (event: MessageEvent<unknown>) => {
     const message = event.data;
     if (!isDeckMessage(message) || message.from === self) return;

@@ -1,6 +1,15 @@
 import { hydrateNear, hydrateWhenVisible } from "../demos/islands";
 import { windowLogs } from "../demos/logs";
-import { gotoMessage, openDeckChannel, sendDemoLogs } from "./channel";
+import {
+  type DeckChannel,
+  type DeckMessage,
+  gotoMessage,
+  newSessionId,
+  openDeckChannel,
+  SOLO,
+  sendDemoLogs,
+  sessionOf,
+} from "./channel";
 import { formatSlideHash, parseSlideHash } from "./deep-link";
 import {
   CANVAS_WIDTH,
@@ -33,7 +42,7 @@ export function startDeck(root: HTMLElement): void {
   // presenter's window.
   const logs = windowLogs();
   if (params.get("mode") === "read") {
-    startReading(root, canvases);
+    startReading(root, slides, canvases);
     hydrateWhenVisible(root, logs);
     return;
   }
@@ -51,6 +60,7 @@ export function startDeck(root: HTMLElement): void {
   const helpDialog = root.querySelector<HTMLDialogElement>("dialog.deck-help");
   const gotoDialog = root.querySelector<HTMLDialogElement>("dialog.deck-goto");
   const slug = root.dataset.slug ?? "";
+  const readLink = root.querySelector<HTMLAnchorElement>("a[data-read-link]");
   let position: Position = { slide: -1, step: 0 };
 
   root.dataset.mode = "present";
@@ -66,13 +76,21 @@ export function startDeck(root: HTMLElement): void {
     );
   }).observe(stage);
 
-  const channel = openDeckChannel(slug, (message) => {
+  // A window follows a presenter only once joined to its session: opened with `?session=`, or
+  // when this window opens the presenter view. Until then it is a reader's tab, on its own.
+  let session = sessionOf(new URL(location.href));
+  let channel: DeckChannel = SOLO;
+  const onMessage = (message: DeckMessage) => {
     if (message.type === "goto") show(message, { history: "push", broadcast: false });
-    else if (message.type === "hello") {
-      channel.send(gotoMessage(position));
-      sendDemoLogs(channel, logs);
-    } else if (message.type === "blackout") setBlackout(message.on, false);
-  });
+    // The presenter leads the session, so it alone answers with a position.
+    else if (message.type === "hello") sendDemoLogs(channel, logs);
+    else if (message.type === "blackout") setBlackout(message.on, false);
+  };
+  function join(id: string): void {
+    channel.close();
+    session = id;
+    channel = openDeckChannel(slug, id, onMessage);
+  }
 
   function show(
     target: Position,
@@ -103,6 +121,7 @@ export function startDeck(root: HTMLElement): void {
     const hash = formatSlideHash(next);
     if (how.history === "push" && location.hash !== hash) history.pushState(null, "", hash);
     if (how.history === "replace") history.replaceState(null, "", hash);
+    if (readLink) readLink.hash = hash;
     if (how.broadcast) channel.send(gotoMessage(next));
   }
 
@@ -178,7 +197,16 @@ export function startDeck(root: HTMLElement): void {
         setBlackout(Boolean(blackout.hidden), true);
         return;
       case "presenter": {
+        const id = session ?? newSessionId();
+        if (!session) {
+          join(id);
+          // In the URL too, so a reload keeps this window in the session.
+          const here = new URL(location.href);
+          here.searchParams.set("session", id);
+          history.replaceState(null, "", here);
+        }
         const url = new URL(root.dataset.presenter ?? "presenter/", location.href);
+        url.searchParams.set("session", id);
         url.hash = formatSlideHash(position);
         window.open(url, `deck-presenter-${slug}`, "popup,width=1200,height=760");
         return;
@@ -247,6 +275,18 @@ export function startDeck(root: HTMLElement): void {
       perform(dx < 0 ? "next" : "previous");
   });
 
+  // The toolbar steps aside while the pointer rests (see deck.css); any movement brings it back.
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  const wake = () => {
+    delete root.dataset.idle;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      root.dataset.idle = "";
+    }, 2500);
+  };
+  for (const type of ["pointermove", "pointerdown", "focusin"]) root.addEventListener(type, wake);
+  wake();
+
   const fromLocation = () => parseSlideHash(location.hash);
   window.addEventListener("popstate", () => {
     const target = fromLocation();
@@ -264,7 +304,10 @@ export function startDeck(root: HTMLElement): void {
 
   root.dataset.view = "slide";
   show(fromLocation() ?? { slide: 0, step: 0 }, { history: "replace", broadcast: false });
-  channel.send({ type: "hello" });
+  if (session) {
+    join(session);
+    channel.send({ type: "hello" });
+  }
   // Fit the other slides when the browser is idle, so overview and print are ready.
   const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
   idle(() => {
@@ -274,12 +317,25 @@ export function startDeck(root: HTMLElement): void {
   });
 }
 
-/** Reading mode: every slide stacked at the column's width, notes under each, all steps shown. */
-function startReading(root: HTMLElement, canvases: HTMLElement[]): void {
+/**
+ * Reading mode: every slide stacked at the column's width, notes under each, all steps shown.
+ * `#n` scrolls to slide n, as it shows slide n when presenting.
+ */
+function startReading(root: HTMLElement, slides: HTMLElement[], canvases: HTMLElement[]): void {
   root.dataset.mode = "read";
   const list = root.querySelector<HTMLElement>(".deck-slides") as HTMLElement;
   watchScale(list, (box) => Math.min(box.clientWidth, 1100) / CANVAS_WIDTH);
   for (const canvas of canvases) fitSlide(canvas);
+  const reveal = () => {
+    const target = parseSlideHash(location.hash);
+    const slide = target && slides[Math.min(target.slide, slides.length - 1)];
+    if (!slide) return;
+    slide.scrollIntoView({ block: "start" });
+    slide.querySelector<HTMLElement>(".slide")?.focus({ preventScroll: true });
+  };
+  window.addEventListener("hashchange", reveal);
+  // After layout: the scaled canvases set each slide's height.
+  requestAnimationFrame(reveal);
 }
 
 /** `?print-steps`: each slide is repeated once per step, each copy showing one more step. */

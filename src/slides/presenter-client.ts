@@ -1,6 +1,6 @@
 import { disposeDemos, hydrateDemos } from "../demos/islands";
 import { windowLogs } from "../demos/logs";
-import { gotoMessage, openDeckChannel, sendDemoLogs } from "./channel";
+import { gotoMessage, newSessionId, openDeckChannel, sendDemoLogs, sessionOf } from "./channel";
 import { formatSlideHash, parseSlideHash } from "./deep-link";
 import { containScale, fitSlide, slideSteps, watchScale } from "./dom";
 import { keyAction } from "./keys";
@@ -47,8 +47,23 @@ export function startPresenter(root: HTMLElement): void {
 
   for (const pane of Object.values(panes)) watchScale(pane, containScale);
 
-  const channel = openDeckChannel(slug, (message) => {
+  // The presenter leads a session: the audience window that opened it, or any window opened
+  // from its "audience view" link, follows it. Opened on its own, it starts a session.
+  const url = new URL(location.href);
+  const session = sessionOf(url) ?? newSessionId();
+  if (url.searchParams.get("session") !== session) {
+    url.searchParams.set("session", session);
+    history.replaceState(null, "", url);
+  }
+  const audienceLink = root.querySelector<HTMLAnchorElement>("a[data-audience-link]");
+  if (audienceLink) {
+    const audience = new URL(audienceLink.href);
+    audience.searchParams.set("session", session);
+    audienceLink.href = audience.href;
+  }
+  const channel = openDeckChannel(slug, session, (message) => {
     if (message.type === "goto") render(message, false);
+    // Leading the session: a window that joins learns where the talk is.
     else if (message.type === "hello") {
       channel.send(gotoMessage(position));
       sendDemoLogs(channel, logs);
@@ -84,10 +99,15 @@ export function startPresenter(root: HTMLElement): void {
     if (live) hydrateDemos(copy, logs);
   }
 
-  function render(target: Position, broadcast: boolean): void {
+  /**
+   * Shows a position. `moved` is a speaker's move, from either window, as opposed to where the
+   * window opens: the first one starts the talk's timer.
+   */
+  function render(target: Position, broadcast: boolean, moved = true): void {
     const next = clampPosition(target, counts);
     if (samePosition(next, position)) return;
     position = next;
+    if (moved && startedAt === undefined) startTimer();
     place(panes.current, next.slide, next.step);
     const upcoming = nextPosition(next, counts);
     if (samePosition(upcoming, next)) {
@@ -106,6 +126,7 @@ export function startPresenter(root: HTMLElement): void {
     const stepText = counts[next.slide] ? ` · step ${next.step} of ${counts[next.slide]}` : "";
     where.textContent = `Slide ${next.slide + 1} of ${sources.length}${stepText}: ${source?.dataset.title ?? ""}`;
     history.replaceState(null, "", formatSlideHash(next));
+    if (audienceLink) audienceLink.hash = formatSlideHash(next);
     tick();
     if (broadcast) channel.send(gotoMessage(next));
   }
@@ -116,16 +137,27 @@ export function startPresenter(root: HTMLElement): void {
     if (broadcast) channel.send({ type: "blackout", on });
   }
 
-  // Timer: runs from when the window opens; pause holds it, reset starts it over.
-  let startedAt = Date.now();
+  // Timer: starts at the speaker's first move, not when the window opens (a presenter often
+  // opens it minutes before the talk); pause holds it, reset waits for the next move again.
+  let startedAt: number | undefined;
   let pausedAt: number | undefined;
+  function startTimer(): void {
+    startedAt = Date.now();
+    pausedAt = undefined;
+    if (pauseButton) pauseButton.textContent = "Pause";
+  }
   function tick(): void {
     const now = Date.now();
-    const elapsed = (pausedAt ?? now) - startedAt;
+    const elapsed = startedAt === undefined ? 0 : (pausedAt ?? now) - startedAt;
     elapsedOut.textContent = formatDuration(elapsed);
-    const delta = pacingDelta(elapsed, Math.max(0, position.slide), sources.length, minutes);
-    pacingOut.textContent = describePacing(delta);
-    pacingOut.dataset.pace = Math.abs(delta) < 30_000 ? "on" : delta > 0 ? "behind" : "ahead";
+    if (startedAt === undefined) {
+      pacingOut.textContent = "starts at your first slide change";
+      pacingOut.dataset.pace = "waiting";
+    } else {
+      const delta = pacingDelta(elapsed, Math.max(0, position.slide), sources.length, minutes);
+      pacingOut.textContent = describePacing(delta);
+      pacingOut.dataset.pace = Math.abs(delta) < 30_000 ? "on" : delta > 0 ? "behind" : "ahead";
+    }
     clockOut.textContent = new Date(now).toLocaleTimeString([], {
       hour: "2-digit",
       minute: "2-digit",
@@ -142,7 +174,8 @@ export function startPresenter(root: HTMLElement): void {
       case "next":
         return render(nextPosition(position, counts), true);
       case "pause":
-        if (pausedAt === undefined) pausedAt = Date.now();
+        if (startedAt === undefined) startTimer();
+        else if (pausedAt === undefined) pausedAt = Date.now();
         else {
           startedAt += Date.now() - pausedAt;
           pausedAt = undefined;
@@ -150,15 +183,24 @@ export function startPresenter(root: HTMLElement): void {
         if (pauseButton) pauseButton.textContent = pausedAt === undefined ? "Pause" : "Resume";
         return tick();
       case "reset":
-        startedAt = Date.now();
-        if (pausedAt !== undefined) pausedAt = startedAt;
+        startedAt = undefined;
+        pausedAt = undefined;
+        if (pauseButton) pauseButton.textContent = "Start";
         return tick();
+      case "notes-smaller":
+        return zoomNotes(-1);
+      case "notes-larger":
+        return zoomNotes(1);
+      case "help":
+        return toggleHelp();
     }
   });
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented) return;
     const action = keyAction(event, event.target instanceof Element ? event.target : null);
+    // A dialog keeps its keys; `?` still closes the help it opened.
+    if (document.querySelector("dialog[open]") && action !== "help") return;
     const moves: Partial<Record<string, () => Position>> = {
       next: () => nextPosition(position, counts),
       previous: () => previousPosition(position, counts),
@@ -172,9 +214,40 @@ export function startPresenter(root: HTMLElement): void {
     } else if (action === "blackout") {
       event.preventDefault();
       setBlackout(!blackout, true);
+    } else if (action === "help") {
+      event.preventDefault();
+      toggleHelp();
+    } else if (action === "fullscreen") {
+      event.preventDefault();
+      if (document.fullscreenElement) void document.exitFullscreen();
+      else void document.documentElement.requestFullscreen?.().catch(() => {});
+    } else if (!action && (event.key === "+" || event.key === "=" || event.key === "-")) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      event.preventDefault();
+      zoomNotes(event.key === "-" ? -1 : 1);
     }
   });
 
-  render(parseSlideHash(location.hash) ?? { slide: 0, step: 0 }, false);
+  // Notes zoom: kept per browser, since the same speaker uses the same screen from talk to talk.
+  const ZOOM_KEY = "deck-notes-zoom";
+  const zoomSteps = [0.8, 0.9, 1, 1.15, 1.3, 1.5, 1.75, 2];
+  let zoom = Math.max(0, zoomSteps.indexOf(Number(localStorage.getItem(ZOOM_KEY) ?? 1)));
+  function zoomNotes(delta: number): void {
+    zoom = Math.min(zoomSteps.length - 1, Math.max(0, zoom + delta));
+    const scale = zoomSteps[zoom] ?? 1;
+    notes.style.setProperty("--notes-zoom", String(scale));
+    localStorage.setItem(ZOOM_KEY, String(scale));
+    if (zoomOut) zoomOut.textContent = `${Math.round(scale * 100)}%`;
+  }
+  const zoomOut = root.querySelector<HTMLElement>("[data-notes-zoom]");
+  zoomNotes(0);
+
+  const help = root.querySelector<HTMLDialogElement>("dialog.deck-help");
+  function toggleHelp(): void {
+    if (help?.open) help.close();
+    else help?.showModal();
+  }
+
+  render(parseSlideHash(location.hash) ?? { slide: 0, step: 0 }, false, false);
   channel.send({ type: "hello" });
 }

@@ -1,6 +1,6 @@
 import type { Cancellable } from "../../sim/scheduler";
-import { nodeKey, type UniqueAddress } from "../member";
-import type { DowningAgent, DowningContext, DowningProvider } from "./provider";
+import type { DowningAgent, DowningContext, DowningProvider } from "../membership/downing-provider";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 
 /**
  * The old, unsafe `auto-down-unreachable-after`, kept to show why it was removed from Akka: the

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
-import { checkSplitBrain } from "../checkers";
-import { nodeKey } from "../member";
-import { ClusterSimulation } from "../simulation";
+import { nodeKey } from "../membership/member";
+import { checkSplitBrain } from "../simulation/checkers";
+import { ClusterSimulation } from "../simulation/simulation";
 import { SplitBrainResolver } from "./split-brain-resolver";
 import { type CustomStrategy, type Decision, decide, type ResolverView } from "./strategy";
 

@@ -1,8 +1,8 @@
 import type { Cancellable } from "../../sim/scheduler";
-import type { ClusterEvent } from "../events";
-import { type Member, nodeKey } from "../member";
+import type { DowningAgent, DowningContext, DowningProvider } from "../membership/downing-provider";
+import type { ClusterEvent } from "../membership/events";
+import { type Member, nodeKey } from "../membership/member";
 import type { Lease } from "./lease";
-import type { DowningAgent, DowningContext, DowningProvider } from "./provider";
 import {
   type Decision,
   decide,

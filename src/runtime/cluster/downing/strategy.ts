@@ -1,5 +1,5 @@
-import { compareAge, compareNodes, type Member, nodeKey } from "../member";
-import type { ReachabilityRecord } from "../reachability";
+import { compareAge, compareNodes, type Member, nodeKey } from "../membership/member";
+import type { ReachabilityRecord } from "../membership/reachability";
 
 /**
  * What a split-brain resolver strategy can decide, after Akka's `DowningStrategy.Decision`.

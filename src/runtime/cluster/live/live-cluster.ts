@@ -2,12 +2,12 @@ import type { Address, LinkFaults, NetworkOptions } from "../../sim/network";
 import { type Random, SeededRandom } from "../../sim/random";
 import { RealScheduler } from "../../sim/real-scheduler";
 import type { Scheduler } from "../../sim/scheduler";
-import type { UniqueAddress } from "../member";
-import { clusterAddresses, knownAddress, UidAllocator } from "../node-addresses";
-import { DEFAULT_PHI_ACCRUAL, type PhiAccrualSettings } from "../phi-accrual";
-import { type ClusterSettings, clusterSettings } from "../settings";
+import type { UniqueAddress } from "../membership/member";
+import { clusterAddresses, knownAddress, UidAllocator } from "../membership/node-addresses";
+import { DEFAULT_PHI_ACCRUAL, type PhiAccrualSettings } from "../membership/phi-accrual";
+import { type ClusterSettings, clusterSettings } from "../membership/settings";
 import { ShardingTrace } from "../sharding/trace";
-import { ClusterTrace } from "../trace";
+import { ClusterTrace } from "../simulation/trace";
 import type { DowningSpec, FromNode, LiveNodeState, LiveShardingSpec, ToNode } from "./protocol";
 import { Relay } from "./relay";
 

@@ -2,13 +2,13 @@ import type { Behavior } from "../../actor/behavior";
 import type { Journal, SnapshotStore } from "../../persistence/journal";
 import { SeededRandom } from "../../sim/random";
 import type { Scheduler } from "../../sim/scheduler";
-import { ClusterNode } from "../cluster-node";
-import type { DowningProvider } from "../downing/provider";
-import { nodeKey } from "../member";
-import { type ClusterSettings, clusterSettings } from "../settings";
+import { ClusterNode } from "../membership/cluster-node";
+import type { DowningProvider } from "../membership/downing-provider";
+import { nodeKey } from "../membership/member";
+import { type ClusterSettings, clusterSettings } from "../membership/settings";
 import { ClusterSharding, type ShardedEntity } from "../sharding/cluster-sharding";
 import type { EntityId } from "../sharding/extractor";
-import { ClusterTrace } from "../trace";
+import { ClusterTrace } from "../simulation/trace";
 import { PortTransport } from "./port-transport";
 import {
   downingFrom,

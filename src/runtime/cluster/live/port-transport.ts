@@ -1,5 +1,5 @@
 import type { Address, Transport } from "../../sim/network";
-import type { ClusterMessage } from "../protocol";
+import type { ClusterMessage } from "../membership/protocol";
 import type { FromNode } from "./protocol";
 import { decodeMessage, encodeMessage, type WireMessage } from "./wire";
 

@@ -1,15 +1,15 @@
 import type { Address } from "../../sim/network";
 import { AutoDowning, NoDowning } from "../downing/auto-down";
-import type { DowningProvider } from "../downing/provider";
 import {
   SplitBrainResolver,
   type SplitBrainResolverSettings,
 } from "../downing/split-brain-resolver";
-import type { MemberStatus, UniqueAddress } from "../member";
-import type { ClusterSettings } from "../settings";
+import type { DowningProvider } from "../membership/downing-provider";
+import type { MemberStatus, UniqueAddress } from "../membership/member";
+import type { ClusterSettings } from "../membership/settings";
 import type { ShardingSettings } from "../sharding/settings";
 import type { ShardingRecord } from "../sharding/trace";
-import type { TraceRecord } from "../trace";
+import type { TraceRecord } from "../simulation/trace";
 import type { WireMessage } from "./wire";
 
 /**

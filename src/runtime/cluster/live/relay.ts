@@ -1,7 +1,7 @@
 import { type Address, type LinkFaults, Network, type NetworkOptions } from "../../sim/network";
 import type { Random } from "../../sim/random";
 import type { Scheduler } from "../../sim/scheduler";
-import type { ClusterTrace, TraceRecord } from "../trace";
+import type { ClusterTrace, TraceRecord } from "../simulation/trace";
 import type { FromNode, ToNode } from "./protocol";
 import type { WireMessage } from "./wire";
 

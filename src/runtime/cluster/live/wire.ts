@@ -1,9 +1,9 @@
 import { ActorRef } from "../../actor/ref";
 import { VersionVector } from "../ddata/version-vector";
-import { Gossip } from "../gossip";
-import { type Member, nodeKey, type UniqueAddress } from "../member";
-import type { ClusterMessage } from "../protocol";
-import { Reachability, type ReachabilityRecord } from "../reachability";
+import { Gossip } from "../membership/gossip";
+import { type Member, nodeKey, type UniqueAddress } from "../membership/member";
+import type { ClusterMessage } from "../membership/protocol";
+import { Reachability, type ReachabilityRecord } from "../membership/reachability";
 import { ReplyAddress } from "../sharding/reply";
 
 /**

@@ -1,5 +1,5 @@
 import type { Journal } from "../../persistence/journal";
-import { nodeKey, type UniqueAddress } from "../member";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { ShardingRecord } from "./trace";
 
 /**

@@ -1,4 +1,4 @@
-import { nodeKey, type UniqueAddress } from "../member";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { ShardAllocations } from "./allocation";
 import type { ShardId } from "./extractor";
 

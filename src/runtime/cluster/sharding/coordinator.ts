@@ -1,7 +1,7 @@
 import type { PersistentRepr } from "../../persistence/journal";
 import type { Cancellable } from "../../sim/scheduler";
-import type { ClusterEvent } from "../events";
-import { type MemberStatus, nodeKey, type UniqueAddress } from "../member";
+import type { ClusterEvent } from "../membership/events";
+import { type MemberStatus, nodeKey, type UniqueAddress } from "../membership/member";
 import type { ShardAllocationStrategy } from "./allocation";
 import { type CoordinatorEvent, CoordinatorState } from "./coordinator-state";
 import type { ShardId } from "./extractor";

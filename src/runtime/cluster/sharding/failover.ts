@@ -1,7 +1,7 @@
 import type { Address } from "../../sim/network";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
-import type { DowningProvider } from "../downing/provider";
-import { ClusterSimulation } from "../simulation";
+import type { DowningProvider } from "../membership/downing-provider";
+import { ClusterSimulation } from "../simulation/simulation";
 import { ClusterSharding } from "./cluster-sharding";
 import { type CounterCommand, type CounterReply, counterEntity } from "./counter-entity";
 

@@ -9,8 +9,8 @@ import {
 } from "../../persistence/journal";
 import { Persistence } from "../../persistence/persistence-plugin";
 import type { Scheduler } from "../../sim/scheduler";
-import type { ClusterNode } from "../cluster-node";
-import { nodeKey, type UniqueAddress } from "../member";
+import type { ClusterNode } from "../membership/cluster-node";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { EntityId, ShardId } from "./extractor";
 import type { ShardingTrace } from "./trace";
 

@@ -1,4 +1,4 @@
-import type { UniqueAddress } from "../member";
+import type { UniqueAddress } from "../membership/member";
 import type { EntityId, ShardId } from "./extractor";
 
 /** Messages to a shard coordinator, over the simulated network. */

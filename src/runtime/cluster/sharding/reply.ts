@@ -1,5 +1,5 @@
 import { ActorRef, type Recipient } from "../../actor/ref";
-import type { UniqueAddress } from "../member";
+import type { UniqueAddress } from "../membership/member";
 
 /**
  * Where an `ask` through sharding waits for its answer: a pending request on node `home`.

@@ -6,9 +6,9 @@ import {
 } from "../../sim/fault-schedule";
 import { SeededRandom } from "../../sim/random";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
-import type { DowningProvider } from "../downing/provider";
-import type { ClusterSettings } from "../settings";
-import { ClusterSimulation } from "../simulation";
+import type { DowningProvider } from "../membership/downing-provider";
+import type { ClusterSettings } from "../membership/settings";
+import { ClusterSimulation } from "../simulation/simulation";
 import {
   type Acknowledged,
   checkAcknowledgedWrites,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AutoDowning, NoDowning } from "../downing/auto-down";
-import type { DowningProvider } from "../downing/provider";
 import { SplitBrainResolver } from "../downing/split-brain-resolver";
-import { nodeKey } from "../member";
-import { ClusterSimulation } from "../simulation";
+import type { DowningProvider } from "../membership/downing-provider";
+import { nodeKey } from "../membership/member";
+import { ClusterSimulation } from "../simulation/simulation";
 import {
   checkAcknowledgedWrites,
   checkBalanced,

@@ -1,4 +1,4 @@
-import type { UniqueAddress } from "../member";
+import type { UniqueAddress } from "../membership/member";
 import type { SingletonRecord } from "../singleton/records";
 
 /**

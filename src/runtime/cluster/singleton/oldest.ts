@@ -1,5 +1,5 @@
-import type { ClusterEvent } from "../events";
-import { compareAge, type Member, type MemberStatus, NOT_UP, nodeKey } from "../member";
+import type { ClusterEvent } from "../membership/events";
+import { compareAge, type Member, type MemberStatus, NOT_UP, nodeKey } from "../membership/member";
 
 /** Statuses of members that can hold a singleton, or still block the next in line. */
 const HOLDING: ReadonlySet<MemberStatus> = new Set(["up", "down"]);

@@ -1,4 +1,4 @@
-import type { UniqueAddress } from "../member";
+import type { UniqueAddress } from "../membership/member";
 
 /**
  * What a singleton manager reports: an instance started or stopped on one node incarnation, at

@@ -1,6 +1,6 @@
-import type { DowningProvider } from "../downing/provider";
 import { SplitBrainResolver } from "../downing/split-brain-resolver";
-import { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from "../settings";
+import type { DowningProvider } from "../membership/downing-provider";
+import { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from "../membership/settings";
 
 /**
  * How long singletons and shards of a downed node wait, after its removal, before they start

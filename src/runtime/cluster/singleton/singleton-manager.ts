@@ -1,6 +1,6 @@
 import type { Cancellable, Scheduler } from "../../sim/scheduler";
-import type { ClusterNode } from "../cluster-node";
-import { type Member, nodeKey, type UniqueAddress } from "../member";
+import type { ClusterNode } from "../membership/cluster-node";
+import { type Member, nodeKey, type UniqueAddress } from "../membership/member";
 import { oldestMember, Removals } from "./oldest";
 import type { SingletonRecord } from "./records";
 

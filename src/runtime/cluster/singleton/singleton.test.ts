@@ -5,13 +5,13 @@ import { SeededRandom } from "../../sim/random";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import { AutoDowning, NoDowning } from "../downing/auto-down";
 import { SimulatedLease } from "../downing/lease";
-import type { DowningProvider } from "../downing/provider";
 import { SplitBrainResolver } from "../downing/split-brain-resolver";
 import type { StrategyConfig } from "../downing/strategy";
-import { nodeKey } from "../member";
+import type { DowningProvider } from "../membership/downing-provider";
+import { nodeKey } from "../membership/member";
 import { checkSingleIncarnation } from "../sharding/checkers";
 import { ShardingTrace } from "../sharding/trace";
-import { ClusterSimulation, type ClusterSimulationOptions } from "../simulation";
+import { ClusterSimulation, type ClusterSimulationOptions } from "../simulation/simulation";
 import { downRemovalMargin } from "./removal-margin";
 import { ClusterSingletonManager } from "./singleton-manager";
 

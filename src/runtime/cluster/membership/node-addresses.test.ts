@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SeededRandom } from "../sim/random";
+import { SeededRandom } from "../../sim/random";
 import { clusterAddresses, knownAddress, UidAllocator } from "./node-addresses";
 
 describe("node addresses", () => {

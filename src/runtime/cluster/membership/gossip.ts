@@ -1,4 +1,4 @@
-import { VersionVector } from "./ddata/version-vector";
+import { VersionVector } from "../ddata/version-vector";
 import { compareNodes, highestPriorityOf, type Member, nodeKey, STATUS_RANK } from "./member";
 import { Reachability } from "./reachability";
 

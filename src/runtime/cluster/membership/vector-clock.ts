@@ -1,4 +1,4 @@
-import { type VersionOrder, VersionVector } from "./ddata/version-vector";
+import { type VersionOrder, VersionVector } from "../ddata/version-vector";
 
 /**
  * How two gossip versions relate: Akka's name on the cluster side for {@link VersionOrder}.

@@ -1,4 +1,4 @@
-import type { Address } from "../sim/network";
+import type { Address } from "../../sim/network";
 
 /**
  * One incarnation of a node: its address plus a UID drawn when the node starts. A node that

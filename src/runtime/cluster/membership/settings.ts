@@ -1,4 +1,4 @@
-import type { Address } from "../sim/network";
+import type { Address } from "../../sim/network";
 import { DEFAULT_PHI_ACCRUAL, type PhiAccrualSettings } from "./phi-accrual";
 
 /**

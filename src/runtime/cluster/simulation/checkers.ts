@@ -1,4 +1,4 @@
-import { type MemberStatus, nodeKey, STATUS_RANK, type UniqueAddress } from "./member";
+import { type MemberStatus, nodeKey, STATUS_RANK, type UniqueAddress } from "../membership/member";
 import type { TraceRecord } from "./trace";
 
 /** Each observer's view of member statuses, by node key. */

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { checkMembershipMovesForward, checkSplitBrain, failoverTimes } from "./checkers";
+import { SplitBrainResolver } from "../downing/split-brain-resolver";
+import {
+  checkMembershipMovesForward,
+  checkSplitBrain,
+  failoverTimes,
+} from "../simulation/checkers";
+import { ClusterSimulation, type ClusterSimulationOptions } from "../simulation/simulation";
+import type { TraceRecord } from "../simulation/trace";
 import type { ClusterNode } from "./cluster-node";
-import { SplitBrainResolver } from "./downing/split-brain-resolver";
 import type { ClusterEvent } from "./events";
 import { type MemberStatus, nodeKey, type UniqueAddress } from "./member";
-import { ClusterSimulation, type ClusterSimulationOptions } from "./simulation";
-import type { TraceRecord } from "./trace";
 
 const keepMajority = () => new SplitBrainResolver({ strategy: { kind: "keep-majority" } });
 

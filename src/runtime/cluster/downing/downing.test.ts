@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { VirtualScheduler } from "../sim/virtual-scheduler";
-import { checkMembershipMovesForward, checkSplitBrain } from "./checkers";
-import { AutoDowning } from "./downing/auto-down";
-import { SimulatedLease } from "./downing/lease";
-import type { DowningProvider } from "./downing/provider";
-import { SplitBrainResolver } from "./downing/split-brain-resolver";
+import { VirtualScheduler } from "../../sim/virtual-scheduler";
+import type { DowningProvider } from "../membership/downing-provider";
+import { type Member, type MemberStatus, NOT_UP, nodeKey } from "../membership/member";
+import type { ReachabilityRecord } from "../membership/reachability";
+import { checkMembershipMovesForward, checkSplitBrain } from "../simulation/checkers";
+import { ClusterSimulation } from "../simulation/simulation";
+import type { TraceRecord } from "../simulation/trace";
+import { AutoDowning } from "./auto-down";
+import { SimulatedLease } from "./lease";
+import { SplitBrainResolver } from "./split-brain-resolver";
 import {
   type Decision,
   decide,
@@ -12,11 +16,7 @@ import {
   nodesToDown,
   type ResolverView,
   type StrategyConfig,
-} from "./downing/strategy";
-import { type Member, type MemberStatus, NOT_UP, nodeKey } from "./member";
-import type { ReachabilityRecord } from "./reachability";
-import { ClusterSimulation } from "./simulation";
-import type { TraceRecord } from "./trace";
+} from "./strategy";
 
 // ---- hand-written partitions, decided by the pure strategy functions -------------------------
 

@@ -1,7 +1,8 @@
-import type { Address, Transport } from "../sim/network";
-import type { Random } from "../sim/random";
-import type { Cancellable, Scheduler } from "../sim/scheduler";
-import type { DowningAgent, DowningProvider } from "./downing/provider";
+import type { Address, Transport } from "../../sim/network";
+import type { Random } from "../../sim/random";
+import type { Cancellable, Scheduler } from "../../sim/scheduler";
+import type { ClusterTrace, ShutdownReason, TraceRecord } from "../simulation/trace";
+import type { DowningAgent, DowningProvider } from "./downing-provider";
 import { type ClusterEvent, diffStates } from "./events";
 import { Gossip } from "./gossip";
 import { HeartbeatState } from "./heartbeat";
@@ -9,7 +10,6 @@ import { type Member, type MemberStatus, NOT_UP, nodeKey, type UniqueAddress } f
 import { MembershipState } from "./membership-state";
 import type { ClusterMessage } from "./protocol";
 import type { ClusterSettings } from "./settings";
-import type { ClusterTrace, ShutdownReason, TraceRecord } from "./trace";
 
 /** Where a node is in its life: asking the seeds, waiting for Welcome, a member, or gone. */
 export type NodePhase = "joining" | "trying-to-join" | "member" | "terminated";

@@ -1,6 +1,6 @@
-import type { ClusterNode } from "./cluster-node";
-import type { ReplicatorMessage, ReplicatorTransport } from "./ddata/protocol";
-import { nodeKey, type UniqueAddress } from "./member";
+import type { ClusterNode } from "../membership/cluster-node";
+import { nodeKey, type UniqueAddress } from "../membership/member";
+import type { ReplicatorMessage, ReplicatorTransport } from "./protocol";
 
 const CHANNEL = "ddata";
 const HOLDS_REPLICA = new Set(["weakly-up", "up", "leaving"]);

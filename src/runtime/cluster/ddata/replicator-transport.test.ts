@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { GCounter, GCounterKey, Replicator, readLocal, writeMajority } from "../index";
-import { SeededRandom } from "../sim/random";
-import { SplitBrainResolver } from "./downing/split-brain-resolver";
+import { GCounter, GCounterKey, Replicator, readLocal, writeMajority } from "../../index";
+import { SeededRandom } from "../../sim/random";
+import { SplitBrainResolver } from "../downing/split-brain-resolver";
+import { ClusterSimulation } from "../simulation/simulation";
 import { replicatorTransport } from "./replicator-transport";
-import { ClusterSimulation } from "./simulation";
 
 describe("replicated data over the simulated cluster", () => {
   it("a counter incremented on three nodes converges everywhere, also after a partition heals", () => {

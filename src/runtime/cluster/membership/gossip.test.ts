@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { VersionVector } from "./ddata/version-vector";
+import { VersionVector } from "../ddata/version-vector";
 import { Gossip } from "./gossip";
 import { heartbeatReceivers } from "./heartbeat";
 import {

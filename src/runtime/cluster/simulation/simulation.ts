@@ -1,14 +1,14 @@
-import type { Fault, FaultSchedule } from "../sim/fault-schedule";
-import { type Address, type LinkFaults, Network, type NetworkOptions } from "../sim/network";
-import { type Random, SeededRandom } from "../sim/random";
-import { VirtualScheduler } from "../sim/virtual-scheduler";
-import { ClusterNode } from "./cluster-node";
-import { NoDowning } from "./downing/auto-down";
-import type { DowningProvider } from "./downing/provider";
-import type { UniqueAddress } from "./member";
-import { clusterAddresses, knownAddress, UidAllocator } from "./node-addresses";
-import type { ClusterMessage } from "./protocol";
-import { type ClusterSettings, clusterSettings } from "./settings";
+import type { Fault, FaultSchedule } from "../../sim/fault-schedule";
+import { type Address, type LinkFaults, Network, type NetworkOptions } from "../../sim/network";
+import { type Random, SeededRandom } from "../../sim/random";
+import { VirtualScheduler } from "../../sim/virtual-scheduler";
+import { NoDowning } from "../downing/auto-down";
+import { ClusterNode } from "../membership/cluster-node";
+import type { DowningProvider } from "../membership/downing-provider";
+import type { UniqueAddress } from "../membership/member";
+import { clusterAddresses, knownAddress, UidAllocator } from "../membership/node-addresses";
+import type { ClusterMessage } from "../membership/protocol";
+import { type ClusterSettings, clusterSettings } from "../membership/settings";
 import { ClusterTrace } from "./trace";
 
 /** How to build a simulated cluster. */

@@ -2,17 +2,17 @@ import {
   type FaultSchedule,
   type RandomFaultOptions,
   randomFaultSchedule,
-} from "../sim/fault-schedule";
-import { SeededRandom } from "../sim/random";
-import { VirtualScheduler } from "../sim/virtual-scheduler";
+} from "../../sim/fault-schedule";
+import { SeededRandom } from "../../sim/random";
+import { VirtualScheduler } from "../../sim/virtual-scheduler";
+import type { DowningProvider } from "../membership/downing-provider";
+import type { ClusterSettings } from "../membership/settings";
 import {
   type BackwardMove,
   checkMembershipMovesForward,
   checkSplitBrain,
   type SplitBrain,
 } from "./checkers";
-import type { DowningProvider } from "./downing/provider";
-import type { ClusterSettings } from "./settings";
 import { ClusterSimulation } from "./simulation";
 
 /** One seeded run with a random fault schedule: what property tests and replays share. */

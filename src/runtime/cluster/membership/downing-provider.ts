@@ -1,8 +1,8 @@
 import type { Scheduler } from "../../sim/scheduler";
-import type { ClusterEvent } from "../events";
-import type { UniqueAddress } from "../member";
-import type { MembershipState } from "../membership-state";
-import type { TraceRecord } from "../trace";
+import type { TraceRecord } from "../simulation/trace";
+import type { ClusterEvent } from "./events";
+import type { UniqueAddress } from "./member";
+import type { MembershipState } from "./membership-state";
 
 /** What a node offers the downing agent running on it. */
 export interface DowningContext {

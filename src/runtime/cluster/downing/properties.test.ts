@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { VirtualScheduler } from "../sim/virtual-scheduler";
-import { failoverTimes } from "./checkers";
-import { AutoDowning } from "./downing/auto-down";
-import { SimulatedLease } from "./downing/lease";
-import type { DowningProvider } from "./downing/provider";
-import { SplitBrainResolver } from "./downing/split-brain-resolver";
-import type { StrategyConfig } from "./downing/strategy";
-import { runSeed, type SeededRunOptions } from "./seeded-run";
+import type { VirtualScheduler } from "../../sim/virtual-scheduler";
+import type { DowningProvider } from "../membership/downing-provider";
+import { failoverTimes } from "../simulation/checkers";
+import { runSeed, type SeededRunOptions } from "../simulation/seeded-run";
+import { AutoDowning } from "./auto-down";
+import { SimulatedLease } from "./lease";
+import { SplitBrainResolver } from "./split-brain-resolver";
+import type { StrategyConfig } from "./strategy";
 
 /**
  * Runs are kept cheap (60 virtual seconds, faults between 8 s and 35 s, stable-after 7 s, which

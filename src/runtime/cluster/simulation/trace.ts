@@ -1,5 +1,5 @@
-import type { NetworkEvent } from "../sim/network";
-import type { MemberStatus, UniqueAddress } from "./member";
+import type { NetworkEvent } from "../../sim/network";
+import type { MemberStatus, UniqueAddress } from "../membership/member";
 
 /** Why a running node stopped on its own. */
 export type ShutdownReason = "downed" | "left" | "removed";

@@ -1,5 +1,5 @@
-import type { Address } from "../sim/network";
-import type { Random } from "../sim/random";
+import type { Address } from "../../sim/network";
+import type { Random } from "../../sim/random";
 
 /**
  * The node addresses a cluster runs on, from its options: a count (`node-1` … `node-n`) or an
