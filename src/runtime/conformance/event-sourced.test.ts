@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type ActorRef,
@@ -192,6 +193,67 @@ describe.each(WRITE_MODES)(
 
     it("EventSourcedBehaviorSpec: must fail fast if persistenceId is empty", () => {
       expect(() => counter("")).toThrow(/persistenceId/);
+    });
+
+    it("EventSourcedBehaviorSpec: each event is applied once: to the candidate before the write, never again on the ack", async () => {
+      const { h, states, get } = setup();
+      let applied = 0;
+      const ref = h.spawn(
+        EventSourcedBehavior.create<
+          { type: "add" } | { type: "get"; replyTo: ActorRef<number> },
+          number,
+          number
+        >({
+          persistenceId: "once",
+          emptyState: 0,
+          commandHandler: (s, c) =>
+            c.type === "add" ? Effect.persist<number, number>([1, 2]) : Effect.reply(c.replyTo, s),
+          eventHandler: (s, e) => {
+            applied++;
+            return s + e;
+          },
+        }),
+      );
+      const values = h.probe<number>();
+      for (let i = 0; i < 3; i++) ref.tell({ type: "add" });
+      ref.tell({ type: "get", replyTo: values.ref });
+      await h.settle();
+      expect(values.receiveMessage()).toBe(9);
+      expect(applied).toBe(6);
+      void states;
+      void get;
+    });
+
+    it("EventSourcedBehaviorSpec (property): the journal never holds an event the handler rejects, and recovery equals the live state", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.constantFrom("inc", "incTwice", "bad", "none", "deactivate", "activate"), {
+            maxLength: 30,
+          }),
+          async (kinds) => {
+            const { h, states, get } = setup();
+            const pid = "prop";
+            const spawnOne = () =>
+              h.spawn(Behaviors.supervise(counter(pid)).onFailure(SupervisorStrategy.restart));
+            const ref = spawnOne();
+            for (const type of kinds) {
+              ref.tell({ type } as Cmd);
+              await h.settle();
+            }
+            get(ref);
+            await h.settle();
+            const live = states.receiveMessage();
+            const events = await stored(h, pid);
+            expect(events.some((e) => (e as { type: string }).type === "bad")).toBe(false);
+            ref.tell({ type: "stop" });
+            const again = spawnOne();
+            get(again);
+            await h.settle();
+            expect(states.receiveMessage()).toEqual(live);
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
 
     // ---- EventSourcedBehaviorReplySpec ------------------------------------------------------
