@@ -47,6 +47,8 @@ export function hydrate(root: HTMLElement, logs: DemoLogs): void {
     load().then(
       ({ mount }) => {
         const stop = mount(root, id, logs);
+        // A panel that scrolls must take keyboard focus, or a keyboard user cannot scroll it.
+        for (const panel of root.querySelectorAll<HTMLElement>(".demo-scroll")) panel.tabIndex = 0;
         root.dataset.demoState = "live";
         return stop;
       },

@@ -8,6 +8,8 @@ export { replicatorTransport } from "./ddata/replicator-transport";
 export { AutoDowning, NoDowning } from "./downing/auto-down";
 export { type Lease, SimulatedLease } from "./downing/lease";
 export {
+  LATE_DETECTION_MARGIN,
+  LATE_DETECTION_MARGIN_REASON,
   SplitBrainResolver,
   type SplitBrainResolverSettings,
 } from "./downing/split-brain-resolver";
@@ -33,6 +35,7 @@ export {
   compareAddresses,
   compareAge,
   compareNodes,
+  hasRole,
   type Member,
   type MemberStatus,
   nodeKey,

@@ -205,11 +205,17 @@ describe("down-all and lease-majority", () => {
 });
 
 describe("lease-majority with only leaving members on this side", () => {
-  it("downs itself rather than take an uncontested lease (they may be gone on the other side)", () => {
+  it("with leavingSideDownsItself (not Akka's default), downs itself rather than take an uncontested lease (they may be gone on the other side)", () => {
     const members: Case["members"] = [...up(1, 2), [3, "leaving"]];
-    expect(outcome({ kind: "lease-majority" }, { members, self: 3, unreachable: [1, 2] })).toEqual({
+    const c = { members, self: 3, unreachable: [1, 2] };
+    expect(outcome({ kind: "lease-majority", leavingSideDownsItself: true }, c)).toEqual({
       decision: "down-reachable",
       down: [3],
+    });
+    // Akka asks for the lease, in the minority after its delay, to down the others.
+    expect(outcome({ kind: "lease-majority" }, c)).toEqual({
+      decision: "acquire-lease-and-down-unreachable",
+      down: [1, 2],
     });
   });
 });
@@ -486,24 +492,31 @@ describe("auto-down and none", () => {
 });
 
 describe("cases the property tests found (not in Akka)", () => {
-  it("keep-oldest with down-if-alone does not keep the oldest alone after downing two indirectly connected nodes (seed 1809421721)", () => {
+  it("keep-oldest with downIfAloneAfterIndirectlyConnected does not keep the oldest alone after downing two indirectly connected nodes (seed 1809421721)", () => {
     const records: [number, number][] = [
       [2, 3],
       [3, 2],
     ];
     const c = { members: up(1, 2, 3), self: 1, unreachable: [2, 3], records };
-    expect(outcome({ kind: "keep-oldest" }, c)).toEqual({
+    const guarded = { kind: "keep-oldest", downIfAloneAfterIndirectlyConnected: true } as const;
+    expect(outcome(guarded, c)).toEqual({
       decision: "down-indirectly-connected",
       down: [1, 2, 3],
     });
-    // Without down-if-alone, Akka's answer stands: the oldest stays.
-    expect(outcome({ kind: "keep-oldest", downIfAlone: false }, c).down).toEqual([2, 3]);
+    // Akka's default keeps the oldest, which is fully connected as far as it knows.
+    expect(outcome({ kind: "keep-oldest" }, c).down).toEqual([2, 3]);
+    // Without down-if-alone the option has nothing to guard.
+    expect(outcome({ ...guarded, downIfAlone: false }, c).down).toEqual([2, 3]);
   });
 
-  it("static-quorum does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
+  it("static-quorum with downAllBelowQuorumAfterIndirectlyConnected (not Akka's default) does not keep fewer than the quorum after downing indirectly connected nodes (seed 79688312)", () => {
     // node-1 and node-3 flag each other over a lossy link; node-2, their link, is alone on its
     // side: downing the two would leave it below the quorum of 2, so it goes down with them.
-    const quorum: StrategyConfig = { kind: "static-quorum", quorumSize: 2 };
+    const quorum: StrategyConfig = {
+      kind: "static-quorum",
+      quorumSize: 2,
+      downAllBelowQuorumAfterIndirectlyConnected: true,
+    };
     const records: [number, number][] = [
       [3, 1],
       [1, 3],
@@ -513,10 +526,13 @@ describe("cases the property tests found (not in Akka)", () => {
     ).toEqual({ decision: "down-indirectly-connected", down: [1, 2, 3] });
     // Five members and a quorum of 3: three remain, enough, so only the indirectly connected go.
     const five = { members: up(1, 2, 3, 4, 5), self: 2, unreachable: [1, 3], records };
-    expect(outcome({ kind: "static-quorum", quorumSize: 3 }, five).down).toEqual([1, 3]);
+    expect(outcome({ ...quorum, quorumSize: 3 }, five).down).toEqual([1, 3]);
+    // Akka's rule keeps node-2 alone.
+    const akka = { members: up(1, 2, 3), self: 2, unreachable: [1, 3], records };
+    expect(outcome({ kind: "static-quorum", quorumSize: 2 }, akka).down).toEqual([1, 3]);
   });
 
-  it("keep-majority counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
+  it("keep-majority with countDownedUnreachableMembers (not Akka's default) counts a member it downed but still flags unreachable on the other side (seed 805382295)", () => {
     // node-1 downed node-2 and then lost node-3: node-2 may never have heard, and may run with
     // node-3 as a majority. 1 against 2, not a 1-1 tie won by lowest address.
     const members: Case["members"] = [
@@ -528,12 +544,15 @@ describe("cases the property tests found (not in Akka)", () => {
       [1, 2],
       [1, 3],
     ];
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records })).toEqual({
+    const counting: StrategyConfig = { kind: "keep-majority", countDownedUnreachableMembers: true };
+    expect(outcome(counting, { members, self: 1, unreachable: [2, 3], records })).toEqual({
       decision: "down-reachable",
       down: [1],
     });
+    // Akka's rule: a 1-1 tie, won by the lowest address.
+    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records }).down).toEqual([3]);
     // Once the downed member is removed (or no longer flagged), the tie is back.
-    expect(outcome(majority, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
+    expect(outcome(counting, { members, self: 1, unreachable: [2, 3], records: [[1, 3]] })).toEqual(
       {
         decision: "down-unreachable",
         down: [3],
@@ -541,11 +560,15 @@ describe("cases the property tests found (not in Akka)", () => {
     );
   });
 
-  it("keep-oldest: stale observations about a downed member make nobody indirectly connected, and the downed member counts on the other side (seed 319995001)", () => {
+  it("keep-oldest with ignoreObservationsOfDownedMembers (not Akka's default): stale observations about a downed member make nobody indirectly connected, and the downed member counts on the other side (seed 319995001)", () => {
     // node-1 (oldest) downed node-3, never heard from it again, and still holds node-2's old
     // "node-3 is unreachable"; then node-1 loses node-2. Taking node-2 for indirectly connected
     // kept node-1 alone while node-2 and node-3 downed it. It is alone against two: down itself.
-    const oldest: StrategyConfig = { kind: "keep-oldest" };
+    const oldest: StrategyConfig = {
+      kind: "keep-oldest",
+      ignoreObservationsOfDownedMembers: true,
+      countDownedUnreachableMembers: true,
+    };
     const members: Case["members"] = [
       [1, "up"],
       [2, "up"],
@@ -564,11 +587,17 @@ describe("cases the property tests found (not in Akka)", () => {
     expect(
       outcome(oldest, { members: up(1, 2, 3), self: 1, unreachable: [2, 3], records }).decision,
     ).toBe("down-indirectly-connected");
+    // Akka's rule reads the stale cycle as it stands: node-2 is indirectly connected.
+    expect(
+      outcome({ kind: "keep-oldest" }, { members, self: 1, unreachable: [2, 3], records }).decision,
+    ).toBe("down-indirectly-connected");
   });
 
   const leaseSim = (
     seed: number,
     faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"],
+    leavingSideDownsItself = false,
+    more: { releaseAfterMs?: number; holdLeaseUntilLaterDownsRemoved?: boolean } = {},
   ) => {
     const scheduler = new VirtualScheduler();
     const lease = new SimulatedLease(scheduler);
@@ -578,7 +607,7 @@ describe("cases the property tests found (not in Akka)", () => {
       scheduler,
       faults,
       downing: new SplitBrainResolver({
-        strategy: { kind: "lease-majority" },
+        strategy: { kind: "lease-majority", leavingSideDownsItself, ...more },
         stableAfterMs: 7_000,
         lease,
       }),
@@ -587,12 +616,12 @@ describe("cases the property tests found (not in Akka)", () => {
     return sim;
   };
 
-  it("a lease taken for an earlier decision is kept until the nodes of a later one are removed", () => {
+  it("seed 505: a lease taken for an earlier decision outlasts a later decision under it with Akka's release-after (40 s), and with holdLeaseUntilLaterDownsRemoved (not Akka's default) whatever the release-after", () => {
     // Seed 505 of the exploration: node-1 takes the lease to down the crashed node-3, later
     // downs node-2 under the same lease, and must not release it while node-2 still runs,
     // unaware, on the other side of a one-way partition (it would take the lease and down
     // node-1 in turn).
-    const sim = leaseSim(505, [
+    const faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"] = [
       { at: 9_670, type: "crash", node: "node-3" },
       {
         at: 22_030,
@@ -602,16 +631,23 @@ describe("cases the property tests found (not in Akka)", () => {
         direction: "a-to-b",
       },
       { at: 35_000, type: "heal" },
-    ]);
-    expect(checkSplitBrain(sim.trace.records)).toEqual([]);
-    expect(sim.nodes().map((n) => n.address)).toEqual(["node-1"]);
+    ];
+    for (const more of [{}, { releaseAfterMs: 14_000, holdLeaseUntilLaterDownsRemoved: true }]) {
+      const sim = leaseSim(505, faults, false, more);
+      expect(checkSplitBrain(sim.trace.records)).toEqual([]);
+      expect(sim.nodes().map((n) => n.address)).toEqual(["node-1"]);
+    }
+    // A release-after of stable-after × 2 (this runtime's old rule) without the option: the
+    // lease goes free while node-2 still runs, and node-2 takes it.
+    const short = leaseSim(505, faults, false, { releaseAfterMs: 14_000 });
+    expect(checkSplitBrain(short.trace.records)).not.toEqual([]);
   });
 
-  it("a side made only of leaving members downs itself instead of taking the uncontested lease", () => {
+  it("with leavingSideDownsItself (not Akka's default), a side made only of leaving members downs itself instead of taking the uncontested lease (seed 435)", () => {
     // node-3 leaves while it cannot hear the others: they move it to exiting and remove it
     // without any downing, so they never ask for the lease; alone and still "leaving" in its
     // own eyes, node-3 would otherwise take the free lease and down them.
-    const sim = leaseSim(435, [
+    const faults: ConstructorParameters<typeof ClusterSimulation>[0]["faults"] = [
       {
         at: 15_000,
         type: "partition",
@@ -620,7 +656,10 @@ describe("cases the property tests found (not in Akka)", () => {
         direction: "a-to-b",
       },
       { at: 15_100, type: "leave", node: "node-3" },
-    ]);
+    ];
+    // Akka's rule: node-3 takes the free lease and downs the cluster it has left.
+    expect(checkSplitBrain(leaseSim(435, faults).trace.records)).not.toEqual([]);
+    const sim = leaseSim(435, faults, true);
     expect(checkSplitBrain(sim.trace.records)).toEqual([]);
     expect(sim.nodes().map((n) => n.address)).toEqual(["node-1", "node-2"]);
     const n3 = ofType(sim.trace.records, "downingDecision").filter(

@@ -1,4 +1,4 @@
-import { compareAge, compareNodes, type Member, nodeKey } from "../membership/member";
+import { compareAge, compareNodes, hasRole, type Member, nodeKey } from "../membership/member";
 import type { ReachabilityRecord } from "../membership/reachability";
 
 /**
@@ -50,14 +50,114 @@ export interface CustomStrategy {
   readonly decide: (view: ResolverView) => Decision | undefined;
 }
 
-/** The strategies, with Akka's names and options, plus {@link CustomStrategy}. */
+/** Options every built-in strategy but down-all takes. */
+interface WithRole {
+  /**
+   * Akka's `role` option: when set, only members with this role are counted (for majority,
+   * quorum, oldest, minority), while a decision still downs members of every role.
+   */
+  readonly role?: string;
+  /**
+   * Not in Akka (default false, as Akka): leave out unreachability observations made by or about
+   * a member that is already down when looking for indirectly connected nodes. They go stale,
+   * since nobody clears them once the link heals (keep-oldest seed 319995001 of this runtime's
+   * property run: a cut-off node-1 still held node-2's old "node-3 is unreachable" after downing
+   * node-3, took node-2 for indirectly connected, downed it and kept itself).
+   */
+  readonly ignoreObservationsOfDownedMembers?: boolean;
+  /**
+   * Not in Akka (default false, as Akka); keep-majority and keep-oldest only: count members this
+   * side has downed but still flags unreachable (not yet removed, not heard from since) on the
+   * unreachable side. The down may never have reached them: they may still run as up members
+   * over there. Akka leaves them out, which allowed a split brain in this runtime's property run
+   * (keep-majority seed 805382295: node-1 downed node-2, lost node-3 before node-2 was removed,
+   * and won the 1–1 tie by lowest address while node-3's side had downed node-1).
+   */
+  readonly countDownedUnreachableMembers?: boolean;
+}
+
+interface Guards {
+  readonly ignoreDowned: boolean;
+  readonly countDowned: boolean;
+}
+
+/** The named non-Akka settings of the strategy a view is being decided for. */
+const guardsOf = new WeakMap<ResolverView, Guards>();
+
+function forStrategy(strategy: StrategyConfig, view: ResolverView): ResolverView {
+  const ignoreDowned =
+    "ignoreObservationsOfDownedMembers" in strategy &&
+    strategy.ignoreObservationsOfDownedMembers === true;
+  const countDowned =
+    "countDownedUnreachableMembers" in strategy && strategy.countDownedUnreachableMembers === true;
+  if (!ignoreDowned && !countDowned) return view;
+  const marked = { ...view };
+  guardsOf.set(marked, { ignoreDowned, countDowned });
+  return marked;
+}
+
+/**
+ * The strategies, with Akka's names and options, plus {@link CustomStrategy}.
+ *
+ * keep-oldest's `downIfAloneAfterIndirectlyConnected` is not in Akka (default false, as Akka):
+ * when set, downing indirectly connected nodes never leaves the oldest running alone against
+ * two or more, because they may have just been cut off from it rather than from each other
+ * (the sharding property run's keep-oldest seed 1809421721). Akka keeps the oldest.
+ */
 export type StrategyConfig =
-  | { readonly kind: "keep-majority" }
-  | { readonly kind: "static-quorum"; readonly quorumSize: number }
-  | { readonly kind: "keep-oldest"; readonly downIfAlone?: boolean }
+  | ({ readonly kind: "keep-majority" } & WithRole)
+  | ({
+      readonly kind: "static-quorum";
+      readonly quorumSize: number;
+      /**
+       * Not in Akka (default false, as Akka): after downing indirectly connected nodes, a side
+       * left with fewer than the quorum downs itself too. The "third party" that links them may
+       * have just been cut off itself (static-quorum seed 79688312 of this runtime's property
+       * run: node-2 downed node-1 and node-3 for their lossy link right after a partition
+       * isolated node-2, kept itself alone, and ran the coordinator next to theirs).
+       */
+      readonly downAllBelowQuorumAfterIndirectlyConnected?: boolean;
+    } & WithRole)
+  | ({
+      readonly kind: "keep-oldest";
+      /** Akka's `down-if-alone` (default true). */
+      readonly downIfAlone?: boolean;
+      /** Not in Akka; see {@link StrategyConfig}. Default false. */
+      readonly downIfAloneAfterIndirectlyConnected?: boolean;
+    } & WithRole)
   | { readonly kind: "down-all" }
-  | { readonly kind: "lease-majority"; readonly acquireLeaseDelayForMinorityMs?: number }
+  | ({
+      readonly kind: "lease-majority";
+      /** Akka's `acquire-lease-delay-for-minority` (default 2 s). */
+      readonly acquireLeaseDelayForMinorityMs?: number;
+      /**
+       * Akka's `release-after` (default 40 s): how long the lease is held once the nodes downed
+       * under it are removed. A side that decides later than this can take the lease again.
+       */
+      readonly releaseAfterMs?: number;
+      /**
+       * Not in Akka (default false, as Akka): a side made only of leaving members downs itself
+       * instead of asking for the lease. They may already be exiting, even removed, on the other
+       * side, which then has nothing unreachable and never contends for the lease; taking the
+       * uncontested lease would let the leavers down the real cluster (a leave racing a one-way
+       * partition, seed 435 of this runtime's property run).
+       */
+      readonly leavingSideDownsItself?: boolean;
+      /**
+       * Not in Akka (default false, as Akka): when a later decision is taken under a lease this
+       * node already holds, keep holding it until the nodes of that decision are removed too.
+       * Akka acts without touching the release condition, so a lease taken for an earlier
+       * decision can be released right after, while the nodes just downed may still run on the
+       * other side (seed 505 of this runtime's lease-majority property run).
+       */
+      readonly holdLeaseUntilLaterDownsRemoved?: boolean;
+    } & WithRole)
   | CustomStrategy;
+
+/** The strategy's `role`, if it has one. */
+function roleOf(strategy: StrategyConfig): string | undefined {
+  return "role" in strategy ? strategy.role : undefined;
+}
 
 /**
  * Everything a strategy looks at, as one node (the leader of its side) sees it: members that are
@@ -82,6 +182,7 @@ const key = (m: Member) => nodeKey(m.node);
  */
 function counted(
   view: ResolverView,
+  role: string | undefined,
   byAge: boolean,
   includingPossiblyUp = false,
   excludingPossiblyExiting = false,
@@ -95,22 +196,19 @@ function counted(
           m.status === "down" ||
           m.status === "exiting" ||
           m.status === "removed"
-        ),
+        ) &&
+        (role === undefined || hasRole(m, role)),
     )
     .sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
 }
 
 /**
- * Not in Akka: members this view has downed but still flags unreachable, i.e. not yet removed
- * and not heard from since. The down may never have reached them: for all this side knows, they
- * still run as up members on the other side of the partition. Keep-majority and keep-oldest
- * count them on the unreachable side (keep-oldest may find the oldest among them). Akka leaves
- * them out, which allows a split brain (keep-majority seed 805382295): node-1 downs node-2, loses
- * node-3 to a partition before node-2 is removed, and wins the 1–1 tie against node-3 by lowest
- * address, while node-3 had node-1 downed by node-2's indirectly-connected decision, so nothing
- * on node-3's side ever expects node-1 to stop. Counted 1 against 2, node-1 downs itself.
+ * Under `countDownedUnreachableMembers` (not in Akka): members this view has downed but still
+ * flags unreachable, i.e. not yet removed and not heard from since. Keep-majority and keep-oldest
+ * then count them on the unreachable side (keep-oldest may find the oldest among them).
  */
-function downedButUnreachable(view: ResolverView): Member[] {
+function downedButUnreachable(view: ResolverView, role: string | undefined): Member[] {
+  if (guardsOf.get(view)?.countDowned !== true) return [];
   const flagged = new Set(
     view.records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
@@ -119,20 +217,22 @@ function downedButUnreachable(view: ResolverView): Member[] {
       m.status === "down" &&
       flagged.has(key(m)) &&
       view.unreachable.has(key(m)) &&
-      key(m) !== view.self,
+      key(m) !== view.self &&
+      (role === undefined || hasRole(m, role)),
   );
 }
 
 /** {@link counted} plus {@link downedButUnreachable}, in the same order. */
 function countedWithDowned(
   view: ResolverView,
+  role: string | undefined,
   byAge: boolean,
   includingPossiblyUp = false,
   excludingPossiblyExiting = false,
 ): Member[] {
   return [
-    ...counted(view, byAge, includingPossiblyUp, excludingPossiblyExiting),
-    ...downedButUnreachable(view),
+    ...counted(view, role, byAge, includingPossiblyUp, excludingPossiblyExiting),
+    ...downedButUnreachable(view, role),
   ].sort(byAge ? compareAge : (a, b) => compareNodes(a.node, b.node));
 }
 
@@ -156,14 +256,9 @@ export function indirectlyConnected(view: ResolverView): Set<string> {
   return new Set([...intersectionOfObserversAndSubjects(view), ...seenCurrentGossip(view)]);
 }
 
-/**
- * Not in Akka: observations made by or about a member that is already down say nothing about
- * how the rest are connected, and they go stale: nobody clears them once the link heals. The
- * keep-oldest property run found it (seed 319995001): node-1, cut off, still held node-2's old
- * "node-3 is unreachable" after downing node-3, took node-2 for indirectly connected, downed it
- * and kept itself, while node-2 and node-3 downed node-1 on the other side.
- */
-function liveRecords(view: ResolverView): ReachabilityRecord[] {
+/** The records that count, under `ignoreObservationsOfDownedMembers` when it is set. */
+function liveRecords(view: ResolverView): readonly ReachabilityRecord[] {
+  if (guardsOf.get(view)?.ignoreDowned !== true) return view.records;
   const down = new Set(view.members.filter((m) => m.status === "down").map(key));
   return view.records.filter((r) => !down.has(r.observer) && !down.has(r.subject));
 }
@@ -199,9 +294,9 @@ function majorityDecision(
   return thisSide > otherSide ? { kind: "down-unreachable" } : { kind: "down-reachable" };
 }
 
-function keepMajority(view: ResolverView): Decision {
+function keepMajority(view: ResolverView, role: string | undefined): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = countedWithDowned(view, false);
+  const ms = countedWithDowned(view, role, false);
   const lowest = ms[0];
   if (lowest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -210,17 +305,20 @@ function keepMajority(view: ResolverView): Decision {
   // Edge case: a membership change racing the partition. Count this side as small as it could
   // be (no leaving) and the other as large (joining may be up there); if the answer differs,
   // down everything rather than risk two clusters.
-  const thisSide = countedWithDowned(view, false, false, true);
+  const thisSide = countedWithDowned(view, role, false, false, true);
   const edgeLowest = thisSide[0];
   if (edgeLowest === undefined) return { kind: "down-all" };
   const thisReachable = split(thisSide, view).reachable;
-  const otherUnreachable = split(countedWithDowned(view, false, true, false), view).unreachable;
+  const otherUnreachable = split(
+    countedWithDowned(view, role, false, true, false),
+    view,
+  ).unreachable;
   const edge = majorityDecision(thisReachable, otherUnreachable, edgeLowest, view);
   return edge.kind === "down-unreachable" ? edge : { kind: "down-all" };
 }
 
-function staticQuorum(view: ResolverView, quorumSize: number): Decision {
-  const ms = counted(view, false);
+function staticQuorum(view: ResolverView, quorumSize: number, role: string | undefined): Decision {
+  const ms = counted(view, role, false);
   if (ms.length > quorumSize * 2 - 1) return { kind: "down-all" };
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
   const { reachable } = split(ms, view);
@@ -244,9 +342,9 @@ function oldestDecision(
     : { kind: "down-reachable" };
 }
 
-function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
+function keepOldest(view: ResolverView, downIfAlone: boolean, role: string | undefined): Decision {
   if (indirectlyConnected(view).size > 0) return { kind: "down-indirectly-connected" };
-  const ms = countedWithDowned(view, true);
+  const ms = countedWithDowned(view, role, true);
   const oldest = ms[0];
   if (oldest === undefined) return { kind: "down-all" };
   const { reachable, unreachable } = split(ms, view);
@@ -257,10 +355,10 @@ function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
     downIfAlone,
   );
   if (decision.kind !== "down-unreachable") return decision;
-  const edgeMembers = countedWithDowned(view, true, false, true);
+  const edgeMembers = countedWithDowned(view, role, true, false, true);
   const edgeOldest = edgeMembers[0];
   if (edgeOldest === undefined) return { kind: "down-all" };
-  const counts = split(countedWithDowned(view, true, downIfAlone, true), view);
+  const counts = split(countedWithDowned(view, role, true, downIfAlone, true), view);
   const edge = oldestDecision(
     !view.unreachable.has(key(edgeOldest)),
     counts.reachable,
@@ -270,17 +368,22 @@ function keepOldest(view: ResolverView, downIfAlone: boolean): Decision {
   return edge.kind === "down-unreachable" ? edge : { kind: "down-all" };
 }
 
-function leaseMajority(view: ResolverView, delayForMinorityMs: number): Decision {
+function leaseMajority(
+  view: ResolverView,
+  delayForMinorityMs: number,
+  role: string | undefined,
+  leavingSideDownsItself: boolean,
+): Decision {
   if (indirectlyConnected(view).size > 0)
     return { kind: "acquire-lease-and-down-indirectly-connected", acquireDelayMs: 0 };
-  // Not in Akka: a side made only of leaving members may already be exiting, even removed, on
-  // the other side, which then has nothing unreachable and never contends for the lease. Taking
-  // the uncontested lease would let the leavers down the real cluster (our property test found
-  // it: a leave racing a one-way partition, seed 435). Keep-majority and keep-oldest guard the
-  // same race with their "possibly exiting" edge-case check; this is the lease's version.
-  if (split(counted(view, false, false, true), view).reachable === 0)
+  // The named leavingSideDownsItself (not in Akka): keep-majority and keep-oldest guard the same
+  // race with their "possibly exiting" edge-case check; this is the lease's version.
+  if (
+    leavingSideDownsItself &&
+    split(counted(view, role, false, false, true), view).reachable === 0
+  )
     return { kind: "down-reachable" };
-  const ms = counted(view, false);
+  const ms = counted(view, role, false);
   let minority = false;
   const lowest = ms[0];
   if (lowest !== undefined) {
@@ -342,18 +445,24 @@ export function decide(
   view: ResolverView,
 ): Decision;
 export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined;
-export function decide(strategy: StrategyConfig, view: ResolverView): Decision | undefined {
+export function decide(strategy: StrategyConfig, given: ResolverView): Decision | undefined {
+  const view = forStrategy(strategy, given);
   switch (strategy.kind) {
     case "keep-majority":
-      return keepMajority(view);
+      return keepMajority(view, strategy.role);
     case "static-quorum":
-      return staticQuorum(view, strategy.quorumSize);
+      return staticQuorum(view, strategy.quorumSize, strategy.role);
     case "keep-oldest":
-      return keepOldest(view, strategy.downIfAlone ?? true);
+      return keepOldest(view, strategy.downIfAlone ?? true, strategy.role);
     case "down-all":
       return { kind: "down-all" };
     case "lease-majority":
-      return leaseMajority(view, strategy.acquireLeaseDelayForMinorityMs ?? 2000);
+      return leaseMajority(
+        view,
+        strategy.acquireLeaseDelayForMinorityMs ?? 2000,
+        strategy.role,
+        strategy.leavingSideDownsItself ?? false,
+      );
     case "custom":
       return customDecision(strategy, view);
   }
@@ -378,12 +487,13 @@ export function nodesToDown(
   decision: Decision,
   view: ResolverView,
 ): Set<string> {
+  const marked = forStrategy(strategy, view);
   try {
-    return nodesToDownUnsafe(strategy, decision, view);
+    return nodesToDownUnsafe(strategy, decision, marked);
   } catch (e) {
     // Akka's answer to an unresolvable mix of indirect links: down everything.
     if (e instanceof DoubleIndirectDecision)
-      return nodesToDownUnsafe(strategy, { kind: "down-all" }, view);
+      return nodesToDownUnsafe(strategy, { kind: "down-all" }, marked);
     throw e;
   }
 }
@@ -411,23 +521,27 @@ function nodesToDownUnsafe(
       const indirect = indirectlyConnected(view);
       const extra = additionalNodesToDown(strategy, view, downable, indirect);
       const toDown = new Set(downable.filter((k) => indirect.has(k) || extra.has(k)));
-      // Not in Akka: static-quorum never keeps fewer than the quorum running, not even after
-      // downing indirectly connected nodes. The "third party" that links them may have just been
-      // cut off itself (static-quorum seed 79688312: node-2 downed node-1 and node-3 for their
-      // lossy link right after a partition isolated node-2, kept itself alone, and ran the
-      // coordinator next to theirs). Below the quorum, this side goes down too.
-      const kept = counted(view, true).filter((m) => !toDown.has(key(m)));
-      if (strategy.kind === "static-quorum" && kept.length < strategy.quorumSize)
+      // Under downAllBelowQuorumAfterIndirectlyConnected (not in Akka), static-quorum never keeps
+      // fewer than the quorum running, not even after downing indirectly connected nodes.
+      const role = roleOf(strategy);
+      const kept = counted(view, role, true).filter((m) => !toDown.has(key(m)));
+      if (
+        strategy.kind === "static-quorum" &&
+        strategy.downAllBelowQuorumAfterIndirectlyConnected === true &&
+        kept.length < strategy.quorumSize
+      )
         return new Set(downable);
-      // Likewise keep-oldest with down-if-alone never keeps the oldest alone against two or more
-      // (keep-oldest seed 1809421721: node-1, the oldest, judged node-2 and node-3 indirectly
-      // connected just as a partition cut it off, and ran on alone beside them).
+      // Likewise, when asked (not Akka's default), keep-oldest with down-if-alone never keeps the
+      // oldest alone against two or more (keep-oldest seed 1809421721: node-1, the oldest, judged
+      // node-2 and node-3 indirectly connected just as a partition cut it off, and ran on alone
+      // beside them). Akka keeps the oldest, which is fully connected as far as it knows.
       if (
         strategy.kind === "keep-oldest" &&
         (strategy.downIfAlone ?? true) &&
+        strategy.downIfAloneAfterIndirectlyConnected === true &&
         kept.length === 1 &&
-        kept[0] === counted(view, true)[0] &&
-        counted(view, true).length - kept.length >= 2
+        kept[0] === counted(view, role, true)[0] &&
+        counted(view, role, true).length - kept.length >= 2
       )
         return new Set(downable);
       return toDown;
@@ -470,6 +584,8 @@ function additionalNodesToDown(
     records.filter((r) => r.status !== "reachable").map((r) => r.subject),
   );
   const filtered: ResolverView = { ...view, records, unreachable };
+  const guards = guardsOf.get(view);
+  if (guards !== undefined) guardsOf.set(filtered, guards);
   const again = decide(strategy, filtered);
   if (again === undefined) return new Set();
   if (

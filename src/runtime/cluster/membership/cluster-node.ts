@@ -42,6 +42,8 @@ export interface ClusterNodeOptions {
    * restarted node always joins through the seeds, so it never forms a second cluster.
    */
   readonly joinSelf?: boolean;
+  /** This node's roles (Akka's `akka.cluster.roles`); none by default. */
+  readonly roles?: readonly string[];
 }
 
 const REMOVABLE_STATUS: ReadonlySet<MemberStatus> = new Set(["down", "exiting"]);
@@ -78,6 +80,7 @@ export class ClusterNode {
   private readonly trace: ClusterTrace;
   private readonly settings: ClusterSettings;
   private readonly downingProvider: DowningProvider;
+  private readonly roles: readonly string[];
   private _phase: NodePhase = "joining";
   private membership: MembershipState;
   private convergence = false;
@@ -105,6 +108,7 @@ export class ClusterNode {
     this.trace = options.trace;
     this.settings = options.settings;
     this.downingProvider = options.downing;
+    this.roles = options.roles ?? [];
     this.membership = new MembershipState(Gossip.empty, this.self);
     this.heartbeats = new HeartbeatState(
       this.selfKey,
@@ -244,7 +248,12 @@ export class ClusterNode {
   // ---- joining ------------------------------------------------------------------------------
 
   private joinSelf(): void {
-    const me: Member = { node: this.self, status: "joining", upNumber: NOT_UP };
+    const me: Member = {
+      node: this.self,
+      status: "joining",
+      upNumber: NOT_UP,
+      ...this.rolesField(),
+    };
     this.becomeMember(Gossip.empty.withMember(me).tickedBy(this.selfKey));
     // The first node moves itself up at once, so the oldest member is known from the start.
     this.leaderActions();
@@ -266,7 +275,11 @@ export class ClusterNode {
     if (this._phase !== "joining") return;
     this.joinAttempt?.cancel();
     this._phase = "trying-to-join";
-    this.network.send(this.address, from.address, { type: "Join", node: this.self });
+    this.network.send(this.address, from.address, {
+      type: "Join",
+      node: this.self,
+      ...this.rolesField(),
+    });
     this.joinAttempt = this.after(this.settings.retryUnsuccessfulJoinAfterMs, () => {
       if (this._phase === "trying-to-join") this.startSeedProcess();
     });
@@ -297,7 +310,12 @@ export class ClusterNode {
   }
 
   /** A Join arrived at this member (Akka's `joining`). */
-  private onJoin(joining: UniqueAddress): void {
+  /** `{ roles }` when this node has any, so members without roles stay as they were. */
+  private rolesField(): { roles?: readonly string[] } {
+    return this.roles.length > 0 ? { roles: [...this.roles] } : {};
+  }
+
+  private onJoin(joining: UniqueAddress, roles: readonly string[] | undefined): void {
     if (this._phase !== "member" || REMOVABLE_STATUS.has(this.membership.selfStatus)) return;
     const g = this.membership.gossip;
     const key = nodeKey(joining);
@@ -323,7 +341,12 @@ export class ClusterNode {
       }
       return;
     }
-    const added = g.withMember({ node: joining, status: "joining", upNumber: NOT_UP });
+    const added = g.withMember({
+      node: joining,
+      status: "joining",
+      upNumber: NOT_UP,
+      ...(roles !== undefined && roles.length > 0 ? { roles: [...roles] } : {}),
+    });
     this.updateGossip(added);
     this.network.send(this.address, joining.address, {
       type: "Welcome",
@@ -704,7 +727,7 @@ export class ClusterNode {
       case "InitJoinNack":
         return;
       case "Join":
-        this.onJoin(message.node);
+        this.onJoin(message.node, message.roles);
         return;
       case "Welcome":
         this.onWelcome(message.from, message.gossip);

@@ -76,6 +76,24 @@ describe("cluster formation", () => {
   });
 });
 
+describe("roles", () => {
+  it("a node's roles travel with its Join and stay on its member through up and gossip", () => {
+    const sim = formed({ nodes: 3, roles: { "node-1": ["backend"], "node-3": ["backend", "db"] } });
+    for (const node of sim.nodes()) {
+      const roles = Object.fromEntries(
+        node.state().members.map((m) => [m.node.address, m.roles ?? []]),
+      );
+      expect(roles).toEqual({ "node-1": ["backend"], "node-2": [], "node-3": ["backend", "db"] });
+    }
+  });
+
+  it("names a roles entry for an address that is not a node", () => {
+    expect(() => new ClusterSimulation({ seed: 1, nodes: 2, roles: { "node-9": ["x"] } })).toThrow(
+      /roles names "node-9"/,
+    );
+  });
+});
+
 describe("leaving", () => {
   it("moves a leaving member through exiting to removed, and the node shuts down", () => {
     const sim = formed();

@@ -101,6 +101,16 @@ export interface Member {
    * `Number.MAX_SAFE_INTEGER`. Keep-oldest and (later) the singleton use it.
    */
   readonly upNumber: number;
+  /**
+   * The node's roles (Akka's `akka.cluster.roles`), fixed when it joins. Absent means none.
+   * Split-brain resolver strategies with a `role` count only members that have it.
+   */
+  readonly roles?: readonly string[];
+}
+
+/** Whether `member` has `role` (Akka's `Member.hasRole`). */
+export function hasRole(member: Member, role: string): boolean {
+  return member.roles?.includes(role) ?? false;
 }
 
 export const NOT_UP = Number.MAX_SAFE_INTEGER;

@@ -25,7 +25,7 @@ export const DEFAULT_PHI_ACCRUAL: PhiAccrualSettings = {
 };
 
 /** A bounded window of heartbeat intervals with running sums for mean and variance. */
-class HeartbeatHistory {
+export class HeartbeatHistory {
   private readonly intervals: number[] = [];
   private head = 0;
   private sum = 0;
@@ -52,10 +52,15 @@ class HeartbeatHistory {
     return this.sum / (this.intervals.length - this.head);
   }
 
-  get stdDeviation(): number {
+  /** Population variance of the kept intervals, as Akka's `HeartbeatHistory.variance`. */
+  get variance(): number {
     const n = this.intervals.length - this.head;
     const mean = this.sum / n;
-    return Math.sqrt(Math.max(0, this.squaredSum / n - mean * mean));
+    return Math.max(0, this.squaredSum / n - mean * mean);
+  }
+
+  get stdDeviation(): number {
+    return Math.sqrt(this.variance);
   }
 }
 

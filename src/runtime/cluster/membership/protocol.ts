@@ -10,7 +10,7 @@ export type ClusterMessage =
   | { readonly type: "InitJoin"; readonly from: UniqueAddress }
   | { readonly type: "InitJoinAck"; readonly from: UniqueAddress }
   | { readonly type: "InitJoinNack"; readonly from: UniqueAddress }
-  | { readonly type: "Join"; readonly node: UniqueAddress }
+  | { readonly type: "Join"; readonly node: UniqueAddress; readonly roles?: readonly string[] }
   | { readonly type: "Welcome"; readonly from: UniqueAddress; readonly gossip: Gossip }
   | {
       readonly type: "Gossip";

@@ -187,11 +187,11 @@ export class Reachability {
     return new Set(this.aggregated().keys());
   }
 
-  /** Subjects `observer` sees as unreachable or terminated. */
+  /** Subjects `observer` sees as unreachable (not terminated), as Akka's `allUnreachableFrom`. */
   allUnreachableFrom(observer: string): string[] {
     const out: string[] = [];
     for (const r of this.rows.get(observer)?.values() ?? []) {
-      if (r.status !== "reachable") out.push(r.subject);
+      if (r.status === "unreachable") out.push(r.subject);
     }
     return out;
   }

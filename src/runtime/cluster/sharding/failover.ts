@@ -32,7 +32,7 @@ export interface FailoverOptions {
  *   seed: 5,
  *   nodes: ["node-1", "node-2", "node-3"],
  *   downing: () => new SplitBrainResolver({ strategy: { kind: "keep-majority" } }),
- * }); // about 68 with Akka's defaults and this runtime's removal margin
+ * }); // 50 with Akka's defaults (Akka's docs: about 45); 68 with LATE_DETECTION_MARGIN
  * ```
  */
 export async function measureFailover(options: FailoverOptions): Promise<number | undefined> {

@@ -5,7 +5,7 @@ import { SeededRandom } from "../../sim/random";
 import type { VirtualScheduler } from "../../sim/virtual-scheduler";
 import { AutoDowning, NoDowning } from "../downing/auto-down";
 import { SimulatedLease } from "../downing/lease";
-import { SplitBrainResolver } from "../downing/split-brain-resolver";
+import { LATE_DETECTION_MARGIN, SplitBrainResolver } from "../downing/split-brain-resolver";
 import type { StrategyConfig } from "../downing/strategy";
 import type { DowningProvider } from "../membership/downing-provider";
 import { nodeKey } from "../membership/member";
@@ -22,27 +22,62 @@ import {
 import { measureFailover } from "./failover";
 import { checkRecoveredState, type FinalAnswer, runShardingSeed } from "./seeded-run";
 
+/**
+ * The property run asks for no entity ever running twice, under any fault schedule. Akka's
+ * defaults do not promise that when one side detects a partition late or a cut comes mid-way
+ * through a decision (seeds 245273520 and 1809421721 below show both), so this run uses the
+ * named settings that close those gaps (each found by this run): the longer
+ * {@link LATE_DETECTION_MARGIN}, `ignoreObservationsOfDownedMembers`,
+ * `countDownedUnreachableMembers`, keep-oldest's `downIfAloneAfterIndirectlyConnected`,
+ * static-quorum's `downAllBelowQuorumAfterIndirectlyConnected` and lease-majority's
+ * `leavingSideDownsItself` and `holdLeaseUntilLaterDownsRemoved`. All are listed on the
+ * "Runtime vs Akka" page.
+ */
+const GUARDS = {
+  ignoreObservationsOfDownedMembers: true,
+  countDownedUnreachableMembers: true,
+} as const;
 const STRATEGIES: StrategyConfig[] = [
-  { kind: "keep-majority" },
-  { kind: "keep-oldest" },
-  { kind: "static-quorum", quorumSize: 2 },
+  { kind: "keep-majority", ...GUARDS },
+  { kind: "keep-oldest", downIfAloneAfterIndirectlyConnected: true, ...GUARDS },
+  {
+    kind: "static-quorum",
+    quorumSize: 2,
+    downAllBelowQuorumAfterIndirectlyConnected: true,
+    ...GUARDS,
+  },
   { kind: "down-all" },
-  { kind: "lease-majority" },
+  {
+    kind: "lease-majority",
+    leavingSideDownsItself: true,
+    holdLeaseUntilLaterDownsRemoved: true,
+    ...GUARDS,
+  },
 ];
 
 /** A resolver for `seed`: every strategy gets its share of the seeds. */
-function resolverFor(seed: number) {
+function resolverFor(seed: number, akkaDefaults = false) {
   const strategy = STRATEGIES[seed % STRATEGIES.length] as StrategyConfig;
+  // The same strategy with none of the named settings that are not in Akka.
+  const akka: StrategyConfig =
+    strategy.kind === "static-quorum"
+      ? { kind: strategy.kind, quorumSize: strategy.quorumSize }
+      : { kind: strategy.kind as "keep-majority" };
   return (scheduler: VirtualScheduler): DowningProvider =>
     new SplitBrainResolver({
-      strategy,
+      strategy: akkaDefaults ? akka : strategy,
       stableAfterMs: 5_000,
+      ...(akkaDefaults ? {} : { downRemovalMargin: LATE_DETECTION_MARGIN }),
       ...(strategy.kind === "lease-majority" ? { lease: new SimulatedLease(scheduler) } : {}),
     });
 }
 
 /** One seed of the split-brain property run, with the options that test uses. */
-function resolverRun(seed: number, sharding: { removalMarginMs?: number } = {}) {
+function resolverRun(
+  seed: number,
+  sharding: { removalMarginMs?: number } = {},
+  akkaDefaults = false,
+) {
   return runShardingSeed(seed, {
     sharding,
     nodes: 3,
@@ -50,7 +85,7 @@ function resolverRun(seed: number, sharding: { removalMarginMs?: number } = {}) 
     durationMs: 60_000,
     settleMs: 15_000,
     commandIntervalMs: 2_000,
-    downing: resolverFor(seed),
+    downing: resolverFor(seed, akkaDefaults),
     faults: { leaves: true },
   });
 }
@@ -132,7 +167,11 @@ describe("sharding properties over random fault schedules", () => {
     expect(run.recoveryMismatches).toEqual([]);
   });
 
-  it("keep-oldest seed 1809421721: the oldest, cut off as it downs two indirectly connected nodes, does not run on alone", async () => {
+  it("keep-oldest seed 1809421721: with downIfAloneAfterIndirectlyConnected (not Akka's default), the oldest, cut off as it downs two indirectly connected nodes, does not run on alone", async () => {
+    // Akka's rule keeps the oldest after downing the two it judged indirectly connected; here a
+    // partition had just cut it off from both, which downed it on their side: two coordinators.
+    const akka = await resolverRun(1809421721, {}, true);
+    expect(akka.violations.map((v) => v.kind)).toContain("coordinator");
     const run = await resolverRun(1809421721);
     const node1 = run.sim.trace.records.find(
       (r) => r.type === "downingDecision" && r.node.address === "node-1",
@@ -247,11 +286,47 @@ describe("sharding properties over random fault schedules", () => {
     // change resets its stable-after, so it only stops at down-all-when-unstable, 9 s after its
     // first change, plus the gossip ticks before it shuts down. The majority removed node-3 at
     // about 30 s: with a 5 s margin node-1 started c0 at 36 s while node-3 still ran it.
-    const akka = await resolverRun(245273520, { removalMarginMs: 5_000 });
+    const akka = await resolverRun(245273520, {}, true);
     expect(akka.violations.map((v) => `${v.kind} ${v.id}`)).toEqual(["entity counter/c0"]);
     const ours = await resolverRun(245273520);
     expect(ours.violations).toEqual([]);
     expect(ours.recoveryMismatches).toEqual([]);
+  });
+
+  it("lease-majority seed 447916574: Akka's release-after (40 s) keeps the lease from a side that decides late; a release-after shorter than that side's decision runs two coordinators", async () => {
+    // A one-way partition cuts node-2 off just after node-1 took the lease and downed it; node-2
+    // never hears of its down, detects late, and asks for the lease at about 35 s. node-1 released
+    // it 10 s after node-2's removal when release-after followed stable-after × 2 (this runtime's
+    // old rule): node-2 got it and downed node-1 and node-3. With Akka's 40 s it is denied and
+    // node-2 downs itself. The lease only protects while it is held: that is lease timing's
+    // known limit, in Akka as here.
+    const run = (releaseAfterMs?: number) =>
+      runShardingSeed(447916574, {
+        sharding: {},
+        nodes: 3,
+        entities: 6,
+        durationMs: 60_000,
+        settleMs: 15_000,
+        commandIntervalMs: 2_000,
+        downing: (scheduler) =>
+          new SplitBrainResolver({
+            strategy: {
+              kind: "lease-majority",
+              ...(releaseAfterMs === undefined ? {} : { releaseAfterMs }),
+            },
+            stableAfterMs: 5_000,
+            lease: new SimulatedLease(scheduler),
+          }),
+        faults: { leaves: true },
+      });
+    const akka = await run();
+    expect(akka.violations).toEqual([]);
+    const denied = akka.sim.trace.records.filter(
+      (r) => r.type === "lease" && r.node.address === "node-2" && r.outcome === "denied",
+    );
+    expect(denied).toHaveLength(1);
+    const short = await run(10_000);
+    expect(short.violations.map((v) => v.kind)).toContain("coordinator");
   });
 
   it("auto-down (the unsafe mode) runs a second copy: seed 2 violates single incarnation", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AutoDowning, NoDowning } from "../downing/auto-down";
-import { SplitBrainResolver } from "../downing/split-brain-resolver";
+import { LATE_DETECTION_MARGIN, SplitBrainResolver } from "../downing/split-brain-resolver";
 import type { DowningProvider } from "../membership/downing-provider";
 import { nodeKey } from "../membership/member";
 import { ClusterSimulation } from "../simulation/simulation";
@@ -18,6 +18,7 @@ import {
   counterPersistenceId,
 } from "./counter-entity";
 import { shardingEnvelope } from "./extractor";
+import { measureFailover } from "./failover";
 import type { ShardingSettings } from "./settings";
 
 const keepMajority = () =>
@@ -97,6 +98,33 @@ describe("ClusterSharding", () => {
     await sharding.advance(2_000);
     expect(await sharding.journal.highestSequenceNr(counterPersistenceId("acc-9"))).toBe(1);
     expect(counters.shardId("acc-9")).toBe(String(Math.abs(javaHash("acc-9")) % 12));
+  });
+
+  it("with Akka's defaults, entities of a crashed node answer again after about Akka's documented 45 s; the named late-detection margin adds its extra", async () => {
+    // Akka's split-brain-resolver docs, "Expected Failover Time": failure detection 5 s +
+    // stable-after 20 s + down-removal-margin 20 s, "around 45 seconds". The simulation adds
+    // removal (a gossip round or two), the coordinator's reallocation, recovery and the
+    // once-a-second ask.
+    const nodes = ["node-1", "node-2", "node-3", "node-4", "node-5"];
+    const measure = (margin?: typeof LATE_DETECTION_MARGIN) =>
+      measureFailover({
+        seed: 5,
+        nodes,
+        victim: "node-3",
+        entities: 60,
+        downing: () =>
+          new SplitBrainResolver({
+            strategy: { kind: "keep-majority" },
+            ...(margin ? { downRemovalMargin: margin } : {}),
+          }),
+      });
+    const akka = (await measure()) as number;
+    expect(akka).toBeGreaterThanOrEqual(45);
+    expect(akka).toBeLessThanOrEqual(55);
+    const late = (await measure(LATE_DETECTION_MARGIN)) as number;
+    // The extra: down-all-when-unstable, max(4 s, 3/4 × 20 s) = 15 s, plus the shutdown ticks.
+    expect(late - akka).toBeGreaterThanOrEqual(15);
+    expect(late - akka).toBeLessThanOrEqual(21);
   });
 
   it("after a crash, the node is downed, its shards move, and entities recover from the journal", async () => {

@@ -26,6 +26,8 @@ export interface ClusterSimulationOptions {
   readonly faults?: FaultSchedule;
   /** Share a scheduler with actor systems running on the nodes. */
   readonly scheduler?: VirtualScheduler;
+  /** Each node's roles (Akka's `akka.cluster.roles`), by address; none when absent. */
+  readonly roles?: Readonly<Record<Address, readonly string[]>>;
   /** Keep every trace record in memory (default true). */
   readonly retainTrace?: boolean;
 }
@@ -68,6 +70,7 @@ export class ClusterSimulation {
   /** The downing provider every node runs; sharding and singletons read its removal margin. */
   readonly downing: DowningProvider;
   private readonly running = new Map<Address, ClusterNode>();
+  private readonly roles: Readonly<Record<Address, readonly string[]>>;
   private readonly startListeners = new Set<(node: ClusterNode) => void>();
   private incarnationCount = 0;
 
@@ -83,6 +86,12 @@ export class ClusterSimulation {
     this.trace = new ClusterTrace(options.retainTrace ?? true);
     this.settings = clusterSettings({ seedNodes: this.addresses, ...options.settings });
     this.downing = options.downing ?? new NoDowning();
+    this.roles = options.roles ?? {};
+    for (const address of Object.keys(this.roles))
+      if (!this.addresses.includes(address))
+        throw new RangeError(
+          `ClusterSimulationOptions.roles names "${address}", which is not one of the nodes`,
+        );
     this.network.subscribe((event) => this.trace.emit({ at: this.scheduler.now(), ...event }));
     for (const fault of options.faults ?? []) this.scheduleFault(fault);
     this.addresses.forEach((address, i) => {
@@ -206,6 +215,7 @@ export class ClusterSimulation {
       settings: this.settings,
       downing: this.downing,
       joinSelf,
+      roles: this.roles[address] ?? [],
     });
     this.running.set(address, node);
     node.onTerminated(() => {
