@@ -73,7 +73,13 @@ const GAPS = [0, 90 * 60_000, 75 * 60_000];
 const HOLD_MS = 30 * 60_000;
 const MAX_HOLDS = 26;
 
-type Held = { readonly type: "held"; readonly seat: string };
+type Held = {
+  readonly type: "held";
+  readonly seat: string;
+  /** Decided in the command handler, which is where time and randomness belong. */
+  readonly expiresAt: number;
+  readonly code: number;
+};
 type DeskCommand = {
   readonly type: "hold";
   readonly seat: string;
@@ -89,25 +95,36 @@ export const timeOfDay = (ms: number) =>
  * process's clock, the process's random generator, a direct call to the box office.
  */
 function desk(rules: Rules, process: { now(): number; random(): number }, boxOffice: BoxOffice) {
-  const expiry = (ctx: HandlerContext) => (rules.clock ? ctx.now() : process.now()) + HOLD_MS;
-  const code = (ctx: HandlerContext) =>
-    Math.floor((rules.random ? ctx.random() : process.random()) * 1_000_000);
+  // The command handler decides time and randomness and stores them in the event. A kept rule
+  // reads them back from the event; a broken one reads the process's clock or generator in the
+  // event handler instead, on every replay.
+  const decided = (ctx: HandlerContext) => ({
+    expiresAt: ctx.now() + HOLD_MS,
+    code: Math.floor(ctx.random() * 1_000_000),
+  });
   return EventSourcedBehavior.create<DeskCommand, Held, Desk>({
     persistenceId: PERSISTENCE_ID,
     emptyState: { holds: [] },
-    commandHandler: (_state, cmd) => {
-      const held = Effect.persist<Held, Desk>({ type: "held", seat: cmd.seat });
+    commandHandler: (_state, cmd, ctx) => {
+      const held = Effect.persist<Held, Desk>({ type: "held", seat: cmd.seat, ...decided(ctx) });
       // Kept: the notice goes out once, after the live write; replay never runs it.
       const noticed = rules.sends ? held.thenRun(() => boxOffice.notice(cmd.seat)) : held;
       return noticed.thenReply(cmd.replyTo, (s) => s);
     },
-    eventHandler: (state, event, ctx) => {
+    eventHandler: (state, event) => {
       // Broken: the event handler calls the box office itself — on every replay too. (An
       // ActorRef.tell here would be refused by the runtime with a ReplaySideEffectError; a
       // direct call is a side door it cannot see.)
       if (!rules.sends) boxOffice.notice(event.seat);
       return {
-        holds: [...state.holds, { seat: event.seat, expiresAt: expiry(ctx), code: code(ctx) }],
+        holds: [
+          ...state.holds,
+          {
+            seat: event.seat,
+            expiresAt: rules.clock ? event.expiresAt : process.now() + HOLD_MS,
+            code: rules.random ? event.code : Math.floor(process.random() * 1_000_000),
+          },
+        ],
       };
     },
   });
@@ -265,7 +282,10 @@ export class ReplayLabModel implements DemoModel<ReplayView> {
     this.incarnation++;
     const scheduler = this.scheduler;
     const processRandom = new SeededRandom(0x5eed + this.incarnation * 7919);
-    this.system = ActorSystem.create(Behaviors.ignore, `desk-${this.incarnation}`, { scheduler });
+    this.system = ActorSystem.create(Behaviors.ignore, `desk-${this.incarnation}`, {
+      scheduler,
+      seed: 1, // a simulated process: the same clicks give the same desk
+    });
     Persistence.register(this.system as ActorSystem<unknown>, { journal: this.journal });
     const process = { now: () => scheduler.now(), random: () => processRandom.next() };
     let recovered: Desk | undefined;
