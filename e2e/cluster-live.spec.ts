@@ -1,4 +1,5 @@
 import { build } from "esbuild";
+import { checkSingleIncarnation } from "../src/runtime/cluster/sharding/checkers";
 import { expect, test } from "./fixtures";
 
 // Live mode in real Chromium: each node a real Web Worker running the same ClusterNode as the
@@ -288,6 +289,7 @@ test("sharding across node workers: an entity on a terminated worker recovers it
         ms: Math.round(performance.now() - t0),
         startedOn: starts.map((r) => (r.type === "entityStarted" ? r.node.address : "")),
         conflicts: c.shardingTrace.records.filter((r) => r.type === "journalConflict").length,
+        records: c.shardingTrace.records,
       };
     },
     { entity, host },
@@ -297,8 +299,78 @@ test("sharding across node workers: an entity on a terminated worker recovers it
   expect(after.startedOn[0]).toBe(host);
   expect(after.startedOn[1]).not.toBe(host);
   expect(after.conflicts).toBe(0);
+  // The terminated worker's entities, shards and region are traced as stopped at the crash, so
+  // the checker sees the failover as a hand-over, not as two live incarnations.
+  expect(
+    after.records.some(
+      (r) =>
+        r.type === "entityStopped" &&
+        r.entityId === entity &&
+        r.node.address === host &&
+        r.reason === "node-stopped",
+    ),
+  ).toBe(true);
+  expect(checkSingleIncarnation(after.records)).toEqual([]);
   console.log(
     `live sharding: ${entity} back with its state ${after.ms} ms after its worker was terminated (${after.attempts} asks)`,
   );
+  await page.evaluate(() => (window as Win).cluster.shutdown());
+});
+
+test("an unsafe auto-down across a partition runs one entity on both sides, and checkSingleIncarnation reports it", async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const db = `live-auto-down-${Date.now()}`;
+  await page.goto("/");
+  await page.addScriptTag({ content: pageBundle });
+  await page.evaluate(
+    ({ source, settings, db }) => {
+      const w = window as Win;
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      w.cluster = new w.Live.LiveCluster({
+        nodes: 3,
+        spawn: () => new Worker(url),
+        settings,
+        downing: { kind: "auto-down", afterMs: 1000 },
+        sharding: { journal: db, entities: [{ typeName: "counter" }] },
+      });
+    },
+    { source: workerBundle, settings: fastSettings, db },
+  );
+  const outcome = await page.evaluate(async () => {
+    const c = (window as Win).cluster;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const s = await c.state("node-1");
+      if (s?.members.filter((m) => m.status === "up").length === 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await c.ask("node-1", "counter", "x", { type: "add", n: 1 }, 8000);
+    const start = c.shardingTrace.records.find(
+      (r) => r.type === "entityStarted" && r.entityId === "x",
+    );
+    const host = start?.type === "entityStarted" ? start.node.address : "";
+    const others = c.addresses.filter((a) => a !== host);
+    c.partition([host], others);
+    // Each side downs the other after a second; the majority starts the entity again.
+    const t0 = performance.now();
+    let answered = false;
+    while (!answered && performance.now() - t0 < 30_000) {
+      answered = await c
+        .ask(others[0] as string, "counter", "x", { type: "get" }, 1500)
+        .then(() => true)
+        .catch(() => false);
+    }
+    return { host, answered, records: c.shardingTrace.records };
+  });
+  expect(outcome.answered).toBe(true);
+  const violations = checkSingleIncarnation(outcome.records);
+  expect(violations.some((v) => v.kind === "entity" && v.id === "counter/x")).toBe(true);
+  const starts = outcome.records.filter((r) => r.type === "entityStarted" && r.entityId === "x");
+  expect(starts.map((r) => (r.type === "entityStarted" ? r.node.address : ""))[0]).toBe(
+    outcome.host,
+  );
+  expect(starts.length).toBeGreaterThanOrEqual(2);
   await page.evaluate(() => (window as Win).cluster.shutdown());
 });

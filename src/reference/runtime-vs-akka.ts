@@ -33,7 +33,6 @@ export const differences: readonly Difference[] = [
       "The same concepts as TypeScript functions and plain objects; names follow Akka Typed where TypeScript allows.",
     why: "Learners work in the browser, in TypeScript; the concepts carry over one to one, the syntax does not.",
   },
-  ...clusterDifferences,
   {
     id: "handler-contexts",
     area: "persistence",
@@ -147,5 +146,26 @@ export const differences: readonly Difference[] = [
     runtime:
       '`EventSourcedBehaviorTestKit.create(behavior, { seed, immediateWrites })` runs on a virtual clock with an in-memory journal. `runCommand` returns `{ events, state, reply, stopped }` instead of throwing when the actor stops; it throws "Missing expected reply" as Akka\'s does. It has `getState`, `restart`, `clear` and `persistedEvents`; failures are injected on `kit.journal` (`failNextAppend`, `rejectNextAppend`, `failNextRead`). No serialization checks and no `initialize`.',
     why: "Lab checks assert on what happened to a command, a stop included, without catching exceptions; everything runs in memory in the browser.",
+  },
+  ...clusterDifferences,
+  {
+    id: "journal-writer-fencing",
+    area: "persistence",
+    title: "The IndexedDB journal fences a second live writer",
+    akka: "A journal rejects a duplicate sequence number and the persistent actor stops (or backs off and restarts, per `onPersistFailure`); keeping one writer per persistence id is Cluster Sharding's job, and replay can filter a stale writer's events by `writerUuid` (`ReplayFilter`).",
+    runtime:
+      "`IndexedDBJournal` remembers which tab or worker wrote each persistence id. A writer that loses a sequence conflict to one that is still running (known through the browser's Web Locks) gets `WriterFenced`, naming the owner, and that connection refuses the id's writes and recoveries until the owner is gone, so the actor stops instead of restarting in turns with the other tab.",
+    why: "Tabs of one site share IndexedDB with no sharding in front of them: without a fence, two tabs with backoff restarts took turns writing one entity forever (52 restarts in 4 s).",
+    runtimeOnly: true,
+  },
+  {
+    id: "journal-data-loss-report",
+    area: "persistence",
+    title: "The IndexedDB journal reports a browser-deleted database",
+    akka: "A journal's store is a database server; losing it is an operations matter outside Akka.",
+    runtime:
+      "When the browser deletes the database (Chromium does when it finds its files corrupt, for example after being killed), `IndexedDBJournal.opened` reports `dataLoss` with the browser's words, to every connection, until acknowledged; `describeDataLoss` says it in plain words.",
+    why: "In a browser the store can vanish under the site; a learner must be told, not shown empty entities as if nothing happened.",
+    runtimeOnly: true,
   },
 ];

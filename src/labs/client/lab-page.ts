@@ -2,7 +2,7 @@ import type { LabBundle } from "../catalog";
 import type { V3Results } from "../results";
 import type { TraceMarker } from "../trace-marker";
 import type { LabEditor } from "./editor";
-import { type LabProgress, ProgressStore } from "./progress";
+import { describeProgressLoss, type LabProgress, ProgressStore } from "./progress";
 import { renderResults } from "./render-results";
 import {
   onRunnerReadiness,
@@ -52,6 +52,16 @@ class LabPage {
     this.wireControls();
     const saved = await this.store.load(this.lab.slug).catch(() => undefined);
     if (saved) this.restore(saved);
+    const lost = await this.store.dataLoss().catch(() => undefined);
+    if (lost) {
+      // A notice that stays (the editor status line is overwritten as the editor loads).
+      const notice = document.createElement("p");
+      notice.className = "data-loss-notice";
+      notice.setAttribute("role", "alert");
+      notice.textContent = describeProgressLoss(lost);
+      (document.querySelector("main") ?? document.body).prepend(notice);
+      this.store.acknowledgeDataLoss();
+    }
     this.selectTab(this.open, false);
     if (this.results)
       renderResults(

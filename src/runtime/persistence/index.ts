@@ -10,7 +10,14 @@ export {
   RecoveryFailure,
   type StashOverflowStrategy,
 } from "./event-sourced-behavior";
-export { IndexedDBJournal } from "./indexeddb-journal";
+export {
+  describeDataLoss,
+  IndexedDBJournal,
+  type IndexedDBJournalOptions,
+  type JournalNotices,
+  JournalWriteFailed,
+} from "./indexeddb-journal";
+export type { DataLossRecord, OpenReport } from "./indexeddb-schema";
 export { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 export {
   type AtomicWrite,
@@ -21,6 +28,7 @@ export {
   SequenceConflict,
   type SnapshotMetadata,
   type SnapshotStore,
+  WriterFenced,
 } from "./journal";
 export { InMemoryJournal } from "./memory-journal";
 export { InMemorySnapshotStore } from "./memory-snapshot-store";

@@ -1,13 +1,17 @@
 import { type Chunk, dropThrough, eventAt, mergeChunks, toChunk } from "./indexeddb-chunk";
 import { ReadBatch } from "./indexeddb-read-batch";
 import {
+  acknowledgeDataLoss,
   CHUNKS,
   COUNTERS,
   completion,
+  type DatabaseNotices,
+  type DataLossRecord,
   GLOBAL_OFFSET,
   keyRange,
   META,
   type Meta,
+  type OpenReport,
   openDatabase,
   request,
   TAGS,
@@ -15,14 +19,18 @@ import {
 } from "./indexeddb-schema";
 import {
   type AtomicWrite,
+  badTags,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
+  WriterFenced,
 } from "./journal";
 import type { EventEnvelope, TaggedJournal } from "./query";
 
 interface PendingAppend {
   events: AtomicWrite;
+  /** The append as it will be stored: a structured clone, so nothing in it can throw later. */
+  chunk: Chunk;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -36,6 +44,72 @@ const READ_PAGE = 1_000;
  * one record makes recovery read 64× fewer records, at the cost of writing each event twice.
  */
 const COMPACT_AFTER = 64;
+
+/** Settings for {@link IndexedDBJournal}; every field is optional. */
+export interface IndexedDBJournalOptions {
+  /**
+   * The durability of each group commit's transaction (default `"strict"`). `"strict"` asks the
+   * browser to flush to disk before `complete` fires; `"relaxed"` lets it acknowledge from the
+   * OS cache, which is faster and survives a killed browser but not a power cut.
+   */
+  readonly durability?: IDBTransactionDurability;
+  /**
+   * The most events one group commit carries (default 256); appends beyond it wait for the next
+   * transaction. One append is never split, so a larger atomic write still goes in whole.
+   */
+  readonly maxBatchEvents?: number;
+  /** How this connection names itself to other writers and learners (default "tab 3f2a"…). */
+  readonly writer?: string;
+  /** Told, in plain words, about data loss, waits for older tabs and closing for an upgrade. */
+  readonly notices?: JournalNotices;
+}
+
+/** What the journal tells a page about its database, for notices a learner can read. */
+export interface JournalNotices extends DatabaseNotices {
+  /** The browser deleted this site's stored events (see {@link IndexedDBJournal.opened}). */
+  onDataLoss?(loss: DataLossRecord, words: string): void;
+}
+
+/** A write the browser failed (quota, closed connection, abort): nothing of it was stored. */
+export class JournalWriteFailed extends Error {
+  constructor(
+    readonly persistenceIds: readonly string[],
+    override readonly cause: unknown,
+  ) {
+    super(`IndexedDB did not store the write (nothing of it was kept): ${reasonOf(cause)}`);
+    this.name = "JournalWriteFailed";
+  }
+}
+
+// Chromium's QuotaExceededError has an empty message: name the error, then say what it means.
+const REASONS: Record<string, string> = {
+  QuotaExceededError: "the browser's storage quota for this site is full",
+  AbortError: "the transaction was aborted",
+  InvalidStateError: "the database connection is closed (another tab may be upgrading it)",
+  UnknownError: "the browser could not write to disk",
+  DataCloneError: "a value cannot be copied into IndexedDB",
+  DataError: "a key is not a valid IndexedDB key",
+};
+
+/** The reason in an error, never empty: its name, its message, or what the name means. */
+export function reasonOf(error: unknown): string {
+  if (error !== null && typeof error === "object") {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    const n = typeof name === "string" && name !== "Error" ? name : "";
+    const m = typeof message === "string" && message !== "" ? message : (REASONS[n] ?? "");
+    const text = [n, m].filter((part) => part !== "").join(": ");
+    if (text !== "") return text;
+  }
+  const text = String(error);
+  return text === "" || text === "[object Object]" ? "no reason given" : text;
+}
+
+/** Plain words for a learner: what was lost, and what it means for them. */
+export function describeDataLoss(loss: DataLossRecord, database: string): string {
+  const when = new Date(loss.noticedAt).toLocaleString();
+  const browser = loss.message ? ` (the browser said: "${loss.message}")` : "";
+  return `Your browser deleted the stored events of "${database}"${browser}, noticed ${when}. Every entity stored there now starts again from empty: earlier events, snapshots and tag offsets are gone. This usually follows a browser crash or kill that left its files damaged; it is the browser's doing, not something you did.`;
+}
 
 // Merges the chunks written since the last compaction into one, inside the append's transaction:
 // readers see either the small chunks or the merged one, never a mix.
@@ -54,24 +128,98 @@ async function compact(chunks: IDBObjectStore, m: Meta): Promise<void> {
   m.tailChunks = 0;
 }
 
-function checkShape(events: AtomicWrite): Error | undefined {
+const isString = (value: unknown): value is string => typeof value === "string";
+
+/**
+ * Everything that could make a write fail once its transaction is open, checked before: the
+ * shape of the atomic write, its tags (they become keys), and its payloads (cloned here, so an
+ * unclonable value or a throwing getter fails this append alone). Returns the chunk to store.
+ */
+function prepare(events: AtomicWrite): Chunk | Error {
   const first = events[0] as PersistentRepr;
-  for (let i = 1; i < events.length; i++) {
+  const pid = first?.persistenceId;
+  if (!isString(pid) || pid === "")
+    return new Error("an atomic write needs a non-empty string persistenceId");
+  for (let i = 0; i < events.length; i++) {
     const e = events[i] as PersistentRepr;
-    if (e.persistenceId !== first.persistenceId || e.sequenceNr !== first.sequenceNr + i)
+    if (e.persistenceId !== pid || e.sequenceNr !== first.sequenceNr + i)
       return new Error(
-        `an atomic write must be one persistence id with consecutive sequence numbers (event ${i} of "${first.persistenceId}" is ${e.persistenceId}#${e.sequenceNr})`,
+        `an atomic write must be one persistence id with consecutive sequence numbers (event ${i} of "${pid}" is ${e.persistenceId}#${e.sequenceNr})`,
+      );
+    if (!Number.isSafeInteger(e.sequenceNr) || e.sequenceNr < 1)
+      return new Error(
+        `sequence numbers start at 1 and are whole numbers ("${pid}" event ${i} has ${e.sequenceNr})`,
+      );
+    const tagProblem = badTags(e);
+    if (tagProblem) return tagProblem;
+    if (typeof e.timestamp !== "number" || !isString(e.writerUuid) || !isString(e.manifest))
+      return new PersistRejected(
+        pid,
+        e.sequenceNr,
+        "timestamp must be a number, writerUuid and manifest strings",
       );
   }
-  return undefined;
+  try {
+    return structuredClone(toChunk(events));
+  } catch (error) {
+    return new PersistRejected(
+      pid,
+      first.sequenceNr,
+      `payload cannot be stored: ${reasonOf(error)}`,
+    );
+  }
+}
+
+// Which journal connections are alive. In a browser, each connection holds a Web Lock for its
+// lifetime: the browser releases it when the tab closes, crashes or the worker is terminated, so
+// `locks.query()` answers for every tab and worker of the origin. Without Web Locks (Node tests)
+// the connections of this process are all there is.
+const LOCK_PREFIX = "indexeddb-journal-writer:";
+const openHere = new Set<string>();
+interface Locks {
+  request(name: string, callback: () => Promise<void>): Promise<void>;
+  query(): Promise<{ held?: Array<{ name?: string }> }>;
+}
+function webLocks(): Locks | undefined {
+  return (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
+}
+async function isLive(id: string): Promise<boolean> {
+  if (openHere.has(id)) return true;
+  const locks = webLocks();
+  if (!locks) return false;
+  const { held = [] } = await locks.query();
+  return held.some((lock) => lock.name === LOCK_PREFIX + id);
+}
+
+function defaultLabel(id: string): string {
+  const inPage = typeof (globalThis as { document?: unknown }).document !== "undefined";
+  return `${inPage ? "tab" : "worker"} ${id.slice(0, 4)}`;
 }
 
 /**
  * The browser's journal: events in IndexedDB, so they survive a reload and can be shared by
- * several workers. Appends issued in the same tick share one readwrite transaction (group
- * commit). Inside it each append is still checked and written on its own: a sequence conflict
- * or an unstorable payload fails that append only, never its neighbours. Each atomic write is
- * stored as one record, which makes it all-or-nothing and makes recovery fast.
+ * several tabs and workers. Appends issued in the same tick share one readwrite transaction
+ * (group commit, at most `maxBatchEvents` events each).
+ *
+ * **What an acknowledgement promises.** `append` resolves only after the transaction holding the
+ * write fired `complete`: the events are in IndexedDB, readable by every tab, and with the
+ * default `durability: "strict"` flushed to disk, so they survive a reload, a crashed tab and a
+ * killed browser. If the browser itself later deletes the database (Chromium does when it finds
+ * its files corrupt), nothing survives, and the journal says so: see {@link opened} and
+ * `notices.onDataLoss`. A rejected append stored nothing of itself.
+ *
+ * **All or nothing.** Every append is checked (shape, tags, payload) and copied before any
+ * transaction opens, so a bad append is refused alone and never fails its neighbours. Inside the
+ * transaction each append is checked against the stored highest sequence number; a conflict
+ * refuses that append only. Anything else going wrong aborts the whole transaction, and every
+ * append in it is rejected with {@link JournalWriteFailed}: nothing of it is stored.
+ *
+ * **Fencing.** A writer that loses a sequence conflict to another writer that is still running
+ * (another tab or worker) gets {@link WriterFenced} naming the owner, and this connection then
+ * refuses that persistence id's writes and `highestSequenceNr` (where every recovery starts)
+ * until the owner is gone: the actor's restart fails its recovery and it stops, so two tabs
+ * cannot take turns restarting forever. The owner is live while its tab or worker runs (the
+ * browser's Web Locks tell); closing it, or `close()` on its journal, hands the id over.
  *
  * Pass the `IDBFactory` to use: `indexedDB` in a page or worker, a fresh fake-indexeddb
  * `IDBFactory` in Node tests. Tag queries are supported (`readByTag`); live queries over this
@@ -80,7 +228,9 @@ function checkShape(events: AtomicWrite): Error | undefined {
  * @example Events that survive a page reload
  * ```ts
  * declare const system: ActorSystem<unknown>;
- * const journal = new IndexedDBJournal(indexedDB, "workshop");
+ * const journal = new IndexedDBJournal(indexedDB, "workshop", {
+ *   notices: { onDataLoss: (_loss, words) => alert(words) },
+ * });
  * const snapshotStore = new IndexedDBSnapshotStore(indexedDB, "workshop");
  * Persistence.register(system, { journal, snapshotStore });
  * // After a reload, the same database name finds the same events:
@@ -92,12 +242,58 @@ export class IndexedDBJournal implements TaggedJournal {
   private readonly reads: ReadBatch;
   private pending: PendingAppend[] = [];
   private flushing = false;
+  private readonly durability: IDBTransactionDurability;
+  private readonly maxBatchEvents: number;
+  /** This connection's writer id (random) and the name it shows to others. */
+  readonly writerId: string;
+  readonly writer: string;
+  /** Persistence ids this connection lost to a live owner, with that owner. */
+  private readonly fenced = new Map<string, { id: string; label: string }>();
+  private releaseLock: (() => void) | undefined;
+  /**
+   * How the database opened: `dataLoss` is set when the browser deleted the stored events (the
+   * loss stays reported, to every connection, until {@link acknowledgeDataLoss}).
+   */
+  readonly opened: Promise<OpenReport>;
   /** Readwrite transactions committed by appends so far (each may carry many appends). */
   commits = 0;
 
-  constructor(factory: IDBFactory, name: string) {
-    this.db = openDatabase(factory, name);
+  constructor(factory: IDBFactory, name: string, options: IndexedDBJournalOptions = {}) {
+    this.durability = options.durability ?? "strict";
+    this.maxBatchEvents = Math.max(1, options.maxBatchEvents ?? 256);
+    this.writerId = Array.from({ length: 4 }, () =>
+      Math.floor(Math.random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, "0"),
+    ).join("");
+    this.writer = options.writer ?? defaultLabel(this.writerId);
+    this.holdWriterLock();
+    const notices = options.notices ?? {};
+    const opening = openDatabase(factory, name, notices);
+    this.db = opening.then((o) => o.db);
+    this.opened = opening.then((o) => {
+      if (o.report.dataLoss)
+        notices.onDataLoss?.(o.report.dataLoss, describeDataLoss(o.report.dataLoss, name));
+      return o.report;
+    });
+    // Opening failures surface through the first read or write; this copy must not go unheard.
+    this.opened.catch(() => {});
     this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS]);
+  }
+
+  private holdWriterLock(): void {
+    openHere.add(this.writerId);
+    const locks = webLocks();
+    if (!locks) return;
+    void locks
+      .request(
+        LOCK_PREFIX + this.writerId,
+        () =>
+          new Promise<void>((resolve) => {
+            this.releaseLock = resolve;
+          }),
+      )
+      .catch(() => {});
   }
 
   /** Readonly transactions opened so far; concurrent reads share one. */
@@ -105,12 +301,17 @@ export class IndexedDBJournal implements TaggedJournal {
     return this.reads.transactions;
   }
 
+  /** Forgets a reported data loss (after the learner was told); other connections stop seeing it. */
+  async acknowledgeDataLoss(): Promise<void> {
+    await acknowledgeDataLoss(await this.db);
+  }
+
   append(events: AtomicWrite): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    const malformed = checkShape(events);
-    if (malformed) return Promise.reject(malformed);
+    const chunk = prepare(events);
+    if (chunk instanceof Error) return Promise.reject(chunk);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ events, resolve, reject });
+      this.pending.push({ events, chunk, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         queueMicrotask(() => void this.flush());
@@ -118,21 +319,67 @@ export class IndexedDBJournal implements TaggedJournal {
     });
   }
 
-  // One transaction for everything queued so far. Sequence numbers are checked against the
-  // stored highest inside the transaction, so concurrent writers (other tabs, workers) are
-  // serialised by IndexedDB and the loser sees a SequenceConflict.
+  // The appends of the next group commit: in arrival order, up to maxBatchEvents (at least one).
+  private take(): PendingAppend[] {
+    let events = 0;
+    let n = 0;
+    while (n < this.pending.length) {
+      const size = (this.pending[n] as PendingAppend).events.length;
+      if (n > 0 && events + size > this.maxBatchEvents) break;
+      events += size;
+      n++;
+    }
+    return this.pending.splice(0, n);
+  }
+
+  /** The owner this connection is fenced by, if it is still running; forgets a dead one. */
+  private async fence(pid: string): Promise<{ id: string; label: string } | undefined> {
+    const owner = this.fenced.get(pid);
+    if (owner === undefined) return undefined;
+    if (await isLive(owner.id)) return owner;
+    this.fenced.delete(pid);
+    return undefined;
+  }
+
+  private fencedError(pid: string, owner: { label: string }, expected: number, attempted: number) {
+    return new WriterFenced(pid, expected, attempted, owner.label, this.writer);
+  }
+
+  // One transaction for the next group. Sequence numbers are checked against the stored highest
+  // inside the transaction, so concurrent writers (other tabs, workers) are serialised by
+  // IndexedDB and the loser sees a SequenceConflict.
   private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    let batch = this.take();
+    const settled = new Set<PendingAppend>();
+    const settle = (item: PendingAppend, error?: unknown) => {
+      settled.add(item);
+      if (error === undefined) item.resolve();
+      else item.reject(error);
+    };
+    let tx: IDBTransaction | undefined;
     try {
       const db = await this.db;
-      const tx = db.transaction([CHUNKS, META, TAGS, COUNTERS], "readwrite");
+      // A fenced connection writes nothing to that id while the owner runs.
+      if (this.fenced.size > 0)
+        for (const item of batch) {
+          const first = item.events[0] as PersistentRepr;
+          const owner = await this.fence(first.persistenceId);
+          if (owner)
+            settle(item, this.fencedError(first.persistenceId, owner, 0, first.sequenceNr));
+        }
+      batch = batch.filter((item) => !settled.has(item));
+      if (batch.length === 0) return;
+      tx = db.transaction([CHUNKS, META, TAGS, COUNTERS], "readwrite", {
+        durability: this.durability,
+      });
       const committed = completion(tx);
+      // Awaited below, or replaced by the flush's own error: never an unhandled rejection.
+      committed.catch(() => {});
       const chunks = tx.objectStore(CHUNKS);
       const meta = tx.objectStore(META);
       const tags = tx.objectStore(TAGS);
       const counters = tx.objectStore(COUNTERS);
-      const pids = [...new Set(batch.map((p) => (p.events[0] as PersistentRepr).persistenceId))];
+      const pids = [...new Set(batch.map((p) => p.chunk.persistenceId))];
       const metas = new Map<string, Meta>();
       const [offsetBefore] = await Promise.all([
         request(counters.get(GLOBAL_OFFSET)) as Promise<number | undefined>,
@@ -147,44 +394,40 @@ export class IndexedDBJournal implements TaggedJournal {
         ),
       ]);
       let offset = offsetBefore ?? 0;
-      const outcomes: Array<() => void> = [];
+      const owners = new Map<string, Meta["owner"]>();
+      const conflicts: Array<{ item: PendingAppend; expected: number }> = [];
+      const stored: PendingAppend[] = [];
+      const me = { id: this.writerId, label: this.writer };
       for (const item of batch) {
-        const events = item.events as PersistentRepr[];
-        const first = events[0] as PersistentRepr;
-        const pid = first.persistenceId;
+        const chunk = item.chunk;
+        const pid = chunk.persistenceId;
         const m = metas.get(pid) as Meta;
         const expected = m.highest + 1;
-        if (first.sequenceNr !== expected) {
-          outcomes.push(() => item.reject(new SequenceConflict(pid, expected, first.sequenceNr)));
+        if (chunk.first !== expected) {
+          if (!owners.has(pid)) owners.set(pid, m.owner);
+          conflicts.push({ item, expected });
           continue;
         }
-        const last = first.sequenceNr + events.length - 1;
-        try {
-          // put() clones synchronously: an unclonable payload throws here, before anything
-          // of this append is written, and leaves the transaction usable for the others.
-          chunks.put(toChunk(events));
-        } catch (error) {
-          const reason = `payload cannot be stored: ${(error as Error).message}`;
-          outcomes.push(() => item.reject(new PersistRejected(pid, first.sequenceNr, reason)));
-          continue;
-        }
-        for (const e of events) {
+        chunks.put(chunk);
+        for (let i = 0; i < chunk.payloads.length; i++) {
           offset++;
-          for (const tag of e.tags) {
+          for (const tag of chunk.tags?.[i] ?? []) {
             tags.put({
               tag,
               offset,
               persistenceId: pid,
-              sequenceNr: e.sequenceNr,
-              timestamp: e.timestamp,
-              event: e.event,
-              manifest: e.manifest,
+              sequenceNr: chunk.first + i,
+              timestamp: chunk.timestamps[i] as number,
+              event: chunk.payloads[i],
+              manifest:
+                typeof chunk.manifest === "string" ? chunk.manifest : (chunk.manifest[i] as string),
             } satisfies TagRow);
           }
         }
-        m.highest = last;
+        m.highest = chunk.last;
         m.tailChunks = (m.tailChunks ?? 0) + 1;
-        outcomes.push(item.resolve);
+        m.owner = me;
+        stored.push(item);
       }
       for (const m of metas.values()) {
         if ((m.tailChunks ?? 0) >= COMPACT_AFTER) await compact(chunks, m);
@@ -193,10 +436,28 @@ export class IndexedDBJournal implements TaggedJournal {
       counters.put(offset, GLOBAL_OFFSET);
       await committed;
       this.commits++;
-      for (const settle of outcomes) settle();
+      for (const item of stored) settle(item);
+      for (const { item, expected } of conflicts) {
+        const pid = item.chunk.persistenceId;
+        const owner = owners.get(pid);
+        if (owner && owner.id !== this.writerId && (await isLive(owner.id))) {
+          this.fenced.set(pid, owner);
+          settle(item, this.fencedError(pid, owner, expected, item.chunk.first));
+        } else settle(item, new SequenceConflict(pid, expected, item.chunk.first));
+      }
     } catch (error) {
-      // The transaction itself failed (quota, abort, closed database): nothing was written.
-      for (const item of batch) item.reject(error);
+      // Something failed inside the transaction (or it could not open): abort it, so nothing of
+      // the batch is stored, and tell every caller not yet answered exactly that.
+      try {
+        tx?.abort();
+      } catch {
+        // Already committed or aborted by the browser: nothing more to undo.
+      }
+      const failure = new JournalWriteFailed(
+        [...new Set(batch.map((item) => item.chunk.persistenceId))],
+        error,
+      );
+      for (const item of batch) if (!settled.has(item)) settle(item, failure);
     } finally {
       if (this.pending.length > 0) void this.flush();
       else this.flushing = false;
@@ -235,7 +496,10 @@ export class IndexedDBJournal implements TaggedJournal {
     });
   }
 
-  highestSequenceNr(persistenceId: string): Promise<number> {
+  /** Rejects with {@link WriterFenced} while another running writer owns `persistenceId`. */
+  async highestSequenceNr(persistenceId: string): Promise<number> {
+    const owner = await this.fence(persistenceId);
+    if (owner) throw this.fencedError(persistenceId, owner, 0, 0);
     return this.reads.run(
       async (tx) =>
         ((await request(tx.objectStore(META).get(persistenceId))) as Meta | undefined)?.highest ??
@@ -247,8 +511,9 @@ export class IndexedDBJournal implements TaggedJournal {
   async deleteTo(persistenceId: string, toSequenceNr: number): Promise<void> {
     if (toSequenceNr < 1) return;
     const db = await this.db;
-    const tx = db.transaction(CHUNKS, "readwrite");
+    const tx = db.transaction(CHUNKS, "readwrite", { durability: this.durability });
     const committed = completion(tx);
+    committed.catch(() => {}); // awaited below unless the read fails first
     const chunks = tx.objectStore(CHUNKS);
     const KeyRange = keyRange();
     chunks.delete(KeyRange.bound([persistenceId, 0], [persistenceId, toSequenceNr]));
@@ -284,8 +549,10 @@ export class IndexedDBJournal implements TaggedJournal {
     }));
   }
 
-  /** Closes the connection (a reload does this implicitly). */
+  /** Closes the connection (a reload does this implicitly) and gives up ownership. */
   async close(): Promise<void> {
+    openHere.delete(this.writerId);
+    this.releaseLock?.();
     (await this.db).close();
   }
 }

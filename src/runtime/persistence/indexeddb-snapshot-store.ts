@@ -23,7 +23,7 @@ export class IndexedDBSnapshotStore implements SnapshotStore {
   private readonly reads: ReadBatch;
 
   constructor(factory: IDBFactory, name: string) {
-    this.db = openDatabase(factory, name);
+    this.db = openDatabase(factory, name).then((opened) => opened.db);
     this.reads = new ReadBatch(this.db, [SNAPSHOTS]);
   }
 

@@ -88,6 +88,28 @@ for (const make of backends) {
       expect(await journal.highestSequenceNr("a")).toBe(0);
     });
 
+    it("refuses an event whose tags are not strings alone, storing nothing of its write and failing no neighbour", async () => {
+      const journal = make().journal();
+      const outcomes = await Promise.allSettled([
+        journal.append([evt("a", 1)]),
+        journal.append([evt("b", 1), { ...evt("b", 2), tags: [undefined as unknown as string] }]),
+        journal.append([{ ...evt("c", 1), tags: undefined as unknown as string[] }]),
+        journal.append([{ ...evt("d", 1), tags: ["fine"] }]),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        "fulfilled",
+        "rejected",
+        "rejected",
+        "fulfilled",
+      ]);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(PersistRejected);
+      expect((outcomes[2] as PromiseRejectedResult).reason.message).toMatch(
+        /tags must be an array of strings/,
+      );
+      expect(await journal.highestSequenceNr("b")).toBe(0);
+      expect(await journal.readByTag("fine", 0)).toHaveLength(1);
+    });
+
     it("keeps numbering after deleteTo", async () => {
       const journal = make().journal();
       await journal.append(batch("a", 1, 5));

@@ -48,7 +48,8 @@ export interface Journal {
    * Appends `events` atomically: all or nothing. `events[0].sequenceNr` must be exactly the
    * highest stored sequence number + 1 and the batch must be consecutive; otherwise the promise
    * rejects with `SequenceConflict` and nothing is written — that is how a second writer for the
-   * same persistence id is caught. A payload the journal cannot store rejects with
+   * same persistence id is caught (a journal that knows the other writer is still running
+   * rejects with `WriterFenced`, a `SequenceConflict` naming the owner). A payload the journal cannot store rejects with
    * `PersistRejected` (nothing written, the writer may go on); any other rejection is a storage
    * failure.
    */
@@ -99,6 +100,29 @@ export class SequenceConflict extends Error {
   }
 }
 
+/**
+ * A {@link SequenceConflict} lost to another writer that is still running (another tab or
+ * worker holds the entity): this writer is fenced off the persistence id. A journal that can
+ * tell live writers apart (the IndexedDB one) keeps refusing this connection's writes and
+ * recoveries of the id until the owner is gone, so the two cannot take turns forever; an
+ * event-sourced actor that meets it should stop rather than restart.
+ */
+export class WriterFenced extends SequenceConflict {
+  constructor(
+    persistenceId: string,
+    expected: number,
+    attempted: number,
+    /** How the owner names itself (e.g. "tab 3f2a", "node-2"). */
+    readonly owner: string,
+    /** How this writer names itself. */
+    readonly writer: string,
+  ) {
+    super(persistenceId, expected, attempted);
+    this.message = `"${persistenceId}" is owned by ${owner}, another writer that is still running; ${writer} is fenced off it and stops writing it (close ${owner}, or stop the entity there, to take over)`;
+    this.name = "WriterFenced";
+  }
+}
+
 /** Thrown when the journal refuses an event (it cannot be stored); nothing was written. */
 export class PersistRejected extends Error {
   constructor(
@@ -109,6 +133,23 @@ export class PersistRejected extends Error {
     super(`journal rejected event ${sequenceNr} of "${persistenceId}": ${reason}`);
     this.name = "PersistRejected";
   }
+}
+
+/**
+ * The rejection for an event whose tags are not an array of strings (a tagger that returned
+ * `undefined`, a number or an object), or undefined when they are fine. Tags become index keys,
+ * so every journal refuses such an event alone, before anything of its write is stored.
+ *
+ * @internal
+ */
+export function badTags(e: PersistentRepr): PersistRejected | undefined {
+  const tags = e.tags as unknown;
+  if (Array.isArray(tags) && tags.every((t) => typeof t === "string")) return undefined;
+  return new PersistRejected(
+    e.persistenceId,
+    e.sequenceNr,
+    `tags must be an array of strings (the tagger returned ${JSON.stringify(tags) ?? String(tags)})`,
+  );
 }
 
 /** A stored snapshot's identity. */

@@ -1,5 +1,6 @@
 import {
   type AtomicWrite,
+  badTags,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
@@ -93,6 +94,10 @@ export class InMemoryJournal implements TaggedJournal {
       throw new PersistRejected(pid, first.sequenceNr, reason);
     }
     for (const e of events) {
+      if (!Array.isArray(e.tags) || e.tags.length !== 0) {
+        const tagProblem = badTags(e);
+        if (tagProblem) throw tagProblem;
+      }
       if (e.event === undefined || typeof e.event === "function") {
         throw new PersistRejected(
           pid,

@@ -10,6 +10,7 @@ import { ShardingTrace } from "../sharding/trace";
 import { ClusterTrace } from "../simulation/trace";
 import type { DowningSpec, FromNode, LiveNodeState, LiveShardingSpec, ToNode } from "./protocol";
 import { Relay } from "./relay";
+import { RunningParts } from "./running-parts";
 
 /**
  * What `LiveCluster` needs of a worker: a `Worker` running `node-worker.ts` fits, and so does a
@@ -54,6 +55,8 @@ interface Incarnation {
   readonly worker: NodeWorker;
   /** Questions to this worker awaiting an answer; a stopped worker answers them with null. */
   readonly pending: Map<number, (answer: FromNode | null) => void>;
+  /** What the worker runs, so its end can be traced when it cannot report it itself. */
+  readonly parts: RunningParts;
 }
 
 /**
@@ -213,7 +216,12 @@ export class LiveCluster {
   private start(address: Address, joinSelf: boolean): UniqueAddress {
     const self: UniqueAddress = { address, uid: this.uids.next() };
     const worker = this.options.spawn(address);
-    const incarnation: Incarnation = { self, worker, pending: new Map() };
+    const incarnation: Incarnation = {
+      self,
+      worker,
+      pending: new Map(),
+      parts: new RunningParts(),
+    };
     this.running.set(address, incarnation);
     worker.onmessage = (event) => {
       // A terminated worker's last posts may still be queued; they belong to no one now.
@@ -224,6 +232,7 @@ export class LiveCluster {
         incarnation.pending.delete(rest.id);
       } else if (rest?.kind === "sharding") {
         const { at: _workerClock, ...record } = rest.record;
+        incarnation.parts.observe(rest.record);
         this.shardingTrace.emit(record);
       } else if (rest?.kind === "terminated") {
         // The node shut itself down (downed, left, removed): the process exits, as in Akka.
@@ -250,6 +259,8 @@ export class LiveCluster {
     this.relay.detach(address);
     running.worker.onmessage = null;
     running.worker.terminate();
+    // Nothing of this incarnation runs from here on; it cannot say so itself.
+    for (const stop of running.parts.stopAll()) this.shardingTrace.emit(stop);
     for (const resolve of running.pending.values()) resolve(null);
     running.pending.clear();
   }

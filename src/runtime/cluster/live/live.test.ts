@@ -9,6 +9,7 @@ import { SeededRandom } from "../../sim/random";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import { Gossip } from "../membership/gossip";
 import { DEFAULT_PHI_ACCRUAL } from "../membership/phi-accrual";
+import { checkSingleIncarnation } from "../sharding/checkers";
 import { counterEntity } from "../sharding/counter-entity";
 import { advanceSimulation } from "../sharding/drive";
 import { ReplyAddress } from "../sharding/reply";
@@ -365,6 +366,62 @@ describe("LiveCluster with sharding over one shared IndexedDB", () => {
     expect(await new IndexedDBJournal(idb, "live-sharding").highestSequenceNr("counter-c1")).toBe(
       2,
     );
+    // The terminated worker could not report its entity's end; the main thread did, at the crash.
+    expect(
+      cluster.shardingTrace.records.some(
+        (r) =>
+          r.type === "entityStopped" &&
+          r.entityId === "c1" &&
+          r.node.address === host &&
+          r.reason === "node-stopped",
+      ),
+    ).toBe(true);
+    expect(checkSingleIncarnation(cluster.shardingTrace.records)).toEqual([]);
+    cluster.shutdown();
+  });
+
+  it("checkSingleIncarnation catches a real double run: an unsafe auto-down across a partition runs the entity on both sides", async () => {
+    const scheduler = new VirtualScheduler();
+    const idb = new IDBFactory();
+    const workers = inProcessWorkers(scheduler, {
+      entities: { counter: counterEntity as (id: string) => Behavior<never> },
+      stores: (name) => ({
+        journal: new IndexedDBJournal(idb, name),
+        snapshotStore: new IndexedDBSnapshotStore(idb, name),
+      }),
+    });
+    const cluster = new LiveCluster({
+      nodes: 3,
+      seed: 3,
+      scheduler,
+      spawn: workers.spawn,
+      settings: fastSettings,
+      downing: { kind: "auto-down", afterMs: 2000 },
+      sharding: { journal: "live-auto-down", entities: [{ typeName: "counter" }] },
+    });
+    const settle = async <T>(p: Promise<T>): Promise<T> => {
+      let done = false;
+      const watched = p.finally(() => {
+        done = true;
+      });
+      for (let i = 0; i < 300 && !done; i++) await advanceSimulation(scheduler, 100);
+      return watched;
+    };
+    await advanceSimulation(scheduler, 5000);
+    await settle(cluster.ask("node-1", "counter", "c1", { type: "add", n: 1 }, 5000));
+    const started = cluster.shardingTrace.records.find(
+      (r) => r.type === "entityStarted" && r.entityId === "c1",
+    );
+    const host = started?.type === "entityStarted" ? started.node.address : "";
+    const others = cluster.addresses.filter((a) => a !== host);
+    cluster.partition([host], others);
+    await advanceSimulation(scheduler, 10_000);
+    // Each side downed the other; the majority side starts the entity again, beside the old one.
+    await settle(
+      cluster.ask(others[0] as string, "counter", "c1", { type: "add", n: 1 }, 20_000),
+    ).catch(() => undefined);
+    const violations = checkSingleIncarnation(cluster.shardingTrace.records);
+    expect(violations.some((v) => v.kind === "entity" && v.id === "counter/c1")).toBe(true);
     cluster.shutdown();
   });
 });

@@ -22,8 +22,14 @@ import {
 export interface NodeRunnerOptions {
   /** Entity behaviours by type name, for sharding. */
   readonly entities?: Readonly<Record<string, (entityId: EntityId) => Behavior<never>>>;
-  /** Opens the shared stores named in the start message (each node its own connection). */
-  readonly stores?: (name: string) => { journal: Journal; snapshotStore: SnapshotStore };
+  /**
+   * Opens the shared stores named in the start message (each node its own connection); `node`
+   * names this node incarnation (e.g. "node-2#7"), for a journal to tell other writers who it is.
+   */
+  readonly stores?: (
+    name: string,
+    node: string,
+  ) => { journal: Journal; snapshotStore: SnapshotStore };
 }
 
 /**
@@ -125,7 +131,7 @@ function startSharding(
   if (spec === undefined) return;
   if (options.stores === undefined)
     throw new Error("node worker: sharding was asked for, but the worker module opens no stores");
-  const stores = options.stores(spec.journal);
+  const stores = options.stores(spec.journal, `${node.self.address}#${node.self.uid}`);
   // This worker's one node is the whole host: sharding sees exactly one incarnation.
   const sharding = new ClusterSharding(
     {

@@ -21,11 +21,11 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 const receive = nodeRunner((message) => scope.postMessage(message), new RealScheduler(), {
   entities: { counter: counterEntity as (id: string) => Behavior<never> },
-  stores: (name) => {
+  stores: (name, node) => {
     const factory = scope.indexedDB;
     if (factory === undefined) throw new Error("node worker: this worker has no indexedDB");
     return {
-      journal: new IndexedDBJournal(factory, name),
+      journal: new IndexedDBJournal(factory, name, { writer: node }),
       snapshotStore: new IndexedDBSnapshotStore(factory, name),
     };
   },
