@@ -9,7 +9,7 @@ import {
   Tag,
 } from "./behavior";
 import type { ActorContext, Logger, Outcome } from "./context";
-import { RingBuffer } from "./mailbox";
+import { SegmentQueue } from "./mailbox";
 import { ActorRef, type Recipient } from "./ref";
 import { DeathPactError, PostStop, PreRestart, type Signal } from "./signals";
 import { BoundedStash, type StashBuffer } from "./stash";
@@ -51,7 +51,7 @@ enum Life {
 /** @internal The runtime's per-actor state: mailbox, behaviour, children and watch lists. */
 export class ActorCell<T> implements ActorContext<T>, Recipient {
   readonly self: ActorRef<T>;
-  readonly mailbox = new RingBuffer<unknown>();
+  readonly mailbox = new SegmentQueue<unknown>();
   scheduled = false;
   private life = Life.Alive;
   private behavior!: Behavior<T>;
