@@ -84,3 +84,9 @@ export class SegmentQueue<T> {
     return out;
   }
 }
+
+/**
+ * @internal The runtime's own mail (signals, timers, work to run inside the actor): one
+ * `instanceof` tells it from a user message, which every message pays for.
+ */
+export class InternalEnvelope {}
