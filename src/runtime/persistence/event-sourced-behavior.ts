@@ -2,7 +2,7 @@ import { type Behavior, Behaviors, SetupBehavior } from "../actor/behavior";
 import type { ActorContext } from "../actor/context";
 import { SupervisorStrategy } from "../actor/supervision";
 import type { EventAdapter } from "./adapter";
-import { PersistFailure, RecoveryFailure } from "./event-sourced/errors";
+import { FencedRecoveryFailure, PersistFailure, RecoveryFailure } from "./event-sourced/errors";
 import { loadingSnapshot } from "./event-sourced/replaying";
 import { BehaviorSetup } from "./event-sourced/setup";
 import { StashState } from "./event-sourced/stash-state";
@@ -197,6 +197,7 @@ function start<C, E, S>(
   return Behaviors.supervise<C>(
     Behaviors.setup((ctx) => loadingSnapshot(new BehaviorSetup(ctx, settings, options, stash))),
   )
+    .onFailure(FencedRecoveryFailure, SupervisorStrategy.stop)
     .onFailure(PersistFailure, strategy)
     .onFailure(RecoveryFailure, strategy);
 }

@@ -30,3 +30,10 @@ export class RecoveryFailure extends Error {
     this.name = "RecoveryFailure";
   }
 }
+
+/**
+ * @internal A recovery the journal refused because another live writer owns the persistence id
+ * (`WriterFenced`). It stops the actor whatever `onPersistFailure` says: retrying would only
+ * take turns with the owner.
+ */
+export class FencedRecoveryFailure extends RecoveryFailure {}

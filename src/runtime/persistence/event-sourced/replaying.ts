@@ -1,6 +1,6 @@
 import { type Behavior, Behaviors } from "../../actor/behavior";
-import type { SelectedSnapshot } from "../journal";
-import { RecoveryFailure } from "./errors";
+import { type SelectedSnapshot, WriterFenced } from "../journal";
+import { FencedRecoveryFailure, RecoveryFailure } from "./errors";
 import { Internal } from "./protocol";
 import { Running } from "./running";
 import type { BehaviorSetup } from "./setup";
@@ -135,6 +135,7 @@ function recoveryFailed<C, E, S>(setup: BehaviorSetup<C, E, S>, error: unknown):
   } catch (handlerError) {
     setup.ctx.log.error("RecoveryFailed handler threw", handlerError);
   }
+  if (error instanceof WriterFenced) throw new FencedRecoveryFailure(setup.persistenceId, error);
   throw new RecoveryFailure(setup.persistenceId, error);
 }
 
