@@ -63,13 +63,14 @@ export const gradeSection: Section = {
       );
       const seconds = (performance.now() - started) / 1000;
       const csv = readFileSync(join(work, "out/gradebook.csv"), "utf8").trim().split("\n").slice(1);
-      const graded = csv.filter((row) => /^[^,]+,(pass|fail),/.test(row)).length;
+      // gradebook.csv: student,submission,status,… (a student id, here the folder's name).
+      const graded = csv.filter((row) => /^[^,]+,[^,]*,(pass|fail),/.test(row)).length;
       if (run.status === 2 || graded !== count) {
         throw new Error(
           `grading ${count} submissions went wrong (exit ${run.status}, ${graded} graded):\n${run.stderr}`,
         );
       }
-      const pass = csv.filter((row) => /^[^,]+,pass,/.test(row)).length;
+      const pass = csv.filter((row) => /^[^,]+,[^,]*,pass,/.test(row)).length;
       log(
         `${count} submissions (${pass} pass, ${count - pass} fail) on ${availableParallelism()} cores: ${seconds.toFixed(1)} s`,
       );

@@ -50,6 +50,11 @@ test.describe("every deck", () => {
         await expect(page.locator("[data-deck-counter]")).toHaveText(`${n} / ${count}`);
         await expect(current(page).locator(".slide > :is(h1,h2,h3)").first()).toBeVisible();
       }
+      // Every deck links the Runtime vs Akka reference.
+      await expect(page.getByRole("link", { name: "vs Akka" })).toHaveAttribute(
+        "href",
+        "/runtime-vs-akka/",
+      );
       // The presenter view of the deck loads cleanly too.
       await page.goto(deck(slug, "presenter/"));
       await expect(page.locator("[data-pane=current] .slide")).toBeVisible();
@@ -77,7 +82,7 @@ test.describe("navigation", () => {
     await page.keyboard.press("PageUp");
     expect(await hash(page)).toBe("#7");
     await page.keyboard.press("End");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("33 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("34 / 34");
     await page.keyboard.press("Home");
     expect(await hash(page)).toBe("#1");
     await expect(current(page).locator("h1")).toContainText("Event sourcing in practice");
@@ -119,11 +124,32 @@ test.describe("navigation", () => {
     expect(await hash(page)).toBe("#5");
     await page.goBack();
     expect(await hash(page)).toBe("#4");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 34");
     await page.goBack();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("3 / 34");
     await page.goForward();
-    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("4 / 34");
+  });
+
+  test("a stable slide id opens its slide; a lab's slide link uses it", async ({ page }) => {
+    await openDeck(page, "akka-persistence-basics", "#bank-table");
+    await expect(current(page).locator("h2")).toHaveText("A bank account");
+    await page.goto("/labs/bank-account/");
+    const link = page.locator("a.slide-link", { hasText: "snapshot policies" });
+    await expect(link).toHaveAttribute(
+      "href",
+      /\/talks\/akka-persistence-basics\/#snapshot-policy$/,
+    );
+    await page.goto((await link.getAttribute("href")) ?? "");
+    await expect(current(page).locator("h2")).toHaveText("Snapshot policy");
+  });
+
+  test("a runtime-only badge links to its entry on the Runtime vs Akka page", async ({ page }) => {
+    await openDeck(page, AKKA, "#crash-demo");
+    const badge = current(page).locator("a.runtime-only");
+    await expect(badge).toHaveAttribute("href", "/runtime-vs-akka/#cluster-simulation");
+    await page.goto("/runtime-vs-akka/#cluster-simulation");
+    await expect(page.locator("article#cluster-simulation h3")).toContainText("runtime only");
   });
 
   test("the overview opens with O, closes with Esc, and picks a slide", async ({ page }) => {
@@ -201,12 +227,12 @@ test.describe("navigation", () => {
     await openDeck(page);
     const status = page.locator("[aria-live=polite][data-deck-status]");
     await page.keyboard.press("ArrowRight");
-    await expect(status).toHaveText("Slide 2 of 33: Where we are going");
+    await expect(status).toHaveText("Slide 2 of 34: Where we are going");
     await page.goto(deck(AKKA, "#8"));
     await page.keyboard.press("ArrowRight");
     await expect(status).toHaveText("Step 1 of 3");
     // Hidden slides are out of the accessibility tree and inert; there is no application role.
-    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(32);
+    await expect(page.locator(".deck-slide[hidden]")).toHaveCount(33);
     expect(
       await page
         .locator(".deck-slide[hidden]")
@@ -250,7 +276,7 @@ test.describe("presenter view", () => {
     const presenter = await popup;
     const problems = watch(presenter);
     // It opens where the audience is.
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 34");
     await expect(presenter.locator("[data-presenter-notes]")).toContainText(/\w+/);
     await expect(presenter.locator("[data-presenter-clock]")).toHaveText(/\d{1,2}:\d{2}/);
     await expect(presenter.locator("[data-presenter-elapsed]")).toHaveText(/^\d+:\d{2}$/);
@@ -258,7 +284,7 @@ test.describe("presenter view", () => {
     // Presenter drives: next slide, then a step of its code block.
     await presenter.keyboard.press("ArrowRight");
     await presenter.keyboard.press("ArrowRight");
-    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 33");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("8 / 34");
     await expect.poll(() => hash(page)).toBe("#8.1");
     await expect(current(page).locator(".line.hl-on")).toHaveCount(2);
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("Next: step 2 of 3");
@@ -269,7 +295,7 @@ test.describe("presenter view", () => {
     // Audience drives back.
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
-    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 33");
+    await expect(presenter.locator("[data-presenter-position]")).toContainText("Slide 7 of 34");
     await expect(presenter.locator("[data-pane=current] h2")).toHaveText("What an actor is");
     await page.keyboard.press("End");
     await expect(presenter.locator("[data-presenter-next-label]")).toHaveText("End of the deck");
@@ -313,7 +339,7 @@ test.describe("reading and printing", () => {
   test("reading mode stacks every slide with its notes", async ({ page }) => {
     await page.goto(deck(AKKA, "?mode=read"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "read");
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(34);
     await expect(page.locator(".slide-notes").first()).toBeVisible();
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     await expect(page.locator(".deck-slide").nth(16).locator("[data-step]")).toBeVisible();
@@ -322,18 +348,18 @@ test.describe("reading and printing", () => {
   test("print gives one page per slide", async ({ page }) => {
     await openDeck(page, AKKA, "#8.1");
     await page.emulateMedia({ media: "print" });
-    await expect(page.locator(".deck-slide:visible")).toHaveCount(33);
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(34);
     await expect(page.locator(".deck-toolbar")).toBeHidden();
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(33);
+    expect(pdfPages(pdf)).toBe(34);
   });
 
   test("?print-steps gives one page per step", async ({ page }) => {
     await page.goto(deck(AKKA, "?print-steps"));
     await expect(page.locator(".deck")).toHaveAttribute("data-mode", "print-steps");
-    // 33 slides plus one page per step: 3 + 2 + 1 + 1 + 3.
+    // 34 slides plus one page per step: 3 + 3 + 1 + 1 + 3.
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    expect(pdfPages(pdf)).toBe(33 + 10);
+    expect(pdfPages(pdf)).toBe(34 + 11);
   });
 });
 

@@ -19,6 +19,7 @@ const modules: Record<string, () => Promise<{ mount: MountDemo }>> = {
   "persist-vs-async": () => import("./persist/ui"),
   "replay-benchmark": () => import("./benchmark/ui"),
   "transfer-workflow": () => import("./transfer/ui"),
+  "read-side": () => import("./readside/ui"),
 };
 
 const running = new WeakMap<HTMLElement, Promise<(() => void) | undefined>>();

@@ -1,43 +1,112 @@
-import type { V3Results } from "../labs/results";
-import { tallyTasks } from "./summary";
+import type { V3Status } from "../labs/results";
+import type { Provenance } from "./provenance";
+import type { Scorecard } from "./score";
 
-/** One graded submission of a batch. */
-export interface GradebookRow {
+/**
+ * The class's grades: one record per student, from which `gradebook.csv` is written, and which
+ * `grades.json` carries so that shards graded on different runners merge into one gradebook.
+ */
+export interface GradeRecord {
+  /** The student id: the submission folder's name, or what the roster maps it to. */
+  student: string;
+  /** The submission folder (or zip) graded; empty for a roster student with no submission. */
   submission: string;
-  results: V3Results;
-  ignored: readonly string[];
+  status: V3Status | "missing";
+  score: number;
+  maxScore: number;
+  tasks: { title: string; score: number; maxScore: number }[];
+  /** First line of why the checks could not all run. */
+  message?: string;
+  provenance?: Provenance;
+}
+
+export function gradeRecord(
+  student: string,
+  submission: string,
+  card: Scorecard,
+  provenance?: Provenance,
+): GradeRecord {
+  const record: GradeRecord = {
+    student,
+    submission,
+    status: card.status,
+    score: card.score,
+    maxScore: card.maxScore,
+    tasks: card.tasks.map(({ title, score, maxScore }) => ({ title, score, maxScore })),
+  };
+  const message = card.message?.split("\n").find((line) => line.trim() !== "");
+  if (message) record.message = message;
+  if (provenance) record.provenance = provenance;
+  return record;
+}
+
+/** A student on the roster who handed nothing in: a row of zeros, so the gradebook is whole. */
+export function missingRecord(student: string, like: readonly GradeRecord[]): GradeRecord {
+  const tasks = taskColumns(like).map(({ title, maxScore }) => ({ title, score: 0, maxScore }));
+  return {
+    student,
+    submission: "",
+    status: "missing",
+    score: 0,
+    maxScore: tasks.reduce((n, t) => n + t.maxScore, 0),
+    tasks,
+    message: "No submission.",
+  };
+}
+
+/** Rows in student order (then submission), the one order every gradebook is written in. */
+export function sortRecords(records: readonly GradeRecord[]): GradeRecord[] {
+  return [...records].sort(
+    (a, b) => compare(a.student, b.student) || compare(a.submission, b.submission),
+  );
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Every task seen, in task-number order, with its points. */
+function taskColumns(records: readonly GradeRecord[]): { title: string; maxScore: number }[] {
+  const columns = new Map<string, number>();
+  for (const record of records) {
+    for (const task of record.tasks) {
+      if (!columns.has(task.title)) columns.set(task.title, task.maxScore);
+    }
+  }
+  return [...columns]
+    .map(([title, maxScore]) => ({ title, maxScore }))
+    .sort(
+      (a, b) =>
+        (leadingNumber(a.title) ?? 1e9) - (leadingNumber(b.title) ?? 1e9) ||
+        compare(a.title, b.title),
+    );
 }
 
 /**
- * A CSV gradebook: one row per submission, one column per task. A task cell is the number of
- * its checks that pass out of its total (`3 of 5`), so a spreadsheet does not read it as a date.
+ * `gradebook.csv`: one row per student, keyed by student id, one column of points per task (its
+ * points in the header) and the total. Numbers only in the score columns, so a spreadsheet or an
+ * LMS import reads them as numbers.
  */
-export function gradebookCsv(rows: readonly GradebookRow[]): string {
-  const titles: string[] = [];
-  for (const row of rows) {
-    for (const task of tallyTasks(row.results)) {
-      if (!titles.includes(task.title)) titles.push(task.title);
-    }
-  }
-  titles.sort(
-    (a, b) => (leadingNumber(a) ?? 1e9) - (leadingNumber(b) ?? 1e9) || a.localeCompare(b),
-  );
-  const header = ["submission", "status", "checks passed", "checks total", ...titles, "message"];
+export function gradebookCsv(records: readonly GradeRecord[]): string {
+  const columns = taskColumns(records);
+  const maxTotal = columns.reduce((n, c) => n + c.maxScore, 0);
+  const header = [
+    "student",
+    "submission",
+    "status",
+    ...columns.map((c) => `${c.title} (${c.maxScore})`),
+    `total (${maxTotal})`,
+    "message",
+  ];
   const lines = [header.map(cell).join(",")];
-  for (const row of rows) {
-    const tallies = new Map(tallyTasks(row.results).map((t) => [t.title, t]));
-    const passed = row.results.tests.filter((t) => t.status === "pass").length;
+  for (const record of sortRecords(records)) {
+    const scores = new Map(record.tasks.map((t) => [t.title, t.score]));
     lines.push(
       [
-        row.submission,
-        row.results.status,
-        String(passed),
-        String(row.results.tests.length),
-        ...titles.map((title) => {
-          const tally = tallies.get(title);
-          return tally ? `${tally.passed} of ${tally.total}` : "";
-        }),
-        (row.results.message ?? "").split("\n")[0] ?? "",
+        record.student,
+        record.submission,
+        record.status,
+        ...columns.map((c) => String(scores.get(c.title) ?? 0)),
+        String(record.score),
+        record.message ?? "",
       ]
         .map(cell)
         .join(","),

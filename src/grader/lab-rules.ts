@@ -48,6 +48,15 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
     add("checks/", "checks", "there are no checks: add at least one checks/<name>.test.ts");
   }
   const headings = taskHeadings(lab, add);
+  for (const task of Object.keys(lab.meta.points ?? {})) {
+    if (headings.size > 0 && !headings.has(Number(task))) {
+      add(
+        "lab.json",
+        "tasks",
+        `points gives task ${task} points, but instructions.mdx has no "## ${task}. …" heading`,
+      );
+    }
+  }
   for (const [name, source] of Object.entries(checks)) {
     if (name.endsWith(".test.ts")) checkTaskMapping(name, source, headings, add);
   }

@@ -171,6 +171,31 @@ describe("check-labs names the lab, the file and the rule", () => {
     ]);
   });
 
+  it("points that are not whole, or that name a task the lab does not have", async () => {
+    const fraction = await broken("fractional-points", (dir) =>
+      edit(join(dir, "lab.json"), '"order"', '"points": { "1": 2.5 },\n  "order"'),
+    );
+    expect(fraction).toEqual([
+      {
+        lab: "fractional-points",
+        file: "lab.json",
+        rule: "schema",
+        message: "points.1: must be a whole number of points",
+      },
+    ]);
+    const unknownTask = await broken("points-unknown-task", (dir) =>
+      edit(join(dir, "lab.json"), '"order"', '"points": { "1": 4, "7": 2 },\n  "order"'),
+    );
+    expect(unknownTask).toEqual([
+      {
+        lab: "points-unknown-task",
+        file: "lab.json",
+        rule: "tasks",
+        message: 'points gives task 7 points, but instructions.mdx has no "## 7. …" heading',
+      },
+    ]);
+  });
+
   it("instructions that do not compile or use an unknown component", async () => {
     const syntax = await broken("bad-mdx", (dir) =>
       edit(join(dir, "instructions.mdx"), "</Hint>", ""),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { V3Results } from "../labs/results";
 import { parseGradeArgs, UsageError } from "./args";
-import { cell, gradebookCsv } from "./gradebook";
+import { cell, gradebookCsv, gradeRecord } from "./gradebook";
 import { junitXml } from "./junit";
 import { importProblem } from "./policy";
+import { scoreResults } from "./score";
 import { summaryText } from "./summary";
 
 const results: V3Results = {
@@ -67,12 +68,11 @@ describe("outputs", () => {
   });
 
   it("the gradebook has one column per task and neutralises formulas", () => {
-    const csv = gradebookCsv([{ submission: "=cmd()", results, ignored: [] }])
-      .trim()
-      .split("\n");
+    const record = gradeRecord("=cmd()", "=cmd()", scoreResults(results));
+    const csv = gradebookCsv([record]).trim().split("\n");
     expect(csv).toEqual([
-      "submission,status,checks passed,checks total,1. Deposit,2. Withdraw,message",
-      "'=cmd(),fail,1,3,1 of 2,0 of 1,",
+      "student,submission,status,1. Deposit (2),2. Withdraw (1),total (3),message",
+      "'=cmd(),'=cmd(),fail,1,0,1,",
     ]);
     expect(cell('say "hi", then')).toBe('"say ""hi"", then"');
   });

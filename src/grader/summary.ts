@@ -34,7 +34,13 @@ export function tallyTasks(results: V3Results): TaskTally[] {
  */
 export function summaryText(
   results: V3Results,
-  context: { lab: string; submission: string; ignored: readonly string[] },
+  context: {
+    lab: string;
+    submission: string;
+    ignored: readonly string[];
+    /** The points scored, when the lab's points are known. */
+    points?: { score: number; maxScore: number };
+  },
 ): string {
   const lines = [`${context.lab} · ${context.submission}`];
   for (const task of tallyTasks(results)) {
@@ -56,7 +62,9 @@ export function summaryText(
   const passed = results.tests.filter((t) => t.status === "pass").length;
   lines.push(
     "",
-    `  ${results.status.toUpperCase()}: ${passed}/${results.tests.length} checks pass`,
+    `  ${results.status.toUpperCase()}: ${passed}/${results.tests.length} checks pass${
+      context.points ? ` · ${context.points.score}/${context.points.maxScore} points` : ""
+    }`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -34,6 +34,52 @@ export const differences: readonly Difference[] = [
     why: "Learners work in the browser, in TypeScript; the concepts carry over one to one, the syntax does not.",
   },
   {
+    id: "sharding-lease",
+    area: "sharding",
+    title: "No lease per shard",
+    akka: "A shard can acquire a lease before starting its entities (`akka.cluster.sharding.use-lease`), so a node that was frozen through a resolver decision cannot run a second copy; Cluster Singleton can do the same.",
+    runtime:
+      "Sharding and singletons rely on the downing decision and its removal margin alone; a lease exists only in the `lease-majority` resolver strategy.",
+    why: "The simulated cluster has no outside store to hold a lease, and the labs teach the resolver's timing first.",
+  },
+  {
+    id: "effect-stash",
+    area: "persistence",
+    title: "No enforced replies",
+    akka: "`withEnforcedReplies` makes forgetting a reply a compile error (`ReplyEffect`).",
+    runtime:
+      "`Effect.stash()`, `Effect.unstashAll()` and `.thenUnstashAll()` work as in Akka, but replies are not enforced by the types; the test kit's `runCommand` reports a missing reply instead.",
+    why: "TypeScript learners get the reply check from the test kit; a second effect type would double the API they read.",
+  },
+  {
+    id: "entity-type-key",
+    area: "sharding",
+    title: "Entity types are named by a string",
+    akka: '`EntityTypeKey[Command]("Thread")`, `sharding.init(Entity(key)(ctx => ...))`, `sharding.entityRefFor(key, id)`.',
+    runtime:
+      '`sharding.init({ typeName: "thread", createBehavior })` returns the sharded entity; `entityRefFor(id, fromNode)` also names the simulated node the message enters through.',
+    why: "Every node of the simulation lives in one process, so the caller says which node it sends from.",
+  },
+  {
+    id: "ask-function",
+    area: "api",
+    title: "ask is a function over a reference",
+    akka: "`ref.ask(replyTo => Command(replyTo))` (Scala `?`, `AskPattern.ask` in Java), with an implicit or explicit timeout; an `ActorSystem` is itself an `ActorRef` to its guardian.",
+    runtime:
+      "`ask(ref, (replyTo) => command, { timeout })`; for a system's guardian pass `system.ref` — the `ActorSystem` object is not a reference.",
+    why: "A plain function keeps the reference small and the timeout explicit.",
+  },
+  {
+    id: "send-guard",
+    area: "persistence",
+    title: "A send from an event handler is refused",
+    akka: "Nothing stops an event handler from sending a message; the documentation says event handlers must not have side effects, and a send there repeats on every recovery.",
+    runtime:
+      "`ActorRef.tell` called while an event handler runs throws `ReplaySideEffectError`, so the mistake fails a test instead of resending old messages. A direct call to something else is not caught.",
+    why: "Learners meet talk 2's double-delivery bug as an error at once rather than as a duplicate much later.",
+    runtimeOnly: true,
+  },
+  {
     id: "handler-contexts",
     area: "persistence",
     title: "Handlers get a small context as a third argument",
@@ -103,16 +149,6 @@ export const differences: readonly Difference[] = [
     runtimeOnly: true,
   },
   {
-    id: "send-guard",
-    area: "persistence",
-    title: "Sending from an event handler throws",
-    akka: "Nothing stops an event handler from sending a message; the documentation tells you not to.",
-    runtime:
-      "`tell` inside an event handler throws `ReplaySideEffectError`, so the actor fails instead of repeating the side effect on every replay.",
-    why: "Learners see the rule enforced the first time they break it.",
-    runtimeOnly: true,
-  },
-  {
     id: "backoff-mailbox",
     area: "actors",
     title: "Messages wait in the mailbox during a backoff",
@@ -168,4 +204,37 @@ export const differences: readonly Difference[] = [
     why: "In a browser the store can vanish under the site; a learner must be told, not shown empty entities as if nothing happened.",
     runtimeOnly: true,
   },
+];
+
+/** Akka Typed names beside the runtime's, for the reference table. */
+export const apiNames: readonly { readonly akka: string; readonly runtime: string }[] = [
+  {
+    akka: "Behaviors.receive / receiveMessage / setup / same / stopped",
+    runtime: "the same names",
+  },
+  { akka: "Behaviors.supervise(b).onFailure(SupervisorStrategy.restart)", runtime: "the same" },
+  { akka: 'ActorSystem(guardian, "name")', runtime: 'ActorSystem.create(guardian, "name")' },
+  { akka: "ref ! msg / ref.tell(msg)", runtime: "ref.tell(msg)" },
+  { akka: "ref.ask(replyTo => ...)", runtime: "ask(ref, (replyTo) => ..., { timeout })" },
+  {
+    akka: "EventSourcedBehavior(persistenceId, emptyState, commandHandler, eventHandler)",
+    runtime:
+      "EventSourcedBehavior.create({ persistenceId, emptyState, commandHandler, eventHandler })",
+  },
+  { akka: "Effect.persist / none / unhandled / stop / reply", runtime: "the same" },
+  { akka: "Effect.stash / unstashAll, withEnforcedReplies", runtime: "none (see above)" },
+  {
+    akka: ".thenReply(replyTo)(state => ...) / .thenRun / .thenStop",
+    runtime: ".thenReply(replyTo, (state) => ...) / .thenRun / .thenStop",
+  },
+  {
+    akka: "RetentionCriteria.snapshotEvery(n, keep)",
+    runtime: ".withRetention({ snapshotEvery, keep })",
+  },
+  { akka: "EventSourcedBehaviorTestKit", runtime: "EventSourcedBehaviorTestKit" },
+  {
+    akka: "EntityTypeKey + Entity(key)(createBehavior)",
+    runtime: "sharding.init({ typeName, createBehavior })",
+  },
+  { akka: "Replicator, GCounter, PNCounter, ORSet, LWWMap", runtime: "the same names" },
 ];

@@ -287,7 +287,8 @@ export function startDeck(root: HTMLElement): void {
   for (const type of ["pointermove", "pointerdown", "focusin"]) root.addEventListener(type, wake);
   wake();
 
-  const fromLocation = () => parseSlideHash(location.hash);
+  const slideIds = slides.map((slide) => slide.dataset.slideId);
+  const fromLocation = () => parseSlideHash(location.hash, slideIds);
   window.addEventListener("popstate", () => {
     const target = fromLocation();
     if (target) show(target, { history: "none", broadcast: true });

@@ -64,6 +64,14 @@ describe("deep links", () => {
     expect(parseSlideHash("3.1")).toEqual({ slide: 2, step: 1 });
   });
 
+  it("reads a stable slide id, with or without a step, and keeps numbers working beside it", () => {
+    const ids = [undefined, "bank-table", undefined, "snapshots"];
+    expect(parseSlideHash("#bank-table", ids)).toEqual({ slide: 1, step: 0 });
+    expect(parseSlideHash("#snapshots.2", ids)).toEqual({ slide: 3, step: 2 });
+    expect(parseSlideHash("#3", ids)).toEqual({ slide: 2, step: 0 });
+    expect(parseSlideHash("#no-such-slide", ids)).toBeUndefined();
+  });
+
   it("leaves other anchors alone", () => {
     for (const hash of ["", "#", "#0", "#intro", "#1.x", "#-1", "#1.2.3"])
       expect(parseSlideHash(hash)).toBeUndefined();

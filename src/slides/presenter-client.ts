@@ -248,6 +248,13 @@ export function startPresenter(root: HTMLElement): void {
     else help?.showModal();
   }
 
-  render(parseSlideHash(location.hash) ?? { slide: 0, step: 0 }, false, false);
+  render(
+    parseSlideHash(
+      location.hash,
+      sources.map((slide) => slide.dataset.slideId),
+    ) ?? { slide: 0, step: 0 },
+    false,
+    false,
+  );
   channel.send({ type: "hello" });
 }

@@ -1,4 +1,5 @@
 import type { ShikiTransformer } from "shiki";
+import { codeKind, codeLabel } from "./code-kind";
 import { highlightSpec, parseHighlightSteps, stepsByLine } from "./highlight-ranges";
 
 /**
@@ -9,6 +10,7 @@ import { highlightSpec, parseHighlightSteps, stepsByLine } from "./highlight-ran
 export const highlightStepsTransformer: ShikiTransformer = {
   name: "deck-highlight-steps",
   pre(node) {
+    labelCodeKind(node, this.options.meta?.__raw, this.options.lang);
     const spec = highlightSpec(this.options.meta?.__raw);
     if (spec === undefined) return;
     const lineCount = this.source.replace(/\n$/, "").split("\n").length;
@@ -32,3 +34,18 @@ export const highlightStepsTransformer: ShikiTransformer = {
     }
   },
 };
+
+type Element = Parameters<NonNullable<ShikiTransformer["pre"]>>[0];
+
+/** Marks the block with its kind (code-kind.ts) and a visible label saying what the code is. */
+function labelCodeKind(node: Element, meta: string | undefined, lang: string): void {
+  const kind = codeKind(meta);
+  if (!kind) return;
+  node.properties["data-code-kind"] = kind.kind;
+  node.children.unshift({
+    type: "element",
+    tagName: "span",
+    properties: { className: ["code-label"] },
+    children: [{ type: "text", value: codeLabel(kind, lang) }],
+  });
+}

@@ -20,6 +20,8 @@ export interface SlideSource {
   notes: string;
   layout: SlideLayout;
   title: string;
+  /** The stable id a `<SlideId>` gave the slide, if any. */
+  id?: string;
 }
 
 const BREAK = /<hr\b[^>]*\bdata-slide-break\b[^>]*>/g;
@@ -114,15 +116,30 @@ export function inferLayout(html: string, index: number, where = "slide"): Slide
   return "default";
 }
 
+const SLIDE_ID_MARKER = /<span\b[^>]*\bdata-slide-id="([^"]*)"[^>]*><\/span>/g;
+
+/** Lifts the `<SlideId>` marker out of a slide's HTML; more than one is an error. */
+export function extractSlideId(html: string, where = "slide"): { html: string; id?: string } {
+  const ids: string[] = [];
+  const rest = html.replace(SLIDE_ID_MARKER, (_, id: string) => {
+    ids.push(id);
+    return "";
+  });
+  if (ids.length > 1) throw new Error(`${where}: more than one <SlideId> (${ids.join(", ")})`);
+  return ids[0] === undefined ? { html: rest } : { html: rest, id: ids[0] };
+}
+
 /** Everything the deck page needs per slide, from the whole rendered deck. */
 export function analyseDeck(html: string, where = "deck"): SlideSource[] {
   return splitSlides(html).map((chunk, index) => {
-    const { html: content, notes } = extractNotes(chunk);
+    const { html: withId, notes } = extractNotes(chunk);
+    const { html: content, id } = extractSlideId(withId, `${where}, slide ${index + 1}`);
     return {
       html: content,
       notes,
       layout: inferLayout(content, index, `${where}, slide ${index + 1}`),
       title: slideTitle(content, `Slide ${index + 1}`),
+      ...(id === undefined ? {} : { id }),
     };
   });
 }

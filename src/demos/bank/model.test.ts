@@ -132,3 +132,39 @@ describe("parseTransaction", () => {
     expect((result as { error: string }).error).toMatch(message);
   });
 });
+
+describe("bank console read side (CQRS view)", () => {
+  it("the view lags the journal until its projection runs, then catches up from its offset", async () => {
+    const model = new BankConsoleModel();
+    await model.apply({ type: "deposit", amount: 100 });
+    const lagging = await model.apply({ type: "withdraw", amount: 30 });
+    expect(lagging.sequenceNr).toBe(2);
+    expect(lagging.view.offset).toBe(0);
+    expect(lagging.view.rows).toEqual([
+      { label: "deposited in total", value: 0 },
+      { label: "withdrawn in total", value: 0 },
+    ]);
+    const caught = await model.apply({ type: "project" });
+    expect(caught.view).toMatchObject({ offset: 2, applied: 2, rebuilt: false });
+    expect(caught.view.rows.map((r) => r.value)).toEqual([100, 30]);
+    await model.apply({ type: "deposit", amount: 5 });
+    const next = await model.apply({ type: "project" });
+    expect(next.view).toMatchObject({ offset: 3, applied: 1 });
+    expect(next.view.rows.map((r) => r.value)).toEqual([105, 30]);
+  });
+
+  it("switching the fold rebuilds the view from event 1, by replay", async () => {
+    const view = await run([
+      { type: "deposit", amount: 100 },
+      { type: "withdraw", amount: 30 },
+      { type: "withdraw", amount: 50 },
+      { type: "fold", fold: "activity" },
+    ]);
+    expect(view.view).toMatchObject({ fold: "activity", offset: 3, applied: 3, rebuilt: true });
+    expect(view.view.rows).toEqual([
+      { label: "transactions", value: 3 },
+      { label: "largest withdrawal", value: 50 },
+    ]);
+    await expect(run([{ type: "fold", fold: "sql" }])).rejects.toThrow(/fold must be one of/);
+  });
+});

@@ -10,7 +10,7 @@ import {
   Persistence,
   VirtualScheduler,
 } from "@runtime";
-import { commandType, type DemoModel, integerField } from "../model";
+import { BadCommand, commandType, type DemoModel, integerField } from "../model";
 import {
   type Account,
   type AccountEvent,
@@ -27,7 +27,27 @@ import {
 export type BankCommand =
   | Transaction
   | { readonly type: "travel"; readonly to: number | null }
+  | { readonly type: "project" }
+  | { readonly type: "fold"; readonly fold: ViewFold }
   | { readonly type: "reset" };
+
+/**
+ * The read side's fold (CQRS): a view kept apart from the account, built from the journal by its
+ * own projection, which has its own offset. Switching the fold rebuilds the view from event 1.
+ */
+export const VIEW_FOLDS = ["totals", "activity"] as const;
+export type ViewFold = (typeof VIEW_FOLDS)[number];
+
+export interface ReadView {
+  readonly fold: ViewFold;
+  /** The last sequence number the projection has applied. */
+  readonly offset: number;
+  /** The view's rows, as the fold computed them. */
+  readonly rows: readonly { readonly label: string; readonly value: number }[];
+  /** How many events the last projection step applied, and whether it started from scratch. */
+  readonly applied: number;
+  readonly rebuilt: boolean;
+}
 
 export interface JournalRow {
   readonly sequenceNr: number;
@@ -54,7 +74,42 @@ export interface BankView {
   readonly travel: number | null;
   /** The state replayed up to the slider's position. */
   readonly shown: { readonly sequenceNr: number; readonly balance: number };
+  /** The read side: behind the journal until its projection runs. */
+  readonly view: ReadView;
 }
+
+type FoldState = Readonly<Record<string, number>>;
+const FOLDS: Record<
+  ViewFold,
+  { empty: FoldState; step(v: FoldState, e: AccountEvent): FoldState }
+> = {
+  totals: {
+    empty: { "deposited in total": 0, "withdrawn in total": 0 },
+    step: (v, e) =>
+      e.type === "deposited"
+        ? { ...v, "deposited in total": (v["deposited in total"] ?? 0) + e.amount }
+        : { ...v, "withdrawn in total": (v["withdrawn in total"] ?? 0) + e.amount },
+  },
+  activity: {
+    empty: { transactions: 0, "largest withdrawal": 0 },
+    step: (v, e) => ({
+      transactions: (v.transactions ?? 0) + 1,
+      "largest withdrawal":
+        e.type === "withdrew"
+          ? Math.max(v["largest withdrawal"] ?? 0, e.amount)
+          : (v["largest withdrawal"] ?? 0),
+    }),
+  },
+};
+const rowsOf = (state: FoldState) =>
+  Object.entries(state).map(([label, value]) => ({ label, value }));
+const emptyView = (fold: ViewFold): ReadView => ({
+  fold,
+  offset: 0,
+  rows: rowsOf(FOLDS[fold].empty),
+  applied: 0,
+  rebuilt: false,
+});
 
 type Reply = { readonly balance: number; readonly rejected?: string };
 type Cmd = Transaction & { readonly replyTo: ActorRef<Reply> };
@@ -107,6 +162,7 @@ export class BankConsoleModel implements DemoModel<BankView> {
       last: null,
       travel: null,
       shown: { sequenceNr: 0, balance: 0 },
+      view: emptyView("totals"),
     };
     this.start();
   }
@@ -116,18 +172,45 @@ export class BankConsoleModel implements DemoModel<BankView> {
   }
 
   async apply(command: unknown): Promise<BankView> {
-    const cmd = commandType(DEMO, command, ["deposit", "withdraw", "travel", "reset"]);
+    const cmd = commandType(DEMO, command, [
+      "deposit",
+      "withdraw",
+      "travel",
+      "project",
+      "fold",
+      "reset",
+    ]);
     switch (cmd.type) {
       case "reset":
         this.scheduler = new VirtualScheduler();
         this.journal = new InMemoryJournal();
         this.start();
-        this.current = { ...this.current, balance: 0, last: null, travel: null };
+        this.current = {
+          ...this.current,
+          balance: 0,
+          last: null,
+          travel: null,
+          view: emptyView(this.current.view.fold),
+        };
+        this.viewState = FOLDS[this.current.view.fold].empty;
         return this.refresh(null);
+      case "project":
+        // The read side catching up says nothing new about the last command: keep its outcome.
+        await this.project(false);
+        return this.refresh(this.current.travel);
+      case "fold": {
+        const fold = cmd.fold as ViewFold;
+        if (!VIEW_FOLDS.includes(fold))
+          throw new BadCommand(DEMO, cmd, `fold must be one of ${VIEW_FOLDS.join(", ")}`);
+        this.current = { ...this.current, last: null, view: emptyView(fold) };
+        this.viewState = FOLDS[fold].empty;
+        await this.project(true);
+        return this.refresh(this.current.travel);
+      }
       case "travel": {
         const to =
           cmd.to === null ? null : integerField(DEMO, cmd, "to", 0, Number.MAX_SAFE_INTEGER);
-        this.current = { ...this.current, last: null };
+        this.current = { ...this.current, last: null, view: this.quietView() };
         return this.refresh(to);
       }
       default: {
@@ -135,6 +218,34 @@ export class BankConsoleModel implements DemoModel<BankView> {
         return this.transact({ type: cmd.type, amount });
       }
     }
+  }
+
+  private viewState: FoldState = FOLDS.totals.empty;
+
+  /** The view as it stands, with no projection step to report for this command. */
+  private quietView(): ReadView {
+    return { ...this.current.view, applied: 0, rebuilt: false };
+  }
+
+  /**
+   * One projection step: read the journal after the view's offset, fold what is new, move the
+   * offset. From scratch (a new fold), that is every event: the view is rebuilt by replay.
+   */
+  private async project(fromScratch: boolean): Promise<void> {
+    const { fold, offset } = this.current.view;
+    const events = await currentEventsByPersistenceId(this.journal, PERSISTENCE_ID, offset + 1);
+    const step = FOLDS[fold].step;
+    this.viewState = events.reduce((v, r) => step(v, r.event as AccountEvent), this.viewState);
+    this.current = {
+      ...this.current,
+      view: {
+        fold,
+        offset: events.at(-1)?.sequenceNr ?? offset,
+        rows: rowsOf(this.viewState),
+        applied: events.length,
+        rebuilt: fromScratch,
+      },
+    };
   }
 
   private start(): void {
@@ -159,7 +270,7 @@ export class BankConsoleModel implements DemoModel<BankView> {
       reply.rejected === undefined
         ? { ok: true, text, events: stored.map((r) => r.event as AccountEvent) }
         : { ok: false, text, reason: reply.rejected };
-    this.current = { ...this.current, last, balance: reply.balance };
+    this.current = { ...this.current, last, balance: reply.balance, view: this.quietView() };
     // A new event moves "now"; a slider left in the past stays where it was.
     return this.refresh(this.current.travel);
   }

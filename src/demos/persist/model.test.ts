@@ -1,6 +1,5 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type PersistView, PersistVsAsyncModel } from "./model";
+import { CAPACITY, type PersistView, PersistVsAsyncModel, SEATS_PER_ORDER } from "./model";
 
 async function run(commands: unknown[]): Promise<PersistView> {
   const model = new PersistVsAsyncModel();
@@ -10,101 +9,48 @@ async function run(commands: unknown[]): Promise<PersistView> {
 }
 
 const ORDER = { type: "order" };
-const FAIL = { type: "fail-next" };
-const RESTART = { type: "restart" };
+const BURST = { type: "burst" };
 
-describe("persist versus persistAsync model", () => {
-  it("without failures both sides store, remember and confirm every order", async () => {
-    const view = await run([ORDER, ORDER]);
+describe("persist versus persistAsync model (EventsourcedSpec / PersistentActorSpec semantics)", () => {
+  it("orders one at a time: both forms agree, because each callback ran before the next order", async () => {
+    const view = await run([ORDER, ORDER, ORDER]);
     for (const side of [view.safe, view.risky]) {
-      expect(side.journal).toEqual([1, 2]);
-      expect(side.memory).toEqual([1, 2]);
-      expect(side.confirmations).toEqual([
-        { order: 1, answer: "accepted" },
-        { order: 2, answer: "accepted" },
-      ]);
-      expect(side.lost).toEqual([]);
-    }
-    expect(view.said).toMatch(/Order #2: both sides stored it/);
-  });
-
-  it("a failed write: the safe side never says yes, the risky side confirms an order the journal lacks", async () => {
-    const view = await run([ORDER, FAIL, ORDER]);
-    expect(view.armed).toBe(false);
-    expect(view.safe.confirmations.at(-1)).toEqual({ order: 2, answer: "no answer" });
-    expect(view.risky.confirmations.at(-1)).toEqual({ order: 2, answer: "accepted" });
-    // Both journals miss #2; both actors stopped on the failure.
-    expect(view.safe.journal).toEqual([1]);
-    expect(view.risky.journal).toEqual([1]);
-    expect([view.safe.alive, view.risky.alive]).toEqual([false, false]);
-    expect(view.safe.memory).toBeNull();
-    expect(view.safe.lost).toEqual([]);
-    expect(view.risky.lost).toEqual([2]);
-    expect(view.said).toMatch(/Confirmed but not in the journal: #2\./);
-  });
-
-  it("after a restart the risky side's memory no longer holds the confirmed order", async () => {
-    const view = await run([ORDER, FAIL, ORDER, RESTART]);
-    expect(view.safe.memory).toEqual([1]);
-    expect(view.risky.memory).toEqual([1]);
-    expect(view.risky.incarnation).toBe(2);
-    expect(view.risky.lost).toEqual([2]);
-    expect(view.said).toMatch(
-      /recovered from their journals\. Confirmed but not in the journal: #2/,
-    );
-  });
-
-  it("an order to a stopped side starts it again; numbering goes on after recovery", async () => {
-    const view = await run([ORDER, FAIL, ORDER, ORDER]);
-    expect(view.said).toMatch(/stopped safe and risky sides started again/);
-    for (const side of [view.safe, view.risky]) {
-      expect(side.alive).toBe(true);
-      expect(side.incarnation).toBe(2);
-      expect(side.journal).toEqual([1, 3]);
-      expect(side.memory).toEqual([1, 3]);
+      expect(side.answers.map((a) => a.accepted)).toEqual([true, true, false]);
+      expect(side.reserved).toBe(2 * SEATS_PER_ORDER);
+      expect(side.overbooked).toBe(false);
     }
   });
 
-  it("an armed failure waits for the next write, and reset clears everything", async () => {
-    const armed = await run([FAIL, RESTART]);
-    expect(armed.armed).toBe(true);
-    const after = await run([FAIL, ORDER, { type: "reset" }, ORDER]);
-    expect(after.placed).toBe(1);
-    expect(after.risky.lost).toEqual([]);
-    expect(after.safe.journal).toEqual([1]);
+  it("three orders at once: persist stashes and rejects the third; persistAsync checks all three against stale state and overbooks", async () => {
+    const view = await run([BURST]);
+    expect(view.safe.answers).toEqual([
+      { order: 1, accepted: true, checkedAgainst: 0 },
+      { order: 2, accepted: true, checkedAgainst: SEATS_PER_ORDER },
+      { order: 3, accepted: false, checkedAgainst: 2 * SEATS_PER_ORDER },
+    ]);
+    expect(view.safe.reserved).toBe(8);
+    expect(view.risky.answers).toEqual([
+      { order: 1, accepted: true, checkedAgainst: 0 },
+      { order: 2, accepted: true, checkedAgainst: 0 },
+      { order: 3, accepted: true, checkedAgainst: 0 },
+    ]);
+    expect(view.risky.reserved).toBe(3 * SEATS_PER_ORDER);
+    expect(view.risky.reserved).toBeGreaterThan(CAPACITY);
+    expect(view.risky.overbooked).toBe(true);
+    expect(view.said).toMatch(/persist accepted 2, persistAsync accepted 3\..*overbooked/);
   });
 
-  it("refuses a malformed command", async () => {
-    const model = new PersistVsAsyncModel();
-    await expect(model.apply({ type: "persistAsync" })).rejects.toThrow(/type must be one of/);
-    await expect(model.apply("order")).rejects.toThrow(/expected an object/);
+  it("persistAsync's replies still wait for the write: every yes it gave is in its journal", async () => {
+    const view = await run([BURST, ORDER]);
+    const yes = view.risky.answers.filter((a) => a.accepted).map((a) => a.order);
+    expect(view.risky.journal.map((e) => e.order)).toEqual(yes);
   });
 
-  it("the view is a pure function of the log; the safe side never loses a confirmed order", async () => {
-    const command = fc.constantFrom(ORDER, ORDER, FAIL, RESTART);
-    await fc.assert(
-      fc.asyncProperty(fc.array(command, { maxLength: 10 }), async (log) => {
-        const a = await run(log);
-        const b = await run(log);
-        expect(b).toEqual(a);
-        expect(a.safe.lost).toEqual([]);
-        // Every confirmation the safe caller holds is in its journal, in order.
-        const confirmed = a.safe.confirmations.filter((c) => c.answer === "accepted");
-        expect(confirmed.map((c) => c.order)).toEqual(a.safe.journal);
-        // The risky side loses exactly the orders placed while a failure was armed.
-        let armed = false;
-        let placed = 0;
-        const expected: number[] = [];
-        for (const c of log) {
-          if (c === FAIL) armed = true;
-          if (c !== ORDER) continue;
-          placed++;
-          if (armed) expected.push(placed);
-          armed = false;
-        }
-        expect(a.risky.lost).toEqual(expected);
-      }),
-      { numRuns: 30 },
-    );
+  it("two runs of one log give equal views; reset empties both sides; bad commands are refused", async () => {
+    expect(await run([BURST, ORDER])).toEqual(await run([BURST, ORDER]));
+    const view = await run([BURST, { type: "reset" }]);
+    expect(view.safe.journal).toEqual([]);
+    expect(view.risky.answers).toEqual([]);
+    await expect(run([{ type: "fail-next" }])).rejects.toThrow(/persist-vs-async/);
   });
 });

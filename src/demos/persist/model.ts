@@ -8,19 +8,19 @@ import {
   Effect,
   EventSourcedBehavior,
   InMemoryJournal,
-  Persistence,
   PersistFailure,
   VirtualScheduler,
 } from "@runtime";
 import { commandType, type DemoModel } from "../model";
 
 /**
- * Talk 1's `persist` versus `persistAsync`, with a journal that fails one write on demand. Every
- * order goes to two order books that share nothing: the safe one is the runtime's
- * EventSourcedBehavior (state and reply only after the journal confirmed the write); the risky
- * one is written by hand here, because the runtime deliberately has no persistAsync: it updates
- * its state and answers before its write is confirmed. A failed write stops either actor, as in
- * Akka; the next order (or a restart) starts a new incarnation that recovers from its journal.
+ * Talk 1's `persist` versus `persistAsync`, on a capacity pool. Both forms update the state and
+ * reply only after the journal confirmed the write. The difference is what happens to commands
+ * that arrive meanwhile: `persist` (the only form in Akka Typed, and the runtime's
+ * EventSourcedBehavior) stashes them, so each is checked against a state that includes every
+ * earlier event; Classic's `persistAsync` does not, so they are checked against a state that
+ * misses the events still in flight — and several can be accepted against the same free seats.
+ * The runtime has no persistAsync, so that side is written by hand here, as Classic behaves.
  */
 
 export type Side = "safe" | "risky";
@@ -28,95 +28,96 @@ export const SIDES: readonly Side[] = ["safe", "risky"];
 
 export type PersistCommand =
   | { readonly type: "order" }
-  | { readonly type: "fail-next" }
-  | { readonly type: "restart" }
+  | { readonly type: "burst" }
   | { readonly type: "reset" };
 
+/** The pool's size and what each order asks for: three orders at once overbook it. */
+export const CAPACITY = 10;
+export const SEATS_PER_ORDER = 4;
+
 /** What the caller of one side heard back for one order. */
-export interface Confirmation {
+export interface Answer {
   readonly order: number;
-  readonly answer: "accepted" | "no answer";
+  readonly accepted: boolean;
+  /** Seats reserved as the actor saw them when it checked this order. */
+  readonly checkedAgainst: number;
 }
 
 export interface SideView {
   readonly side: Side;
-  readonly alive: boolean;
-  /** 1 for the first start; +1 for each start after a stop or a restart. */
-  readonly incarnation: number;
-  /** The orders in the live actor's memory; null while it is stopped. */
-  readonly memory: readonly number[] | null;
-  /** The orders stored in this side's journal, in sequence-number order. */
-  readonly journal: readonly number[];
-  readonly confirmations: readonly Confirmation[];
-  /** Orders the caller was told were accepted but that no journal holds: gone on recovery. */
-  readonly lost: readonly number[];
+  readonly answers: readonly Answer[];
+  /** Seats per stored event, in sequence-number order. */
+  readonly journal: readonly { readonly order: number; readonly seats: number }[];
+  /** Seats reserved according to the journal. */
+  readonly reserved: number;
+  readonly overbooked: boolean;
 }
 
 export interface PersistView {
-  /** Orders placed so far (the next one is `placed + 1`). */
   readonly placed: number;
-  /** True when each journal will fail its next write. */
-  readonly armed: boolean;
+  readonly capacity: number;
   readonly safe: SideView;
   readonly risky: SideView;
   /** A sentence about the last command, for the status line. */
   readonly said: string;
 }
 
-type Event = { readonly type: "order-accepted"; readonly order: number };
-type Reply = { readonly accepted: true };
-type Msg =
-  | { readonly type: "order"; readonly order: number; readonly replyTo: ActorRef<Reply> }
-  | { readonly type: "get"; readonly replyTo: ActorRef<readonly number[]> };
+type Event = { readonly type: "reserved"; readonly order: number; readonly seats: number };
+type Reply = { readonly accepted: boolean; readonly checkedAgainst: number };
+type Msg = {
+  readonly type: "order";
+  readonly order: number;
+  readonly seats: number;
+  readonly replyTo: ActorRef<Reply>;
+};
 type RiskyMsg =
   | Msg
-  | { readonly type: "written" }
-  | { readonly type: "write-failed"; error: unknown };
+  | {
+      readonly type: "written";
+      readonly event: Event;
+      readonly replyTo: ActorRef<Reply>;
+      readonly checkedAgainst: number;
+    }
+  | { readonly type: "write-failed"; readonly error: unknown };
 
 const DEMO = "persist-vs-async";
-const PERSISTENCE_ID = "orders-1";
-/** Virtual time between orders, and how long a caller waits for an answer. */
-const STEP_MS = 10_000;
+const PERSISTENCE_ID = "pool-evening";
 const ASK_TIMEOUT_MS = 3_000;
-/** Orders are cheap to click; keep the journals small enough to show. */
-const MAX_ORDERS = 200;
+const MAX_ORDERS = 60;
 
-/** The safe form: the runtime's Effect.persist; state and reply follow the confirmed write. */
-function safeOrders(): EventSourcedBehavior<Msg, Event, readonly number[]> {
-  return EventSourcedBehavior.create<Msg, Event, readonly number[]>({
+/** persist: the runtime's Effect.persist; commands that arrive during the write are stashed. */
+function safePool(): EventSourcedBehavior<Msg, Event, number> {
+  return EventSourcedBehavior.create<Msg, Event, number>({
     persistenceId: PERSISTENCE_ID,
-    emptyState: [],
-    commandHandler: (orders, msg) =>
-      msg.type === "get"
-        ? Effect.reply<readonly number[], Event, readonly number[]>(msg.replyTo, orders)
-        : Effect.persist<Event, readonly number[]>({
-            type: "order-accepted",
+    emptyState: 0,
+    commandHandler: (reserved, msg) =>
+      reserved + msg.seats > CAPACITY
+        ? Effect.reply(msg.replyTo, { accepted: false, checkedAgainst: reserved })
+        : Effect.persist<Event, number>({
+            type: "reserved",
             order: msg.order,
-          }).thenReply(msg.replyTo, (): Reply => ({ accepted: true })),
-    eventHandler: (orders, event) => [...orders, event.order],
+            seats: msg.seats,
+          }).thenReply(msg.replyTo, () => ({ accepted: true, checkedAgainst: reserved })),
+    eventHandler: (reserved, event) => reserved + event.seats,
   });
 }
 
 /**
- * The risky form, by hand: memory first, then the answer, then the write. When the write fails
- * the actor stops (Akka's persistAsync does the same), but the caller already holds a "yes".
+ * Classic persistAsync, by hand: check, start the write, and take the next command at once.
+ * The state update and the reply wait for the write (the callback), exactly as in Akka Classic;
+ * only the stash is missing. A failed write stops the actor, as Classic's does.
  */
-function riskyOrders(
-  journal: InMemoryJournal,
-  recovered: readonly number[],
-  sequenceNr: number,
-  writerUuid: string,
-): Behavior<RiskyMsg> {
-  const running = (orders: readonly number[], seq: number): Behavior<RiskyMsg> =>
+function riskyPool(journal: InMemoryJournal, writerUuid: string): Behavior<RiskyMsg> {
+  const running = (reserved: number, seq: number): Behavior<RiskyMsg> =>
     Behaviors.receive<RiskyMsg>((ctx, msg) => {
       switch (msg.type) {
-        case "get":
-          msg.replyTo.tell(orders);
-          return Behaviors.same;
         case "order": {
-          const next = [...orders, msg.order];
-          msg.replyTo.tell({ accepted: true });
-          const event: Event = { type: "order-accepted", order: msg.order };
+          if (reserved + msg.seats > CAPACITY) {
+            msg.replyTo.tell({ accepted: false, checkedAgainst: reserved });
+            return Behaviors.same;
+          }
+          const event: Event = { type: "reserved", order: msg.order, seats: msg.seats };
+          const checkedAgainst = reserved;
           const write = journal.append([
             {
               persistenceId: PERSISTENCE_ID,
@@ -128,33 +129,33 @@ function riskyOrders(
               manifest: "",
             },
           ]);
+          const replyTo = msg.replyTo;
           ctx.pipeToSelf(write, (outcome) =>
-            outcome.ok ? { type: "written" } : { type: "write-failed", error: outcome.error },
+            outcome.ok
+              ? { type: "written", event, replyTo, checkedAgainst }
+              : { type: "write-failed", error: outcome.error },
           );
-          return running(next, seq + 1);
+          // No stash: the next command is checked against `reserved`, without this event.
+          return running(reserved, seq + 1);
         }
         case "written":
-          return Behaviors.same;
+          // The persistAsync callback: apply the event, then reply.
+          msg.replyTo.tell({ accepted: true, checkedAgainst: msg.checkedAgainst });
+          return running(reserved + msg.event.seats, seq);
         case "write-failed":
           throw new PersistFailure(PERSISTENCE_ID, msg.error);
       }
     });
-  return running(recovered, sequenceNr);
-}
-
-interface SideState {
-  journal: InMemoryJournal;
-  ref: ActorRef<Msg> | null;
-  incarnation: number;
-  confirmations: Confirmation[];
+  return running(0, 0);
 }
 
 export class PersistVsAsyncModel implements DemoModel<PersistView> {
   private scheduler!: VirtualScheduler;
   private system!: ActorSystem<never>;
-  private sides!: Record<Side, SideState>;
+  private journals!: Record<Side, InMemoryJournal>;
+  private refs!: Record<Side, ActorRef<Msg>>;
+  private answers!: Record<Side, Answer[]>;
   private placed = 0;
-  private armed = false;
   private generation = 0;
   private current!: PersistView;
 
@@ -163,33 +164,26 @@ export class PersistVsAsyncModel implements DemoModel<PersistView> {
   }
 
   async view(): Promise<PersistView> {
-    this.current ??= await this.snapshot("Ready: place an order; both sides get it.");
+    this.current ??= await this.snapshot(
+      `Ready: a pool of ${CAPACITY} seats; each order asks for ${SEATS_PER_ORDER}.`,
+    );
     return this.current;
   }
 
   async apply(command: unknown): Promise<PersistView> {
-    const cmd = commandType(DEMO, command, ["order", "fail-next", "restart", "reset"]);
+    const cmd = commandType(DEMO, command, ["order", "burst", "reset"]);
     let said: string;
     switch (cmd.type) {
       case "reset":
         await this.system.terminate();
         this.start();
-        said = "Reset: empty journals, new actors.";
-        break;
-      case "fail-next":
-        for (const side of SIDES)
-          this.sides[side].journal.failNextAppend(new Error("injected: the disk is full"));
-        this.armed = true;
-        said = "Both journals will fail their next write.";
-        break;
-      case "restart":
-        await this.system.terminate();
-        this.boot();
-        for (const side of SIDES) await this.spawn(side);
-        said = `Restarted: both sides recovered from their journals.${await this.lostSentence()}`;
+        said = "Reset: empty journals, empty pools.";
         break;
       case "order":
-        said = await this.order();
+        said = await this.place(1);
+        break;
+      case "burst":
+        said = await this.place(3);
         break;
     }
     this.current = await this.snapshot(said);
@@ -198,140 +192,72 @@ export class PersistVsAsyncModel implements DemoModel<PersistView> {
 
   private start(): void {
     this.placed = 0;
-    this.armed = false;
-    const side = (): SideState => ({
-      journal: new InMemoryJournal(),
-      ref: null,
-      incarnation: 0,
-      confirmations: [],
-    });
-    this.sides = { safe: side(), risky: side() };
+    this.journals = { safe: new InMemoryJournal(), risky: new InMemoryJournal() };
+    this.answers = { safe: [], risky: [] };
     this.scheduler = new VirtualScheduler();
-    this.boot();
-    // The first incarnation starts from an empty journal: nothing to read, so no await.
-    this.spawnFresh("safe", [], 0);
-    this.spawnFresh("risky", [], 0);
-  }
-
-  /** A new process: a fresh actor system (and clock, from the same time) over the same journals. */
-  private boot(): void {
-    this.scheduler = new VirtualScheduler(this.scheduler.now());
-    this.system = ActorSystem.create(Behaviors.ignore, `orders-${this.generation++}`, {
+    this.system = ActorSystem.create(Behaviors.ignore, `pools-${this.generation++}`, {
       scheduler: this.scheduler,
     });
-    Persistence.register(this.system as ActorSystem<unknown>, {
-      journal: this.sides.safe.journal,
-    });
-    this.system.observe((event) => {
-      if (event.type !== "stopped") return;
-      for (const side of SIDES) {
-        const ref = this.sides[side].ref;
-        if (ref && ref.path === event.path) this.sides[side].ref = null;
-      }
-    });
+    this.refs = {
+      safe: this.system.systemActorOf(safePool().withJournal(this.journals.safe), "safe"),
+      risky: this.system.systemActorOf(
+        riskyPool(this.journals.risky, "risky"),
+        "risky",
+      ) as ActorRef<Msg>,
+    };
   }
 
-  /** Starts a side's next incarnation; the risky one recovers by folding its journal. */
-  private async spawn(side: Side): Promise<void> {
-    if (side === "safe") return this.spawnFresh(side, [], 0);
-    const stored = await currentEventsByPersistenceId(this.sides.risky.journal, PERSISTENCE_ID);
-    const orders = stored.map((repr) => (repr.event as Event).order);
-    this.spawnFresh(side, orders, stored.at(-1)?.sequenceNr ?? 0);
-  }
-
-  private spawnFresh(side: Side, orders: readonly number[], sequenceNr: number): void {
-    const state = this.sides[side];
-    state.incarnation++;
-    const name = `${side}-${state.incarnation}`;
-    state.ref =
-      side === "safe"
-        ? this.system.systemActorOf(safeOrders(), name)
-        : (this.system.systemActorOf(
-            riskyOrders(state.journal, orders, sequenceNr, name),
-            name,
-          ) as ActorRef<Msg>);
-  }
-
-  private async order(): Promise<string> {
-    if (this.placed >= MAX_ORDERS) return `Stopped at ${MAX_ORDERS} orders: press Reset.`;
-    const order = ++this.placed;
-    const failing = this.armed;
-    this.armed = false;
-    await this.scheduler.advanceBy(STEP_MS);
-    const restarted: Side[] = [];
-    for (const side of SIDES) {
-      if (this.sides[side].ref) continue;
-      await this.spawn(side);
-      restarted.push(side);
-    }
-    const answers = SIDES.map((side) => {
-      const ref = this.sides[side].ref as ActorRef<Msg>;
-      return ask<Msg, Reply>(ref, (replyTo) => ({ type: "order", order, replyTo }), {
-        timeout: ASK_TIMEOUT_MS,
-      }).then(
-        (): Confirmation["answer"] => "accepted",
-        (): Confirmation["answer"] => "no answer",
-      );
-    });
-    await this.scheduler.runUntilIdle();
-    const [safe, risky] = await Promise.all(answers);
-    this.sides.safe.confirmations.push({ order, answer: safe ?? "no answer" });
-    this.sides.risky.confirmations.push({ order, answer: risky ?? "no answer" });
-    const started =
-      restarted.length > 0
-        ? `The stopped ${restarted.join(" and ")} side${restarted.length > 1 ? "s" : ""} started again and recovered. `
-        : "";
-    if (!failing) return `${started}Order #${order}: both sides stored it and said yes.`;
-    return `${started}Order #${order}, write failed: the safe side never answered and stopped; the risky side had already said yes, then stopped.${await this.lostSentence()}`;
-  }
-
-  private async lostSentence(): Promise<string> {
-    const lost: number[] = [];
-    for (const side of SIDES) lost.push(...(await this.lostOf(side)));
-    return lost.length === 0
-      ? ""
-      : ` Confirmed but not in the journal: ${lost.map((n) => `#${n}`).join(", ")}.`;
-  }
-
-  private journalOrders(side: Side): Promise<number[]> {
-    return currentEventsByPersistenceId(this.sides[side].journal, PERSISTENCE_ID).then((stored) =>
-      stored.map((repr) => (repr.event as Event).order),
+  /** Sends `count` orders to both sides at once: all are in each mailbox before any is handled. */
+  private async place(count: number): Promise<string> {
+    if (this.placed + count > MAX_ORDERS) return `Stopped at ${MAX_ORDERS} orders: press Reset.`;
+    const orders = Array.from({ length: count }, () => ++this.placed);
+    const pending = SIDES.flatMap((side) =>
+      orders.map((order) =>
+        ask<Msg, Reply>(
+          this.refs[side],
+          (replyTo) => ({ type: "order", order, seats: SEATS_PER_ORDER, replyTo }),
+          { timeout: ASK_TIMEOUT_MS },
+        ).then(
+          (reply) => ({ side, order, ...reply }),
+          () => ({ side, order, accepted: false, checkedAgainst: Number.NaN }),
+        ),
+      ),
     );
+    await this.scheduler.runUntilIdle();
+    for (const { side, order, accepted, checkedAgainst } of await Promise.all(pending))
+      this.answers[side].push({ order, accepted, checkedAgainst });
+    const yes = (side: Side) =>
+      orders.filter((o) => this.answers[side].find((a) => a.order === o)?.accepted).length;
+    const what = count === 1 ? `Order #${orders[0]}` : `${count} orders at once`;
+    return `${what}: persist accepted ${yes("safe")}, persistAsync accepted ${yes("risky")}.`;
   }
 
-  /** Orders this side's caller holds a "yes" for that its journal does not hold. */
-  private async lostOf(side: Side): Promise<number[]> {
-    const stored = new Set(await this.journalOrders(side));
-    return this.sides[side].confirmations
-      .filter((c) => c.answer === "accepted" && !stored.has(c.order))
-      .map((c) => c.order);
+  private async sideView(side: Side): Promise<SideView> {
+    const stored = await currentEventsByPersistenceId(this.journals[side], PERSISTENCE_ID);
+    const journal = stored.map((repr) => {
+      const event = repr.event as Event;
+      return { order: event.order, seats: event.seats };
+    });
+    const reserved = journal.reduce((sum, e) => sum + e.seats, 0);
+    return {
+      side,
+      answers: [...this.answers[side]],
+      journal,
+      reserved,
+      overbooked: reserved > CAPACITY,
+    };
   }
 
   private async snapshot(said: string): Promise<PersistView> {
-    const views = {} as Record<Side, SideView>;
-    for (const side of SIDES) {
-      const state = this.sides[side];
-      const journal = await this.journalOrders(side);
-      const lost = await this.lostOf(side);
-      let memory: readonly number[] | null = null;
-      if (state.ref) {
-        const ref = state.ref;
-        const read = ask<Msg, readonly number[]>(ref, (replyTo) => ({ type: "get", replyTo }), {
-          timeout: ASK_TIMEOUT_MS,
-        });
-        await this.scheduler.runUntilIdle();
-        memory = await read;
-      }
-      views[side] = {
-        side,
-        alive: state.ref !== null,
-        incarnation: state.incarnation,
-        memory,
-        journal,
-        confirmations: [...state.confirmations],
-        lost,
-      };
-    }
-    return { placed: this.placed, armed: this.armed, safe: views.safe, risky: views.risky, said };
+    const [safe, risky] = await Promise.all(SIDES.map((side) => this.sideView(side)));
+    return {
+      placed: this.placed,
+      capacity: CAPACITY,
+      safe: safe as SideView,
+      risky: risky as SideView,
+      said: risky?.overbooked
+        ? `${said} The persistAsync journal holds ${risky.reserved} of ${CAPACITY} seats: overbooked.`
+        : said,
+    };
   }
 }

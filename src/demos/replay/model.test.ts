@@ -67,6 +67,13 @@ describe("replay lab model", () => {
     expect(next.diverged).toEqual([]);
   });
 
+  it("a hold made while the clock rule was broken stays wrong after the fix: its event never recorded the time", async () => {
+    const kept = { type: "rule", rule: "clock", kept: true };
+    const view = await run([broken("clock"), rebuild, hold, kept, rebuild, hold, rebuild]);
+    // A1 (recorded without its expiry) follows each rebuild's clock; A2 keeps its stored expiry.
+    expect(view.diverged).toEqual(["seat A1 expires 11:30 → 13:30"]);
+  });
+
   it("refuses an unknown rule", async () => {
     await expect(run([{ type: "rule", rule: "io", kept: false }])).rejects.toThrow(
       /rule must be one of clock, random, sends/,

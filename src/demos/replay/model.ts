@@ -5,7 +5,6 @@ import {
   Behaviors,
   Effect,
   EventSourcedBehavior,
-  type HandlerContext,
   InMemoryJournal,
   Persistence,
   SeededRandom,
@@ -17,6 +16,11 @@ import { BadCommand, commandType, type DemoModel } from "../model";
  * Talk 2's replay lab: a ticket desk that holds seats. Each hold gets an expiry time (clock), a
  * pick-up code (randomness) and a notice to the box office (a send). Rebuild the desk from its
  * journal with each rule kept or broken, and compare the state before and after.
+ *
+ * Kept is the event-sourcing way, as in Akka: the command handler reads the clock and draws the
+ * code once, live, and stores both in the event; the event handler only copies them; the notice
+ * goes out once, after the write. Broken is the naive handler: the event handler reads the clock,
+ * draws a code or calls the box office itself, so every replay does it again.
  */
 
 export type Rule = "clock" | "random" | "sends";
@@ -73,12 +77,12 @@ const GAPS = [0, 90 * 60_000, 75 * 60_000];
 const HOLD_MS = 30 * 60_000;
 const MAX_HOLDS = 26;
 
+/** A hold as stored: with its expiry and code when the handler decided them (the rule kept). */
 type Held = {
   readonly type: "held";
   readonly seat: string;
-  /** Decided in the command handler, which is where time and randomness belong. */
-  readonly expiresAt: number;
-  readonly code: number;
+  readonly expiresAt?: number;
+  readonly code?: number;
 };
 type DeskCommand = {
   readonly type: "hold";
@@ -91,22 +95,23 @@ export const timeOfDay = (ms: number) =>
   `${String(Math.floor(ms / HOUR) % 24).padStart(2, "0")}:${String(Math.floor(ms / 60_000) % 60).padStart(2, "0")}`;
 
 /**
- * The desk's behaviour under a set of rules. A broken rule reads what a naive handler would: the
- * process's clock, the process's random generator, a direct call to the box office.
+ * The desk's behaviour under a set of rules. The process's clock and random generator are what a
+ * handler can read: in a command handler that is a live decision, in an event handler it is a
+ * bug. A random generator here never repeats across incarnations, like a real one.
  */
 function desk(rules: Rules, process: { now(): number; random(): number }, boxOffice: BoxOffice) {
-  // The command handler decides time and randomness and stores them in the event. A kept rule
-  // reads them back from the event; a broken one reads the process's clock or generator in the
-  // event handler instead, on every replay.
-  const decided = (ctx: HandlerContext) => ({
-    expiresAt: ctx.now() + HOLD_MS,
-    code: Math.floor(ctx.random() * 1_000_000),
-  });
+  const drawCode = () => Math.floor(process.random() * 1_000_000);
   return EventSourcedBehavior.create<DeskCommand, Held, Desk>({
     persistenceId: PERSISTENCE_ID,
     emptyState: { holds: [] },
-    commandHandler: (_state, cmd, ctx) => {
-      const held = Effect.persist<Held, Desk>({ type: "held", seat: cmd.seat, ...decided(ctx) });
+    commandHandler: (_state, cmd) => {
+      // Kept: decide here, once, live — and store the decision in the event.
+      const held = Effect.persist<Held, Desk>({
+        type: "held",
+        seat: cmd.seat,
+        ...(rules.clock ? { expiresAt: process.now() + HOLD_MS } : {}),
+        ...(rules.random ? { code: drawCode() } : {}),
+      });
       // Kept: the notice goes out once, after the live write; replay never runs it.
       const noticed = rules.sends ? held.thenRun(() => boxOffice.notice(cmd.seat)) : held;
       return noticed.thenReply(cmd.replyTo, (s) => s);
@@ -116,16 +121,12 @@ function desk(rules: Rules, process: { now(): number; random(): number }, boxOff
       // ActorRef.tell here would be refused by the runtime with a ReplaySideEffectError; a
       // direct call is a side door it cannot see.)
       if (!rules.sends) boxOffice.notice(event.seat);
-      return {
-        holds: [
-          ...state.holds,
-          {
-            seat: event.seat,
-            expiresAt: rules.clock ? event.expiresAt : process.now() + HOLD_MS,
-            code: rules.random ? event.code : Math.floor(process.random() * 1_000_000),
-          },
-        ],
-      };
+      // Kept: copy what the event recorded. Broken (or an event recorded while the rule was
+      // broken): read the clock and the dice now — during a replay, that is the replay's now.
+      const expiresAt =
+        rules.clock && event.expiresAt !== undefined ? event.expiresAt : process.now() + HOLD_MS;
+      const code = rules.random && event.code !== undefined ? event.code : drawCode();
+      return { holds: [...state.holds, { seat: event.seat, expiresAt, code }] };
     },
   });
 }
@@ -282,10 +283,7 @@ export class ReplayLabModel implements DemoModel<ReplayView> {
     this.incarnation++;
     const scheduler = this.scheduler;
     const processRandom = new SeededRandom(0x5eed + this.incarnation * 7919);
-    this.system = ActorSystem.create(Behaviors.ignore, `desk-${this.incarnation}`, {
-      scheduler,
-      seed: 1, // a simulated process: the same clicks give the same desk
-    });
+    this.system = ActorSystem.create(Behaviors.ignore, `desk-${this.incarnation}`, { scheduler });
     Persistence.register(this.system as ActorSystem<unknown>, { journal: this.journal });
     const process = { now: () => scheduler.now(), random: () => processRandom.next() };
     let recovered: Desk | undefined;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   AMOUNTS,
   isFinished,
+  MAX_ATTEMPTS,
   OPENING_BALANCE,
   type TransferView,
   TransferWorkflowModel,
@@ -110,6 +111,92 @@ describe("transfer workflow model", () => {
         expect(a.b.balance).toBe(completed.reduce((sum, w) => sum + w.amount, 0));
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe("transfer workflow: resuming safely (crash, re-send, idempotency, timeout, parking)", () => {
+  const apply = async (commands: unknown[]) => {
+    const model = new TransferWorkflowModel();
+    let view = await model.view();
+    for (const command of commands) view = await model.apply(command);
+    return view;
+  };
+  const transfer = (amount: number) => ({ type: "transfer", amount });
+
+  it("a crash after A stored the withdrawal: the restarted workflow re-sends it, A does not charge twice, B gets the money", async () => {
+    const crashed = await apply([{ type: "crash-after-withdrawal", armed: true }, transfer(50)]);
+    expect(crashed.workflowsDown).toBe(true);
+    expect(crashed.a.balance).toBe(50);
+    expect(crashed.workflows[0]?.status).toBe("withdrawing");
+    const view = await apply([
+      { type: "crash-after-withdrawal", armed: true },
+      transfer(50),
+      { type: "restart" },
+    ]);
+    expect(view.workflows[0]?.status).toBe("completed");
+    expect(view.workflows[0]?.sends.withdraw).toBe(2);
+    expect(view.repeats).toBe(1);
+    expect([view.a.balance, view.b.balance]).toEqual([50, 50]);
+    expect(view.a.journal.filter((l) => l.text === "withdrew 50")).toHaveLength(1);
+    expect(view.said).toMatch(/#1 recovered and re-sent .* recognised 1 repeat/);
+  });
+
+  it("without idempotency the re-send would charge A twice: the repeat is what the accounts catch", async () => {
+    const view = await apply([
+      { type: "crash-after-withdrawal", armed: true },
+      transfer(20),
+      { type: "restart" },
+    ]);
+    const charged = view.a.journal.filter(
+      (l) => l.transfer === "transfer-1" && /withdrew/.test(l.text),
+    );
+    expect(charged).toHaveLength(1);
+    expect(view.a.balance + view.b.balance).toBe(OPENING_BALANCE);
+  });
+
+  it("B unreachable: the deposit is sent again on each timeout, then given up and A is paid back", async () => {
+    const view = await apply([{ type: "unreachable", unreachable: true }, transfer(50)]);
+    const flow = view.workflows[0];
+    expect(flow?.sends.deposit).toBe(MAX_ATTEMPTS);
+    expect(flow?.status).toBe("compensated");
+    expect(flow?.journal.map((l) => l.text)).toContain(
+      `step 2 refused (no answer after ${MAX_ATTEMPTS} attempts): compensate`,
+    );
+    expect([view.a.balance, view.b.balance]).toEqual([100, 0]);
+  });
+
+  it("a refund that fails is parked for a human, not compensated again", async () => {
+    const view = await apply([
+      { type: "block", blocked: true },
+      { type: "block", blocked: true, account: "A" },
+      transfer(50),
+    ]);
+    expect(view.workflows[0]?.status).toBe("parked");
+    expect([view.a.balance, view.b.balance]).toEqual([50, 0]);
+    expect(view.said).toMatch(/parked for a human/);
+  });
+});
+
+describe("transfer workflow under crashes and lost messages (property)", () => {
+  it("once restarted, every workflow finishes and money is conserved, whatever crashes and losses happened", async () => {
+    const command = fc.oneof(
+      fc.record({ type: fc.constant("transfer"), amount: fc.constantFrom(...AMOUNTS) }),
+      fc.record({ type: fc.constant("block"), blocked: fc.boolean() }),
+      fc.record({ type: fc.constant("crash-after-withdrawal"), armed: fc.boolean() }),
+      fc.record({ type: fc.constant("unreachable"), unreachable: fc.boolean() }),
+      fc.constant({ type: "restart" }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { maxLength: 10 }), async (log) => {
+        const view = await run([...log, { type: "restart" }]);
+        expect(view.workflowsDown).toBe(false);
+        for (const flow of view.workflows) expect(isFinished(flow.status)).toBe(true);
+        expect(view.a.balance + view.b.balance).toBe(OPENING_BALANCE);
+        const completed = view.workflows.filter((w) => w.status === "completed");
+        expect(view.b.balance).toBe(completed.reduce((sum, w) => sum + w.amount, 0));
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -13,6 +13,7 @@ const STATUS_TEXT: Record<WorkflowView["status"], string> = {
   completed: "completed",
   refused: "stopped: A refused, nothing moved",
   compensated: "compensated: A paid back",
+  parked: "parked: the refund failed, a human must look",
 };
 
 /** Two account journals with the workflow between them, one row per stored event. */
@@ -20,6 +21,10 @@ export const mount: MountDemo = (root, id, logs) => {
   const form = part<HTMLFormElement>(root, "form");
   const amount = part<HTMLSelectElement>(root, "amount");
   const blocked = part<HTMLInputElement>(root, "blocked");
+  const blockedA = part<HTMLInputElement>(root, "blocked-a");
+  const crash = part<HTMLInputElement>(root, "crash");
+  const unreachable = part<HTMLInputElement>(root, "unreachable");
+  const restart = part<HTMLButtonElement>(root, "restart");
   const status = part(root, "status");
   const flowState = part(root, "flow-state");
   const flows = part<HTMLOListElement>(root, "flows");
@@ -46,6 +51,16 @@ export const mount: MountDemo = (root, id, logs) => {
     session.send({ type: "block", blocked: blocked.checked }),
   );
   part(root, "reset").addEventListener("click", () => session.send({ type: "reset" }));
+  blockedA.addEventListener("change", () =>
+    session.send({ type: "block", blocked: blockedA.checked, account: "A" }),
+  );
+  crash.addEventListener("change", () =>
+    session.send({ type: "crash-after-withdrawal", armed: crash.checked }),
+  );
+  unreachable.addEventListener("change", () =>
+    session.send({ type: "unreachable", unreachable: unreachable.checked }),
+  );
+  restart.addEventListener("click", () => session.send({ type: "restart" }));
 
   function drawAccount(view: AccountView, latest: string | null, changed: boolean): void {
     const parts = view.id === "A" ? accounts.a : accounts.b;
@@ -73,11 +88,18 @@ export const mount: MountDemo = (root, id, logs) => {
     const last = view.workflows.at(-1) ?? null;
     const latest = last?.id ?? null;
     blocked.checked = view.b.blocked;
+    blockedA.checked = view.a.blocked;
+    crash.checked = view.crashArmed;
+    unreachable.checked = view.unreachable;
+    restart.disabled = !view.workflowsDown;
+    root.dataset.workflowsDown = String(view.workflowsDown);
     drawAccount(view.a, latest, changed);
     drawAccount(view.b, latest, changed);
-    flowState.textContent = last
-      ? `Transfer ${label(last.id)} (${last.amount}): ${STATUS_TEXT[last.status]}`
-      : "No transfer yet.";
+    flowState.textContent = view.workflowsDown
+      ? "The workflows' process is down: restart it."
+      : last
+        ? `Transfer ${label(last.id)} (${last.amount}): ${STATUS_TEXT[last.status]}`
+        : "No transfer yet.";
     root.dataset.flow = last?.status ?? "";
     flows.replaceChildren(
       ...view.workflows.flatMap((flow) =>
@@ -85,7 +107,7 @@ export const mount: MountDemo = (root, id, logs) => {
           el(
             "li",
             {
-              class: /refused/.test(line.text)
+              class: /refused|parked/.test(line.text)
                 ? "is-bad"
                 : /compensation/.test(line.text)
                   ? "is-warn"

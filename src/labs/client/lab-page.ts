@@ -10,7 +10,7 @@ import {
   replayTraceInWorker,
   runChecksInWorker,
 } from "./run-checks";
-import { zip } from "./zip";
+import { submissionArchive } from "./zip";
 
 /**
  * The lab page's behaviour: file tabs, the editor, running checks, and progress kept in
@@ -366,14 +366,11 @@ class LabPage {
 
   /** The editable files under `<slug>-submission/`, the folder layout `npm run grade` reads. */
   private download(): void {
-    const folder = `${this.lab.slug}-submission`;
-    const entries = Object.fromEntries(
-      this.lab.editable.map((f) => [`${folder}/${f}`, this.files[f] ?? ""]),
-    );
-    const blob = new Blob([zip(entries) as BlobPart], { type: "application/zip" });
+    const archive = submissionArchive(this.lab.slug, this.lab.editable, this.files);
+    const blob = new Blob([archive.bytes as BlobPart], { type: "application/zip" });
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
-    link.download = `${folder}.zip`;
+    link.download = archive.name;
     document.body.append(link);
     link.click();
     link.remove();

@@ -94,3 +94,18 @@ export function zip(files: Record<string, string>, date = new Date()): Uint8Arra
   }
   return out;
 }
+
+/**
+ * What **Download submission** saves: the lab's editable files under `<slug>-submission/`, the
+ * folder layout `npm run grade` reads (it accepts the zip itself as well).
+ */
+export function submissionArchive(
+  slug: string,
+  editable: readonly string[],
+  files: Readonly<Record<string, string>>,
+  date?: Date,
+): { name: string; bytes: Uint8Array } {
+  const folder = `${slug}-submission`;
+  const entries = Object.fromEntries(editable.map((f) => [`${folder}/${f}`, files[f] ?? ""]));
+  return { name: `${folder}.zip`, bytes: zip(entries, date) };
+}
