@@ -1,11 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { evaluate, mdxToJs } from "satteri";
 import ts from "typescript";
 import { taskIdOf, type V3Results } from "../labs/results";
 import { runChecks } from "../labs/runner/core";
 import { gradeSubmission, listChecks } from "./grade";
 import { checkFiles, type Lab, LabError, loadLab } from "./lab";
+import type { ExpectedCheck } from "./report";
 
 /**
  * The rules every lab must follow, so that it builds, runs and grades the same everywhere. Each
@@ -22,14 +32,24 @@ export interface LabProblem {
     | "tasks"
     | "instructions"
     | "solution-passes"
-    | "starter-fails";
+    | "starter-fails"
+    | "mutants"
+    | "alternatives";
   message: string;
 }
 
 /** Components a lab's instructions may use (src/pages/labs/[slug].astro provides them). */
 export const INSTRUCTION_COMPONENTS = ["Hint", "SlideLink"] as const;
 
-export async function checkLab(dir: string): Promise<LabProblem[]> {
+export interface CheckLabOptions {
+  /**
+   * Run every check against each mutant, not only the check files of the tasks it must fail:
+   * slower, and it shows every task a mutant fails (check-labs' `--every-check`).
+   */
+  everyCheck?: boolean;
+}
+
+export async function checkLab(dir: string, options: CheckLabOptions = {}): Promise<LabProblem[]> {
   const slug = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
   let lab: Lab;
   try {
@@ -75,8 +95,157 @@ export async function checkLab(dir: string): Promise<LabProblem[]> {
   await checkInstructions(lab, add);
   if (problems.length > 0) return problems; // Running checks against a broken lab says nothing new.
 
-  await checkVerdicts(lab, checks, headings, add);
+  const variants = readVariants(lab, headings, add);
+  if (!lab.meta.draft) requireVariants(headings, variants, add);
+  if (problems.length > 0) return problems;
+  await checkVerdicts(lab, checks, headings, variants, options, add);
   return problems;
+}
+
+/** What check-labs found each mutant failing, by runner, for its summary line. */
+export interface VariantVerdict {
+  kind: Variant["kind"];
+  name: string;
+  /** Tasks with at least one failing check, in Node and in the browser's runner. */
+  failing: { node: number[]; browser: number[] };
+}
+
+/**
+ * A mutant (`mutants/<name>/`: one lesson bug, and a `mutant.json` naming the tasks it must fail
+ * and the rule it breaks) or an alternative (`alternatives/<name>/`: another correct
+ * solution). Either is a whole submission: every editable file, over the starter's read-only
+ * ones, so `npm run grade` and the lab page can run it as it is.
+ */
+export interface Variant {
+  kind: "mutant" | "alternative";
+  name: string;
+  dir: string;
+  /** Mutants: the tasks whose checks must catch the bug. */
+  tasks: number[];
+  /** Mutants: the rule of the instructions the bug breaks. */
+  rule: string;
+}
+
+const VARIANT_FOLDERS = { mutant: "mutants", alternative: "alternatives" } as const;
+
+function readVariants(
+  lab: Lab,
+  headings: Map<number, string>,
+  add: (file: string, rule: LabProblem["rule"], message: string) => void,
+): Variant[] {
+  const variants: Variant[] = [];
+  for (const kind of ["mutant", "alternative"] as const) {
+    const folder = VARIANT_FOLDERS[kind];
+    const rule = folder;
+    const root = join(lab.dir, folder);
+    if (!existsSync(root)) continue;
+    for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+      const dir = join(root, entry.name);
+      const where = `${folder}/${entry.name}`;
+      const present = new Set(readdirSync(dir));
+      for (const name of lab.meta.editable) {
+        if (!existsSync(join(dir, name)))
+          add(
+            `${where}/${name}`,
+            rule,
+            `a ${kind} is a whole submission: add ${name} (every editable file: ${lab.meta.editable.join(", ")})`,
+          );
+      }
+      for (const name of lab.meta.readonly) {
+        if (present.has(name))
+          add(
+            `${where}/${name}`,
+            rule,
+            `${name} is read-only, so every run takes starter/${name}: delete this copy`,
+          );
+      }
+      const variant: Variant = { kind, name: entry.name, dir, tasks: [], rule: "" };
+      if (kind === "mutant") {
+        const meta = readMutantMeta(join(dir, "mutant.json"), headings);
+        if (typeof meta === "string") {
+          add(`${where}/mutant.json`, rule, meta);
+          continue;
+        }
+        variant.tasks = meta.tasks;
+        variant.rule = meta.rule;
+      }
+      const same = lab.meta.editable.every(
+        (name) =>
+          existsSync(join(dir, name)) &&
+          existsSync(join(lab.dir, "solution", name)) &&
+          readFileSync(join(dir, name), "utf8") ===
+            readFileSync(join(lab.dir, "solution", name), "utf8"),
+      );
+      if (same) add(where, rule, `the ${kind} is the solution, file for file: make it differ`);
+      variants.push(variant);
+    }
+  }
+  return variants;
+}
+
+/** Fewest mutants and alternatives a published lab has, so its checks are shown to have teeth. */
+export const MIN_MUTANTS = 6;
+export const MIN_ALTERNATIVES = 2;
+
+/**
+ * A published lab (not a draft) proves its checks both ways: enough mutants, covering every
+ * task, to show each task's checks catch a lesson bug, and enough alternatives to show they
+ * accept correct code that is written differently.
+ */
+function requireVariants(
+  headings: Map<number, string>,
+  variants: readonly Variant[],
+  add: (file: string, rule: LabProblem["rule"], message: string) => void,
+): void {
+  const mutants = variants.filter((v) => v.kind === "mutant");
+  const alternatives = variants.filter((v) => v.kind === "alternative");
+  if (mutants.length < MIN_MUTANTS)
+    add(
+      "mutants/",
+      "mutants",
+      `a published lab needs at least ${MIN_MUTANTS} mutants, each one lesson bug in a whole submission with a mutant.json; it has ${mutants.length}`,
+    );
+  if (alternatives.length < MIN_ALTERNATIVES)
+    add(
+      "alternatives/",
+      "alternatives",
+      `a published lab needs at least ${MIN_ALTERNATIVES} alternatives, correct submissions written differently from solution/; it has ${alternatives.length}`,
+    );
+  for (const [number, title] of headings) {
+    if (!mutants.some((m) => m.tasks.includes(number)))
+      add(
+        "mutants/",
+        "mutants",
+        `no mutant names task "${number}. ${title}": add one whose bug that task's checks must catch`,
+      );
+  }
+}
+
+/** `mutant.json`: `{ "tasks": [2], "rule": "…" }`, or what is wrong with it. */
+function readMutantMeta(
+  path: string,
+  headings: Map<number, string>,
+): { tasks: number[]; rule: string } | string {
+  if (!existsSync(path))
+    return 'missing: add { "tasks": [<task numbers>], "rule": "<the rule of the instructions the bug breaks>" }';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    return `not valid JSON: ${(e as Error).message}`;
+  }
+  const { tasks, rule } = (raw ?? {}) as { tasks?: unknown; rule?: unknown };
+  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => Number.isInteger(t)))
+    return "tasks: list the task numbers whose checks must catch this bug, such as [2]";
+  const unknown = (tasks as number[]).filter((t) => !headings.has(t));
+  if (unknown.length > 0)
+    return `tasks: instructions.mdx has no task ${unknown.join(", ")} (tasks: ${[...headings.keys()].join(", ")})`;
+  if (typeof rule !== "string" || rule.trim().length < 10)
+    return "rule: say which rule of the instructions the bug breaks, in words";
+  return { tasks: tasks as number[], rule };
 }
 
 /**
@@ -300,6 +469,8 @@ async function checkVerdicts(
   lab: Lab,
   checks: Record<string, string>,
   headings: Map<number, string>,
+  variants: readonly Variant[],
+  options: CheckLabOptions,
   add: (file: string, rule: LabProblem["rule"], message: string) => void,
 ): Promise<void> {
   // Listed while the solution and the starter start their runs; a failed listing still throws.
@@ -313,7 +484,9 @@ async function checkVerdicts(
   await expected;
   // A solution that hangs in Node would hang this process too: only a finished run goes on.
   const browser =
-    solution?.results.status === "pass" ? await runInBrowserRunner(lab, checks) : undefined;
+    solution?.results.status === "pass"
+      ? await runInBrowserRunner(lab, join(lab.dir, "solution"), checks)
+      : undefined;
 
   for (const [where, results] of [
     ["Vitest in Node", solution?.results],
@@ -341,6 +514,8 @@ async function checkVerdicts(
     );
     return;
   }
+  if (browser?.status === "pass")
+    await checkVariants(lab, checks, variants, expected, options, add);
   for (const [number, title] of headings) {
     const failing = starterResults?.tests.some((t) => t.task_id === number && t.status !== "pass");
     if (!failing) {
@@ -353,11 +528,143 @@ async function checkVerdicts(
   }
 }
 
+/** Verdicts of the last `checkLab` per lab, for check-labs' summary. */
+export const variantVerdicts = new Map<string, VariantVerdict[]>();
+
+/**
+ * Every mutant must fail at least its tasks, and every alternative must pass, under Vitest in
+ * Node and under the browser's runner. Node runs go to Vitest children while the browser's
+ * runner works in this process, so the two overlap.
+ */
+async function checkVariants(
+  lab: Lab,
+  checks: Record<string, string>,
+  variants: readonly Variant[],
+  expected: Promise<readonly ExpectedCheck[]>,
+  options: CheckLabOptions,
+  add: (file: string, rule: LabProblem["rule"], message: string) => void,
+): Promise<void> {
+  // A mutant needs only the checks of its tasks to be caught; an alternative must pass them all.
+  const checksOf = (v: Variant) =>
+    v.kind === "mutant" && !options.everyCheck ? checksOfTasks(checks, v.tasks) : checks;
+  const nodeRuns = limited(2, variants, (v) =>
+    gradeWith(lab, v.dir, checksOf(v), checks, expected),
+  );
+  const browserRuns: V3Results[] = [];
+  for (const variant of variants)
+    browserRuns.push(await runInBrowserRunner(lab, variant.dir, checksOf(variant)));
+  const verdicts: VariantVerdict[] = [];
+  for (const [i, variant] of variants.entries()) {
+    const where = `${VARIANT_FOLDERS[variant.kind]}/${variant.name}/`;
+    const rule = VARIANT_FOLDERS[variant.kind];
+    const runs = [
+      ["Vitest in Node", (await nodeRuns[i])?.results],
+      ["the browser's runner", browserRuns[i]],
+    ] as const;
+    const failing = { node: failingTasks(runs[0][1]), browser: failingTasks(runs[1][1]) };
+    verdicts.push({ kind: variant.kind, name: variant.name, failing });
+    for (const [runner, results] of runs) {
+      if (!results) continue;
+      if (results.status === "error" && results.tests.length === 0) {
+        add(where, rule, `does not run under ${runner}, so it shows nothing: ${results.message}`);
+        continue;
+      }
+      if (variant.kind === "alternative") {
+        if (results.status === "pass") continue;
+        const details = results.tests
+          .filter((t) => t.status !== "pass")
+          .slice(0, 5)
+          .map((t) => `${t.name}: ${(t.message ?? "").split("\n")[0]}`);
+        add(
+          where,
+          rule,
+          `a correct alternative fails under ${runner}; a check pins a detail the instructions do not ask for:\n    ${details.join("\n    ")}`,
+        );
+        continue;
+      }
+      const caught = failingTasks(results);
+      const survived = variant.tasks.filter((t) => !caught.includes(t));
+      if (survived.length > 0)
+        add(
+          where,
+          rule,
+          `the mutant survives task ${survived.join(", ")} under ${runner}: no check of that task catches "${variant.rule}"`,
+        );
+    }
+  }
+  variantVerdicts.set(lab.slug, verdicts);
+}
+
+/** The check files holding a check of one of `tasks`, and every helper that is not a check. */
+function checksOfTasks(
+  checks: Record<string, string>,
+  tasks: readonly number[],
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(checks).filter(
+      ([name, source]) =>
+        !name.endsWith(".test.ts") ||
+        topLevelDescribes(source).some((d) => tasks.includes(taskIdOf(d.title ?? "") ?? -1)),
+    ),
+  );
+}
+
+/** Grades a folder under Vitest in Node with `subset` of the lab's checks. */
+async function gradeWith(
+  lab: Lab,
+  folder: string,
+  subset: Record<string, string>,
+  checks: Record<string, string>,
+  expected: Promise<readonly ExpectedCheck[]>,
+) {
+  if (subset === checks) return gradeSubmission(lab, folder, { expected });
+  const checksDir = mkdtempSync(join(tmpdir(), "check-labs-"));
+  try {
+    for (const [name, source] of Object.entries(subset)) {
+      const path = join(checksDir, name.replace(/^checks\//, ""));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, source);
+    }
+    const listed = expected.then((all) => all.filter((check) => check.file in subset));
+    return await gradeSubmission(lab, folder, { checksDir, expected: listed });
+  } finally {
+    rmSync(checksDir, { recursive: true, force: true });
+  }
+}
+
+/** Task numbers with at least one check that did not pass. */
+function failingTasks(results: V3Results | undefined): number[] {
+  const tasks = new Set<number>();
+  for (const t of results?.tests ?? [])
+    if (t.status !== "pass" && t.task_id !== undefined) tasks.add(t.task_id);
+  return [...tasks].sort((a, b) => a - b);
+}
+
+/** `work` over `items`, at most `slots` at a time, each result in the item's place. */
+function limited<T, R>(slots: number, items: readonly T[], work: (item: T) => Promise<R>) {
+  const results: Promise<R>[] = [];
+  const running: Promise<unknown>[] = [];
+  for (const [i, item] of items.entries()) {
+    const previous = running[i - slots];
+    const result = (previous ?? Promise.resolve()).then(
+      () => work(item),
+      () => work(item),
+    );
+    result.catch(() => undefined);
+    results.push(result);
+    running.push(result.catch(() => undefined));
+  }
+  return results;
+}
+
 /** The same checks through src/labs/runner/core.ts, the code the lab page's worker runs. */
-async function runInBrowserRunner(lab: Lab, checks: Record<string, string>): Promise<V3Results> {
+async function runInBrowserRunner(
+  lab: Lab,
+  folder: string,
+  checks: Record<string, string>,
+): Promise<V3Results> {
   const files: Record<string, string> = {};
-  for (const name of lab.meta.editable)
-    files[name] = readFileSync(join(lab.dir, "solution", name), "utf8");
+  for (const name of lab.meta.editable) files[name] = readFileSync(join(folder, name), "utf8");
   for (const name of lab.meta.readonly)
     files[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
   const runtime = await import("../runtime/index.ts");

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -264,4 +265,80 @@ describe("npm run new-lab, as the guide tells an author to call it", () => {
     }
     expect(readdirSync(join(project, "labs"))).toEqual(["tally-counter"]);
   }, 60_000);
+});
+
+describe("check-labs runs mutants and alternatives", () => {
+  let draft: LabProblem[];
+  let published: LabProblem[];
+  const submission = (dir: string, folder: string, counter: string) => {
+    mkdirSync(join(dir, folder), { recursive: true });
+    writeFileSync(join(dir, folder, "counter.ts"), counter);
+  };
+
+  // checkLab runs the browser's runner, which must start outside a running test.
+  beforeAll(async () => {
+    const dir = createLab("weak-checks", labs);
+    writeFileSync(join(dir, "solution/counter.ts"), EXAMPLE_SOLUTION);
+    // A "mutant" that is the solution with a comment: there is no bug for the checks to catch.
+    submission(dir, "mutants/harmless", `// No bug here.\n${EXAMPLE_SOLUTION}`);
+    writeFileSync(
+      join(dir, "mutants/harmless/mutant.json"),
+      JSON.stringify({ tasks: [1], rule: "the count never passes the limit" }),
+    );
+    // An "alternative" that is the starter: wrong, so the checks must refuse it.
+    submission(
+      dir,
+      "alternatives/starter-again",
+      readFileSync(join(dir, "starter/counter.ts"), "utf8"),
+    );
+    draft = await checkLab(dir);
+
+    const full = createLab("published-bare", labs);
+    writeFileSync(join(full, "solution/counter.ts"), EXAMPLE_SOLUTION);
+    const meta = join(full, "lab.json");
+    writeFileSync(meta, readFileSync(meta, "utf8").replace('"draft": true', '"draft": false'));
+    published = await checkLab(full);
+  }, 300_000);
+
+  it("names a mutant that survives its task, under Vitest in Node and in the browser's runner", () => {
+    const survivors = draft.filter((p) => p.file === "mutants/harmless/");
+    expect(survivors.map((p) => [p.rule, p.message.replace(/ under .*?: /, " under …: ")])).toEqual(
+      [
+        [
+          "mutants",
+          'the mutant survives task 1 under …: no check of that task catches "the count never passes the limit"',
+        ],
+        [
+          "mutants",
+          'the mutant survives task 1 under …: no check of that task catches "the count never passes the limit"',
+        ],
+      ],
+    );
+    expect(survivors.map((p) => p.message)).toEqual([
+      expect.stringContaining("under Vitest in Node"),
+      expect.stringContaining("under the browser's runner"),
+    ]);
+  });
+
+  it("names an alternative the checks refuse", () => {
+    expect(draft).toContainEqual(
+      expect.objectContaining({
+        file: "alternatives/starter-again/",
+        rule: "alternatives",
+        message: expect.stringMatching(/^a correct alternative fails under Vitest in Node/),
+      }),
+    );
+  });
+
+  it("asks a published lab for 6 mutants, naming every task, and 2 alternatives", () => {
+    expect(published.map((p) => [p.file, p.rule, p.message])).toEqual([
+      ["mutants/", "mutants", expect.stringMatching(/at least 6 mutants.*; it has 0$/)],
+      [
+        "alternatives/",
+        "alternatives",
+        expect.stringMatching(/at least 2 alternatives.*; it has 0$/),
+      ],
+      ["mutants/", "mutants", expect.stringMatching(/^no mutant names task "1\. /)],
+    ]);
+  });
 });

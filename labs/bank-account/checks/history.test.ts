@@ -61,20 +61,20 @@ describe("3. Snapshots", () => {
     await sendAll(kit, deposits(4));
     expect(kit.snapshotStore.sequenceNrs(persistenceIdOf("a-1"))).toEqual([6, 9]);
     const latest = await kit.snapshotStore.loadLatest(persistenceIdOf("a-1"));
-    expect(latest?.snapshot).toEqual({ balance: 90 });
+    expect((latest?.snapshot as Account | undefined)?.balance).toBe(90);
   });
 
   it("recovery starts from the snapshot: the events it covers may even be deleted", async () => {
     const kit = await openAccount({ snapshotEvery: 5 });
     await sendAll(kit, [...deposits(10, 20), { type: "withdraw", amount: 50 }]);
     const live = await kit.getState();
-    expect(live).toEqual({ balance: 150 });
+    expect(live.balance).toBe(150);
     // Events 1..10 are covered by the snapshot at 10; recovery must not need them.
     await kit.journal.deleteTo(persistenceIdOf("a-1"), 10);
     expect(await kit.restart()).toEqual(live);
   });
 
-  it("no snapshots unless asked for", async () => {
+  it("no snapshots unless asked for (the starter, which never saves one, already gets this right)", async () => {
     const kit = await openAccount();
     await sendAll(kit, deposits(12));
     expect(kit.snapshotStore.sequenceNrs(persistenceIdOf("a-1"))).toEqual([]);
@@ -86,6 +86,11 @@ describe("3. Snapshots", () => {
         const kit = await openAccount({ snapshotEvery: every });
         await sendAll(kit, intents);
         const live = await kit.getState();
+        const stored = (await kit.persistedEvents()).length;
+        expect(
+          kit.snapshotStore.sequenceNrs(persistenceIdOf("a-1")).length > 0 || stored < every,
+          `${stored} events stored with snapshotEvery ${every}, but no snapshot`,
+        ).toBe(true);
         const recovered = await kit.restart();
         expect(recovered, "recovered ≠ live state").toEqual(live);
         expect(recovered, "recovered ≠ full replay").toEqual(await replayAll(kit));
@@ -130,7 +135,7 @@ describe("4. Properties over random histories", () => {
     );
   });
 
-  it("an accepted command stores exactly one event of its kind and amount; a refused one none", async () => {
+  it("an accepted command stores exactly one event of its kind and amount; a refused one none (the starter, which accepts everything, already stores one event per command)", async () => {
     await fc.assert(
       fc.asyncProperty(history, async (intents) => {
         const kit = await openAccount();
@@ -141,7 +146,7 @@ describe("4. Properties over random histories", () => {
             type: type === "deposit" ? "deposited" : "withdrew",
             amount,
           }));
-        expect(await kit.persistedEvents()).toEqual(expected);
+        expect(await kit.persistedEvents()).toMatchObject(expected);
       }),
       RUNS,
     );

@@ -58,6 +58,14 @@ const EXPECTED = [
   { threadId: "t2", memberCount: 1, messageCount: 1 },
 ];
 
+/**
+ * The list's rows by thread id, compared by what the instructions ask for: a row may carry more.
+ */
+function expectRows(list: ThreadList, expected: readonly object[], why?: string) {
+  const rows = [...list.summaries()].sort((a, b) => a.threadId.localeCompare(b.threadId));
+  expect(rows, why).toMatchObject(expected);
+}
+
 /** Every event in the journal as a query would deliver it, tagged or not. */
 function envelopes(chat: ChatService): EventEnvelope<ThreadEvent>[] {
   return chat.journal.eventsAfter(0).map((e, i) => ({
@@ -107,7 +115,7 @@ describe("3. A read model that survives redelivery", () => {
     const chat = await busyChat();
     const list = new ThreadList();
     for (const envelope of envelopes(chat)) list.handle(envelope);
-    expect(list.summaries()).toEqual(EXPECTED);
+    expectRows(list, EXPECTED);
   });
 
   it("an event delivered twice is counted once", async () => {
@@ -117,7 +125,18 @@ describe("3. A read model that survives redelivery", () => {
       list.handle(envelope);
       list.handle(envelope);
     }
-    expect(list.summaries()).toEqual(EXPECTED);
+    expectRows(list, EXPECTED);
+  });
+
+  it("events delivered again from any earlier point, as when offsets are saved in batches, change nothing: removed messages and members who left stay gone", async () => {
+    const chat = await busyChat();
+    const all = envelopes(chat);
+    for (let from = 0; from < all.length; from++) {
+      const list = new ThreadList();
+      for (const envelope of all) list.handle(envelope);
+      for (const envelope of all.slice(from)) list.handle(envelope);
+      expectRows(list, EXPECTED, `everything from event ${from + 1} on delivered again`);
+    }
   });
 
   it("the projection crashes after handling an event but before saving its offset, at every event in turn; after a restart the counts are still right", async () => {
@@ -135,7 +154,7 @@ describe("3. A read model that survives redelivery", () => {
       const second = startThreadList(chat.journal, offsets, list); // redelivers `crashAt`
       await within(second.reached(last), `the restarted projection to reach offset ${last}`);
       await second.stop();
-      expect(list.summaries(), `crash at offset ${crashAt}`).toEqual(EXPECTED);
+      expectRows(list, EXPECTED, `crash at offset ${crashAt}`);
     }
   });
 
@@ -153,9 +172,6 @@ describe("3. A read model that survives redelivery", () => {
     });
     await within(projection.reached(await lastTaggedOffset(chat)), "the new events");
     await projection.stop();
-    expect(list.summaries()).toEqual([
-      EXPECTED[0],
-      { threadId: "t2", memberCount: 2, messageCount: 3 },
-    ]);
+    expectRows(list, [EXPECTED[0] as object, { threadId: "t2", memberCount: 2, messageCount: 3 }]);
   });
 });

@@ -7,6 +7,15 @@ import { describe, expect, it } from "vitest";
 
 const nobody = { tell: () => {} } as unknown as ActorRef<never>;
 
+/**
+ * A copy of extractors.ts loaded on its own, with module state of its own: what one node of a
+ * cluster runs. A crashed node loses that state, and every node has its own, so the shard of a
+ * cart must follow from its id alone.
+ */
+function extractorsOfNode(node: string): Promise<typeof import("@lab/extractors")> {
+  return import(`@lab/extractors?copy=${node}`);
+}
+
 describe("1. Route by cart", () => {
   it("the entity id is the cart the command names, for every command", () => {
     const commands: CartCommand[] = [
@@ -28,6 +37,27 @@ describe("1. Route by cart", () => {
       }),
       { seed: 101, numRuns: 300, includeErrorInReport: true },
     );
+  });
+
+  it("copies of extractors.ts loaded apart, as on three nodes, give every cart the same shard, whatever order they meet the carts in", async () => {
+    const carts = [...CART_IDS, ...Array.from({ length: 30 }, (_, i) => `cart-${i}`)];
+    const [first, second, third] = await Promise.all(
+      ["node-1", "node-2", "node-3"].map(extractorsOfNode),
+    );
+    const inOrder = carts.map((id) => first?.shardIdOf(id));
+    const backwards = [...carts].reverse().map((id) => second?.shardIdOf(id));
+    const interleaved = carts.map((_, i) => (i % 2 === 0 ? i / 2 : carts.length - 1 - (i - 1) / 2));
+    const shuffled = new Map(interleaved.map((i) => [i, third?.shardIdOf(carts[i] as string)]));
+    carts.forEach((cartId, i) => {
+      const mine = inOrder[i];
+      expect(
+        backwards[carts.length - 1 - i],
+        `${cartId} on the node that met the carts backwards`,
+      ).toBe(mine);
+      expect(shuffled.get(i), `${cartId} on the node that met the carts in another order`).toBe(
+        mine,
+      );
+    });
   });
 
   it("carts spread over the shards: 120 carts use at least 10 shards, none holds more than a quarter", () => {

@@ -13,17 +13,38 @@ import { cart } from "./cart";
 import { cartExtractor } from "./extractors";
 import type { CartCommand, CartReply } from "./protocol";
 
+/** Each node's own copy of extractors.ts, as the checks load them. */
+export type ExtractorsModule = { readonly cartExtractor: typeof cartExtractor };
+
+export interface ShopOptions {
+  /** Idle carts stop after this long (default: never). */
+  readonly passivateIdleAfterMs?: number | null;
+  /**
+   * The copy of extractors.ts each node runs (default: one copy for the whole shop). The checks
+   * load one per node, as separate processes would, so no node shares another's module state.
+   */
+  readonly extractorsOn?: (node: string) => ExtractorsModule | undefined;
+}
+
+/**
+ * How long a journal write takes, in virtual ms. A crash can land while a write is under way:
+ * the write is lost with the node, so a cart that replied before its write completed has
+ * acknowledged an item that was never stored.
+ */
+export const WRITE_LATENCY_MS = 200;
+
 /**
  * A small shop on a simulated three-node cluster: carts are sharded with your extractor and
- * run your entity; a keep-majority split-brain resolver downs crashed nodes. Everything runs
- * on a virtual clock, so one seed always replays the same run.
+ * run your entity; a keep-majority split-brain resolver downs crashed nodes. Journal writes
+ * take {@link WRITE_LATENCY_MS}, as a real store's do. Everything runs on a virtual clock, so
+ * one seed always replays the same run.
  */
 export class Shop {
   readonly sim: ClusterSimulation;
   readonly sharding: ClusterSharding;
   readonly carts: ShardedEntity<CartCommand, CartCommand>;
 
-  constructor(seed: number, options: { passivateIdleAfterMs?: number | null } = {}) {
+  constructor(seed: number, options: ShopOptions = {}) {
     this.sim = new ClusterSimulation({
       seed,
       nodes: 3,
@@ -32,11 +53,14 @@ export class Shop {
         stableAfterMs: 5_000,
       }),
     });
-    this.sharding = new ClusterSharding(this.sim);
+    this.sharding = new ClusterSharding(this.sim, { journalWriteLatencyMs: WRITE_LATENCY_MS });
     this.carts = this.sharding.init<CartCommand, CartCommand>({
       typeName: "cart",
       createBehavior: (cartId) => cart(cartId) as unknown as Behavior<CartCommand>,
       extractor: cartExtractor,
+      extractorOn:
+        options.extractorsOn &&
+        ((node) => options.extractorsOn?.(node.address)?.cartExtractor ?? cartExtractor),
       settings: { numberOfShards: 12, passivateIdleAfterMs: options.passivateIdleAfterMs ?? null },
     });
   }
@@ -127,14 +151,22 @@ export interface CrashRun {
 
 export const CART_IDS = ["ann", "bob", "cy", "dee", "eve", "fay", "gus", "hal"];
 
+/** Carts whose shard lives on `node` now. */
+function cartsOn(shop: Shop, node: string): string[] {
+  const shards = new Set(shop.carts.region(node)?.hostedShards() ?? []);
+  return CART_IDS.filter((id) => shards.has(shop.carts.shardId(id)));
+}
+
 /**
  * The crash scenario of task 3, drawn from `seed`: the cluster forms, shoppers add items
- * (each `AddItem` has its own item id) through random live nodes, one random node crashes in
- * the middle, the resolver downs it and its shards move; then every cart is read back.
+ * (each `AddItem` has its own item id) through random live nodes, and one random node crashes
+ * in the middle, at a random millisecond, just after an item was sent to a cart it hosts: the
+ * crash lands while that cart's write is under way. The resolver downs the node and its shards
+ * move; then every cart is read back.
  */
-export async function crashRun(seed: number): Promise<CrashRun> {
+export async function crashRun(seed: number, options: ShopOptions = {}): Promise<CrashRun> {
   const random = new SeededRandom(seed);
-  const shop = new Shop(seed);
+  const shop = new Shop(seed, options);
   await shop.advance(15_000);
   const crashed = random.pick(shop.sim.addresses);
   const crashedAt = 15_000 + random.int(2_000, 6_000);
@@ -145,11 +177,13 @@ export async function crashRun(seed: number): Promise<CrashRun> {
     quantity: number;
     outcome: { reply?: CartReply };
   }[] = [];
+  shop.sim.scheduler.schedule(crashedAt - shop.sim.scheduler.now(), () => shop.sim.crash(crashed));
   for (let n = 0; n < 48; n++) {
-    if (shop.sim.scheduler.now() >= crashedAt && shop.carts.region(crashed))
-      shop.sim.crash(crashed);
+    const now = shop.sim.scheduler.now();
     const from = random.pick(shop.liveNodes());
-    const cartId = random.pick(CART_IDS);
+    // The last item before the crash goes to a cart on the node about to crash.
+    const doomed = now <= crashedAt && crashedAt < now + 250 ? cartsOn(shop, crashed) : [];
+    const cartId = random.pick(doomed.length > 0 ? doomed : CART_IDS);
     const itemId = `item-${n}`;
     const quantity = random.int(1, 3);
     const outcome = shop.send(cartId, from, (replyTo) => ({

@@ -47,6 +47,7 @@ describe("2. Keep the majority", () => {
   it("members already down do not count: 2 | 1 of the three that are left keeps the two", () => {
     const members = [member(1), member(2), member(3), member(4, "down"), member(5, "down")];
     expect(keepMajority(viewFrom(3, members, [1, 2, 4, 5]))).toEqual({ kind: "down-reachable" });
+    expect(keepMajority(viewFrom(1, members, [3, 4, 5]))).toEqual({ kind: "down-unreachable" });
   });
 
   it("for any uneven cut, seen from both sides, exactly one side stays: the bigger one", () => {

@@ -41,11 +41,15 @@ describe("4. Static quorum", () => {
     expect(quorum3(viewFrom(4, five, [1, 2, 3]))).toEqual({ kind: "down-reachable" });
   });
 
-  it("the quorum is fixed: after one node is down, a 2 | 2 cut leaves no side with three, so both stop", () => {
+  it("the quorum is fixed: once nodes are down, a 2 | 2 or a 2 | 1 cut leaves no side with three, so both stop", () => {
     const members = [member(1), member(2), member(3), member(4), member(5, "down")];
     const quorum3 = staticQuorum(3);
     expect(quorum3(viewFrom(1, members, [3, 4, 5]))).toEqual({ kind: "down-reachable" });
     expect(quorum3(viewFrom(3, members, [1, 2, 5]))).toEqual({ kind: "down-reachable" });
+    // Two of five down, cut 2 | 1: keep-majority would keep the two; the quorum keeps nobody.
+    const shrunk = [member(1), member(2), member(3), member(4, "down"), member(5, "down")];
+    expect(quorum3(viewFrom(1, shrunk, [3, 4, 5]))).toEqual({ kind: "down-reachable" });
+    expect(quorum3(viewFrom(3, shrunk, [1, 2, 4, 5]))).toEqual({ kind: "down-reachable" });
   });
 
   it("it is not keep-majority: quorum 2 of three keeps a side of two even without node-1", () => {

@@ -49,6 +49,17 @@ const cases: Record<
     },
     fastCheck,
   },
+  copies: {
+    // Module state: the id a node hands out next.
+    files: {
+      "ids.ts":
+        'import { prefix } from "./prefix";\nlet next = 0;\nexport const nextId = () => prefix + String(next++);\n',
+      "prefix.ts": 'export const prefix = "n";\n',
+    },
+    checks: {
+      "checks/a.test.ts": `import { describe, expect, it } from "vitest";\nimport { nextId } from "@lab/ids";\nconst copy = (name: string): Promise<{ nextId: () => string }> => import(\`@lab/ids?copy=\${name}\`);\ndescribe("1. copies", () => {\n  it("each copy has module state of its own", async () => {\n    expect([nextId(), nextId()]).toEqual(["n0", "n1"]);\n    const a = await copy("a");\n    const b = await copy("b");\n    expect([a.nextId(), a.nextId(), b.nextId()]).toEqual(["n0", "n1", "n0"]);\n    expect((await copy("a")).nextId(), "the same copy again").toBe("n2");\n    expect(nextId(), "the shared module").toBe("n2");\n  });\n});`,
+    },
+  },
   console: {
     files: {
       "math.ts":
@@ -86,6 +97,10 @@ beforeAll(async () => {
 it("uses code transpiled ahead only for the very source it was made from", () => {
   expect(precompiledRuns["same source"]?.tests[0]?.message).toContain("42");
   expect(precompiledRuns["edited since"]?.status).toBe("pass");
+});
+
+it("loads @lab/<file>?copy=<name> apart, with module state of its own, as Vite does in the grader", () => {
+  expect(results.copies?.tests.map((t) => [t.status, t.message])).toEqual([["pass", undefined]]);
 });
 
 it("reports a syntax error like a compiler, with file:line:col", () => {

@@ -35,6 +35,8 @@ export class VirtualScheduler implements Scheduler {
   private seq = 0;
   private heap: Task[] = [];
   private readonly pending = new Set<Promise<unknown>>();
+  /** I/O made by {@link ioAfter}: it needs time to move, so tracking it waits for nothing. */
+  private readonly timed = new WeakSet<Promise<unknown>>();
   private ioSinceHop = false;
   /** Guards against a run that never goes idle (a timer that keeps re-arming, say). */
   maxTasksPerRun = 50_000_000;
@@ -62,6 +64,7 @@ export class VirtualScheduler implements Scheduler {
   }
 
   track<T>(io: Promise<T>): Promise<T> {
+    if (this.timed.has(io)) return io;
     // The scheduler waits for the I/O to settle; success or failure is the caller's business.
     const settled: Promise<unknown> = io.then(
       () => this.pending.delete(settled),
@@ -69,6 +72,30 @@ export class VirtualScheduler implements Scheduler {
     );
     this.pending.add(settled);
     this.ioSinceHop = true;
+    return io;
+  }
+
+  /**
+   * I/O that takes `ms` of virtual time, such as a journal write with latency: `start` runs
+   * after `ms`, and the I/O it returns is tracked from then on. Until then, tracking the
+   * promise returned here holds nothing up, since time has to move for it to finish.
+   *
+   * @example A write that completes 200 virtual ms after it is made
+   * ```ts
+   * declare const journal: Journal;
+   * declare const events: AtomicWrite;
+   * const scheduler = new VirtualScheduler();
+   * const written = scheduler.track(scheduler.ioAfter(200, () => journal.append(events)));
+   * await scheduler.advanceBy(200); // the write is stored now, and `written` settles
+   * ```
+   */
+  ioAfter<T>(ms: number, start: () => Promise<T>): Promise<T> {
+    const io = new Promise<T>((resolve, reject) => {
+      this.schedule(ms, () => {
+        this.track(start()).then(resolve, reject);
+      });
+    });
+    this.timed.add(io);
     return io;
   }
 

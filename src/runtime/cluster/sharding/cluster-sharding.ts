@@ -8,7 +8,7 @@ import type { Scheduler } from "../../sim/scheduler";
 import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import type { ClusterNode } from "../membership/cluster-node";
 import type { DowningProvider } from "../membership/downing-provider";
-import { nodeKey } from "../membership/member";
+import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { ClusterSettings } from "../membership/settings";
 import { downRemovalMargin } from "../singleton/removal-margin";
 import { ClusterSingletonManager } from "../singleton/singleton-manager";
@@ -48,6 +48,13 @@ export interface Entity<M, E = ShardingEnvelope<M>> {
   readonly createBehavior: (entityId: EntityId) => Behavior<M>;
   /** Defaults to `ShardingMessageExtractor.hashCode(settings.numberOfShards)` over envelopes. */
   readonly extractor?: ShardingMessageExtractor<E, M>;
+  /**
+   * The extractor one node incarnation runs, when each node loads its own copy of the code, as
+   * separate processes do (default: `extractor` on every node). A copy's module state belongs
+   * to its node, so an extractor that remembers what it has seen gives different answers on
+   * different nodes, and forgets everything when its node crashes.
+   */
+  readonly extractorOn?: (node: UniqueAddress) => ShardingMessageExtractor<E, M>;
   readonly settings?: Partial<ShardingSettings>;
   /** Defaults to {@link LeastShardAllocationStrategy} with `settings.leastShardAllocation`. */
   readonly allocationStrategy?: ShardAllocationStrategy;
@@ -70,6 +77,14 @@ export interface ClusterShardingOptions {
   readonly snapshotStore?: SnapshotStore;
   /** Keep trace records in memory (default true). */
   readonly retainTrace?: boolean;
+  /**
+   * Virtual milliseconds each journal write takes (default 0: a write completes in the instant
+   * it is made). With a latency, a crash can land between a write and its acknowledgement: the
+   * write is lost with its node, as the writes queued in a node's journal plugin are, and an
+   * entity that replied before its write completed has acknowledged something that never
+   * happened.
+   */
+  readonly journalWriteLatencyMs?: number;
 }
 
 /**
@@ -125,6 +140,8 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
   readonly settings: ShardingSettings;
   readonly extractor: ShardingMessageExtractor<E, M>;
   private readonly regions = new Map<Address, ShardRegion>();
+  /** The extractor each running node uses, when `entity.extractorOn` gives each its own. */
+  private readonly extractors = new Map<Address, ShardingMessageExtractor<E, M>>();
   private readonly coordinators = new Map<Address, ShardCoordinator>();
 
   /** @internal Built by {@link ClusterSharding.init}. */
@@ -145,10 +162,8 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
 
   /** Sends `message` into the cluster through the region on node `from`. */
   tell(from: Address, message: E): void {
-    this.regionOrThrow(from).deliver(
-      this.extractor.entityId(message),
-      this.extractor.unwrapMessage(message),
-    );
+    const extractor = this.extractors.get(from) ?? this.extractor;
+    this.regionOrThrow(from).deliver(extractor.entityId(message), extractor.unwrapMessage(message));
   }
 
   /** A reference to entity `entityId` that sends through node `from`. */
@@ -186,10 +201,12 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
   /** @internal Starts the region and the coordinator's singleton manager on a new node. */
   startOn(runtime: NodeRuntime): void {
     const node = runtime.node;
+    const extractor = this.entity.extractorOn?.(node.self) ?? this.extractor;
+    if (this.entity.extractorOn) this.extractors.set(node.address, extractor);
     const region = new ShardRegion(runtime, {
       typeName: this.typeName,
       settings: this.settings,
-      shardId: (id) => this.extractor.shardId(id),
+      shardId: (id) => extractor.shardId(id),
       createBehavior: this.entity.createBehavior as (id: EntityId) => Behavior<never>,
     });
     this.regions.set(node.address, region);
@@ -277,8 +294,10 @@ export class ClusterSharding {
   readonly trace: ShardingTrace;
   private readonly types: ShardedEntity<unknown, unknown>[] = [];
   private readonly runtimes = new Map<string, NodeRuntime>();
+  private readonly journalWriteLatencyMs: number;
 
   constructor(sim: ShardingHost, options: ClusterShardingOptions = {}) {
+    this.journalWriteLatencyMs = options.journalWriteLatencyMs ?? 0;
     this.simulation = sim;
     this.journal = options.journal ?? new InMemoryJournal();
     this.snapshotStore = options.snapshotStore ?? new InMemorySnapshotStore();
@@ -324,6 +343,7 @@ export class ClusterSharding {
       snapshotStore: this.snapshotStore,
       trace: this.trace,
       seed: (this.simulation.seed * 31 + node.self.uid) | 0,
+      journalWriteLatencyMs: this.journalWriteLatencyMs,
     });
     const key = nodeKey(node.self);
     this.runtimes.set(key, runtime);

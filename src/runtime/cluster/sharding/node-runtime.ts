@@ -9,6 +9,7 @@ import {
 } from "../../persistence/journal";
 import { Persistence } from "../../persistence/persistence-plugin";
 import type { Scheduler } from "../../sim/scheduler";
+import { VirtualScheduler } from "../../sim/virtual-scheduler";
 import type { ClusterNode } from "../membership/cluster-node";
 import { nodeKey, type UniqueAddress } from "../membership/member";
 import type { EntityId, ShardId } from "./extractor";
@@ -34,9 +35,20 @@ export class NodeStoppedError extends Error {
 }
 
 /**
+ * How long a node's journal writes take: `ms` of the scheduler's time. Zero (the default)
+ * completes a write in the instant it is made.
+ */
+export interface WriteLatency {
+  readonly ms: number;
+  readonly scheduler: Scheduler;
+}
+
+/**
  * The shared journal as one node incarnation sees it: writes are traced with the writer, a
  * sequence conflict (a second writer caught) is traced too, and once the node has stopped
- * every write fails, as it would for a process that is gone.
+ * every write fails, as it would for a process that is gone. With a write latency, a write
+ * reaches the shared journal only when it completes; if its node stops first, the write is lost
+ * with the node, as the writes queued in a node's journal plugin are, and fails.
  *
  * @example
  * const journal = new NodeJournal(shared, node.self, trace, () => node.isTerminated === false);
@@ -47,10 +59,23 @@ export class NodeJournal implements Journal {
     private readonly writer: UniqueAddress,
     private readonly trace: ShardingTrace,
     private readonly alive: () => boolean,
+    private readonly latency?: WriteLatency,
   ) {}
 
   append(events: AtomicWrite): Promise<void> {
     if (!this.alive()) return Promise.reject(new NodeStoppedError(this.writer));
+    const latency = this.latency;
+    if (latency === undefined || latency.ms <= 0) return this.write(events);
+    const start = () =>
+      this.alive() ? this.write(events) : Promise.reject(new NodeStoppedError(this.writer));
+    const scheduler = latency.scheduler;
+    if (scheduler instanceof VirtualScheduler) return scheduler.ioAfter(latency.ms, start);
+    return new Promise((resolve, reject) => {
+      scheduler.schedule(latency.ms, () => start().then(resolve, reject));
+    });
+  }
+
+  private write(events: AtomicWrite): Promise<void> {
     const first = events[0];
     if (first === undefined) return this.inner.append(events);
     const last = events[events.length - 1] as PersistentRepr;
@@ -143,6 +168,8 @@ export class NodeRuntime {
       snapshotStore: SnapshotStore;
       trace: ShardingTrace;
       seed: number;
+      /** Virtual milliseconds each journal write takes (default 0). */
+      journalWriteLatencyMs?: number;
     },
   ) {
     this.node = node;
@@ -154,7 +181,10 @@ export class NodeRuntime {
       `${node.address.replace(/[^\w-]/g, "_")}-${node.self.uid}`,
       { scheduler: options.scheduler, seed: options.seed },
     );
-    this.journal = new NodeJournal(options.journal, node.self, options.trace, () => this.alive);
+    this.journal = new NodeJournal(options.journal, node.self, options.trace, () => this.alive, {
+      ms: options.journalWriteLatencyMs ?? 0,
+      scheduler: options.scheduler,
+    });
     Persistence.register(this.system as ActorSystem<unknown>, {
       journal: this.journal,
       snapshotStore: options.snapshotStore,

@@ -1,0 +1,24 @@
+import type { EntityId, ShardId, ShardingMessageExtractor } from "@runtime";
+import { type CartCommand, NUMBER_OF_SHARDS } from "./protocol";
+
+/** Which cart a command is for: the entity id. */
+export function entityIdOf(command: CartCommand): EntityId {
+  return command.cartId;
+}
+
+/**
+ * Which of the NUMBER_OF_SHARDS shards a cart lives in. It depends on the id alone, so a cart
+ * never changes shard, and a string hash spreads ids that differ in one letter.
+ */
+export function shardIdOf(cartId: EntityId): ShardId {
+  let hash = 0;
+  for (let i = 0; i < cartId.length; i++) hash = (Math.imul(31, hash) + cartId.charCodeAt(i)) | 0;
+  return String(hash % NUMBER_OF_SHARDS);
+}
+
+/** What the shard regions use: commands carry their cart id, so they go to the cart as they are. */
+export const cartExtractor: ShardingMessageExtractor<CartCommand, CartCommand> = {
+  entityId: entityIdOf,
+  shardId: shardIdOf,
+  unwrapMessage: (command) => command,
+};
