@@ -9,7 +9,7 @@ import {
   Tag,
 } from "./behavior";
 import type { ActorContext, Logger, Outcome } from "./context";
-import { RingBuffer } from "./mailbox";
+import { InternalEnvelope, SegmentQueue } from "./mailbox";
 import { ActorRef, type Recipient } from "./ref";
 import { DeathPactError, PostStop, PreRestart, type Signal } from "./signals";
 import { BoundedStash, type StashBuffer } from "./stash";
@@ -18,17 +18,21 @@ import type { ActorSystem } from "./system";
 import { TimerEnvelope, Timers } from "./timers";
 
 /** @internal A lifecycle signal travelling through the mailbox. */
-class SignalEnvelope {
+class SignalEnvelope extends InternalEnvelope {
   constructor(
     readonly signal: Signal,
     readonly from?: ActorCell<unknown>,
     readonly custom?: unknown,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** @internal Work that must run inside the actor (adapters, piped results, restarts). */
-class RunEnvelope {
-  constructor(readonly run: () => unknown) {}
+class RunEnvelope extends InternalEnvelope {
+  constructor(readonly run: () => unknown) {
+    super();
+  }
 }
 
 /** One `Behaviors.supervise` layer in force, with its own restart history. */
@@ -51,7 +55,7 @@ enum Life {
 /** @internal The runtime's per-actor state: mailbox, behaviour, children and watch lists. */
 export class ActorCell<T> implements ActorContext<T>, Recipient {
   readonly self: ActorRef<T>;
-  readonly mailbox = new RingBuffer<unknown>();
+  readonly mailbox = new SegmentQueue<unknown>();
   scheduled = false;
   private life = Life.Alive;
   private behavior!: Behavior<T>;
@@ -116,12 +120,8 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
       const message = mailbox.shift();
       handled++;
       try {
-        if (
-          message instanceof SignalEnvelope ||
-          message instanceof TimerEnvelope ||
-          message instanceof RunEnvelope
-        ) {
-          this.receiveInternal(message);
+        if (message instanceof InternalEnvelope) {
+          this.receiveInternal(message as SignalEnvelope | TimerEnvelope | RunEnvelope);
         } else {
           this.receiveMessage(message as T);
         }
@@ -384,11 +384,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
     }
     this.watchedBy.clear();
     for (const message of this.mailbox.drain()) {
-      if (
-        !(message instanceof SignalEnvelope) &&
-        !(message instanceof TimerEnvelope) &&
-        !(message instanceof RunEnvelope)
-      ) {
+      if (!(message instanceof InternalEnvelope)) {
         this.system.deadLetter(message, this.self.path);
       }
     }
@@ -580,11 +576,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
   discardQueued(count: number): void {
     for (let i = 0; i < count && this.mailbox.size > 0; i++) {
       const message = this.mailbox.shift();
-      if (
-        !(message instanceof SignalEnvelope) &&
-        !(message instanceof TimerEnvelope) &&
-        !(message instanceof RunEnvelope)
-      ) {
+      if (!(message instanceof InternalEnvelope)) {
         this.system.deadLetter(message, this.self.path);
       }
     }

@@ -1,5 +1,5 @@
 import { type Behavior, Tag } from "./behavior";
-import { RingBuffer } from "./mailbox";
+import { SegmentQueue } from "./mailbox";
 
 /** Thrown when a message is stashed into a full {@link StashBuffer}. */
 export class StashOverflowError extends Error {
@@ -68,7 +68,7 @@ export interface UnstashTarget<T> {
 
 /** @internal */
 export class BoundedStash<T> implements StashBuffer<T> {
-  private items = new RingBuffer<T>();
+  private items = new SegmentQueue<T>();
 
   constructor(
     readonly capacity: number,
@@ -124,7 +124,7 @@ export class BoundedStash<T> implements StashBuffer<T> {
   }
 
   clear(): void {
-    this.items = new RingBuffer<T>();
+    this.items = new SegmentQueue<T>();
   }
 
   take(): T | undefined {

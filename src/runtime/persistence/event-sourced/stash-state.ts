@@ -1,5 +1,5 @@
 import type { ActorContext } from "../../actor/context";
-import { RingBuffer } from "../../actor/mailbox";
+import { SegmentQueue } from "../../actor/mailbox";
 import { StashOverflowError } from "../../actor/stash";
 import type { StashOverflowStrategy } from "./types";
 
@@ -10,8 +10,8 @@ import type { StashOverflowStrategy } from "./types";
  * journal-failure supervisor), and both are discarded to dead letters on any other restart.
  */
 export class StashState<C> {
-  readonly internal = new RingBuffer<C>();
-  readonly user = new RingBuffer<C>();
+  readonly internal = new SegmentQueue<C>();
+  readonly user = new SegmentQueue<C>();
 
   constructor(
     private readonly ctx: ActorContext<C>,
