@@ -48,7 +48,17 @@ export function ask<Req, Res>(
       done = true;
       reject(new AskTimeoutError(target.path, options.timeout));
     });
-    target.tell(makeRequest(replyTo));
+    let request: Req;
+    try {
+      request = makeRequest(replyTo);
+    } catch (error) {
+      // Nothing was sent, so nothing can time out: fail with the request's own error.
+      done = true;
+      timer.cancel();
+      reject(error);
+      return;
+    }
+    target.tell(request);
     // A request to an actor that has already stopped went to dead letters: no reply can come,
     // so fail now rather than wait out the timeout (as Akka does).
     const recipient = target.recipient;
