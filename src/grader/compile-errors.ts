@@ -1,4 +1,9 @@
 import ts from "typescript";
+import {
+  formatCompileDiagnostic,
+  limitCompileErrors,
+  MISSING_EXPORT_CODES,
+} from "../labs/compile-message";
 import { locate, type SandboxProgram } from "./program";
 
 /**
@@ -7,12 +12,6 @@ import { locate, type SandboxProgram } from "./program";
  * and the file that needs it, because "has no exported member" buried in a check file is not
  * where a learner looks.
  */
-
-/** TS codes for "module has no exported member X" and its variants. */
-const MISSING_EXPORT = new Set([2305, 2614, 2724, 2459, 2460]);
-
-/** At most this many errors are listed; the first ones are the ones to fix. */
-const LIMIT = 20;
 
 export function compileErrors(sandbox: SandboxProgram, order: readonly string[]): string[] {
   const { program } = sandbox;
@@ -26,21 +25,17 @@ export function compileErrors(sandbox: SandboxProgram, order: readonly string[])
     for (const d of diagnostics) found.push(formatDiagnostic(sandbox, d));
   }
   const global = program.getGlobalDiagnostics().map((d) => formatDiagnostic(sandbox, d));
-  const all = [...new Set([...found, ...global])];
-  if (all.length <= LIMIT) return all;
-  return [...all.slice(0, LIMIT), `… and ${all.length - LIMIT} more errors`];
+  return limitCompileErrors([...found, ...global]);
 }
 
 function formatDiagnostic(sandbox: SandboxProgram, d: ts.Diagnostic): string {
   const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-  if (!d.file || d.start === undefined) return `error TS${d.code}: ${text}`;
+  if (!d.file || d.start === undefined) return formatCompileDiagnostic({ code: d.code, text });
   const where = locate(sandbox, d.file, d.start);
-  if (MISSING_EXPORT.has(d.code)) {
-    const missing = missingExport(sandbox, d.file, d.start);
-    if (missing)
-      return `${missing.module} does not export "${missing.name}" (imported at ${where})`;
-  }
-  return `${where}: error TS${d.code}: ${text}`;
+  const missing = MISSING_EXPORT_CODES.has(d.code)
+    ? missingExport(sandbox, d.file, d.start)
+    : undefined;
+  return formatCompileDiagnostic({ code: d.code, text, where, ...(missing ? { missing } : {}) });
 }
 
 /** The imported name at `position` and the lab file it was imported from. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { errorResults, type V3Results } from "../labs/results";
+import { doesNotCompile } from "../labs/compile-message";
+import { CHECK_TIMEOUT_MS, errorResults, type V3Results } from "../labs/results";
 import type { ChildPlan } from "./child/protocol";
 import { compileErrors } from "./compile-errors";
 import { checkFiles, type Lab } from "./lab";
@@ -48,7 +49,7 @@ export const DEFAULT_MEMORY_MB = 512;
 /** How Vitest reports a worker that exited under it (out of memory, a signal). */
 const WORKER_DIED = /Worker forks emitted error|Worker exited unexpectedly/;
 /** Vitest's own per-test limit, which turns an asynchronous hang into a failed check. */
-const TEST_TIMEOUT_MS = 5_000;
+const TEST_TIMEOUT_MS = CHECK_TIMEOUT_MS;
 
 export async function gradeSubmission(
   lab: Lab,
@@ -123,7 +124,7 @@ function staticProblems(lab: Lab, sandbox: Sandbox, checkNames: string[]): strin
     ...lab.meta.readonly,
     ...checkNames,
   ]);
-  if (errors.length > 0) return `The submission does not compile:\n${errors.join("\n")}`;
+  if (errors.length > 0) return doesNotCompile(errors);
   return undefined;
 }
 

@@ -28,6 +28,12 @@ export interface V3Results {
   tests: V3TestResult[];
 }
 
+/**
+ * How long one check may run, in the browser and in CI alike: past it, an asynchronous check
+ * fails with a timeout (a synchronous loop needs the whole run's hard stop).
+ */
+export const CHECK_TIMEOUT_MS = 5_000;
+
 /** Exercism caps `output` at 500 characters; longer output is cut with a note. */
 export const OUTPUT_LIMIT = 500;
 
@@ -57,6 +63,17 @@ interface TaskError {
   name?: string;
   diff?: string;
   stack?: string;
+}
+
+/**
+ * The first stack frame in a lab file or a check (`account.ts:12:5`), if any. The browser runner
+ * names the learner's modules `lab:///<file>` (src/labs/runner/loader.ts) and keeps their line
+ * numbers; frames of the runner's own bundles are never shown.
+ */
+export function labLocation(error: unknown): string | undefined {
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== "string") return undefined;
+  return /lab:\/\/\/([^\s():]+):(\d+):(\d+)/.exec(stack)?.slice(1, 4).join(":");
 }
 
 /** Message plus diff, the way a learner should read a failed expectation. */

@@ -45,11 +45,11 @@ export const differences: readonly Difference[] = [
   {
     id: "effect-stash",
     area: "persistence",
-    title: "No Effect.stash, no enforced replies",
-    akka: "`Effect.stash()`, `Effect.unstashAll()` and `.thenUnstashAll()` let a command handler park commands; `withEnforcedReplies` makes forgetting a reply a compile error (`ReplyEffect`).",
+    title: "No enforced replies",
+    akka: "`withEnforcedReplies` makes forgetting a reply a compile error (`ReplyEffect`).",
     runtime:
-      "The stash is internal only: commands that arrive during a persist or during recovery wait and are handled in order, as in Akka. A handler cannot stash by itself, and replies are not enforced by the types.",
-    why: "The labs do not need them; the implicit stash covers the persist and recovery cases they teach.",
+      "`Effect.stash()`, `Effect.unstashAll()` and `.thenUnstashAll()` work as in Akka, but replies are not enforced by the types; the test kit's `runCommand` reports a missing reply instead.",
+    why: "TypeScript learners get the reply check from the test kit; a second effect type would double the API they read.",
   },
   {
     id: "entity-type-key",
@@ -78,6 +78,110 @@ export const differences: readonly Difference[] = [
       "`ActorRef.tell` called while an event handler runs throws `ReplaySideEffectError`, so the mistake fails a test instead of resending old messages. A direct call to something else is not caught.",
     why: "Learners meet talk 2's double-delivery bug as an error at once rather than as a duplicate much later.",
     runtimeOnly: true,
+  },
+  {
+    id: "handler-contexts",
+    area: "persistence",
+    title: "Handlers get a small context as a third argument",
+    akka: "A command handler is `(state, command) => Effect` and an event handler `(state, event) => State`; anything else comes from the `ActorContext` captured in `Behaviors.setup`.",
+    runtime:
+      "A command handler also gets `ctx` with `persistenceId`, `sequenceNr`, `now()` and `random()`; an event handler gets `ctx` with `persistenceId`, `sequenceNr` and `recovering` only. As in Akka, an event handler has no clock and no random: decide in the command handler and store the value in the event.",
+    why: "Labs read the time and draw ids without setting up an `ActorContext`; the event context deliberately has nothing that could make a replay differ.",
+    runtimeOnly: true,
+  },
+  {
+    id: "seeded-randomness",
+    area: "simulation",
+    title: "A seed for reproducible runs",
+    akka: "No seeded randomness: Akka uses the JVM's random sources, different in every run.",
+    runtime:
+      "`ActorSystem.create(..., { seed })` makes every random choice (backoff jitter, `ctx.random()`) reproducible, for simulations and tests. Without a seed the system seeds itself from `crypto`. Each incarnation of an actor draws its own stream, so `ctx.random()` never repeats after a restart.",
+    why: "The simulator and the checks must give the same trace for the same seed; production code must never hand out the same id twice.",
+    option: "ActorSystemOptions.seed",
+    runtimeOnly: true,
+  },
+  {
+    id: "immediate-writes",
+    area: "persistence",
+    title: "A journal may acknowledge a write at once",
+    akka: "Every journal acknowledges asynchronously; commands that arrive meanwhile wait in the internal stash.",
+    runtime:
+      "The in-memory journal can store a write in the command's own turn (`appendNow`), so nothing waits in the stash. What an actor and its senders observe is the same (the conformance suite runs every event-sourced case both ways), with one limit: the internal stash cannot overflow during such a write.",
+    why: "Labs and benchmarks run a million events in memory; the later-acknowledged mode is the one IndexedDB takes.",
+    option: "new InMemoryJournal({ immediateWrites: false })",
+  },
+  {
+    id: "stash-overflow",
+    area: "persistence",
+    title: "Stash overflow strategy per behaviour",
+    akka: "`akka.persistence.typed.stash-overflow-strategy` (`drop`, the default, or `fail`) and `stash-capacity` are configuration.",
+    runtime:
+      'The same two strategies and the same default, set per behaviour: `withStashOverflowStrategy("fail")` and `withStashCapacity(n)` (4,096 by default, for the internal and the user stash each).',
+    why: "The runtime has no configuration files; a learner sees the choice in the code.",
+    option: "EventSourcedBehavior.withStashOverflowStrategy",
+  },
+  {
+    id: "snapshot-in-background",
+    area: "persistence",
+    title: "Side effects do not wait for a snapshot",
+    akka: "After a write that triggers a snapshot, the actor waits for the snapshot to be stored before it runs the side effects and the next command.",
+    runtime:
+      "The snapshot is saved in the background; replies and side effects run as soon as the events are stored. `SnapshotCompleted` or `SnapshotFailed` follows.",
+    why: "Snapshots are an optimisation of recovery; the events alone are the record, so nothing a sender observes depends on the snapshot.",
+  },
+  {
+    id: "persistence-not-ported",
+    area: "persistence",
+    title: "Parts of Akka Persistence that are not ported",
+    akka: "Recovery strategies (`Recovery.disabled`, snapshot selection criteria), recovery timeouts, event deletion on snapshot, replicated event sourcing, durable state, and `Terminated` handled in an event-sourced signal handler.",
+    runtime:
+      "None of these. An event-sourced behaviour's signal handler hears recovery, snapshot, rejection, `PreRestart` and `PostStop`; the `Terminated` of a watched actor is unhandled there, so it fails the actor with a `DeathPactError`.",
+    why: "The workshop teaches the core of event sourcing; each of these is a separate topic.",
+  },
+  {
+    id: "persist-rejected-signal",
+    area: "persistence",
+    title: "A rejected write is also a signal",
+    akka: "The journal's rejection fails the actor with `EventRejectedException`, which ordinary supervision handles.",
+    runtime:
+      "The same failure (the journal's `PersistRejected` error goes to ordinary supervision), after a `PersistRejected` signal to the behaviour's signal handler.",
+    why: "Demos show the rejection in their event log before the actor stops.",
+    runtimeOnly: true,
+  },
+  {
+    id: "backoff-mailbox",
+    area: "actors",
+    title: "Messages wait in the mailbox during a backoff",
+    akka: "`restartWithBackoff` stashes incoming messages while it waits, up to `withStashCapacity`, and drops the rest to dead letters.",
+    runtime: "Messages simply stay in the (unbounded) mailbox until the restart.",
+    why: "The runtime's mailboxes are unbounded; a second bounded buffer would only add a way to lose messages that the labs do not teach.",
+  },
+  {
+    id: "supervision-replacement",
+    area: "actors",
+    title: "Which nested supervisor a returned behaviour replaces",
+    akka: "A returned behaviour wrapped in a supervisor for the same exception class replaces the enclosing one instead of nesting.",
+    runtime:
+      "The same, judged by the whole rule list (error classes and strategy kinds), so a behaviour that returns itself wrapped in the same `supervise` never nests a layer per message.",
+    why: "Strategies are plain objects here, not classes with identity; the rule list is what a learner writes.",
+  },
+  {
+    id: "watch-message-equality",
+    area: "actors",
+    title: "`watchWith` compares messages by value",
+    akka: "`watchWith` after `watch` (or with a different message) throws `IllegalStateException`; messages are compared with `equals`.",
+    runtime:
+      "It throws `IllegalWatchError`; two messages are the same when they are identical or serialise to the same JSON.",
+    why: "TypeScript has no structural `equals`; messages are plain data.",
+  },
+  {
+    id: "testkit-shape",
+    area: "testkit",
+    title: "The event-sourced test kit's shape",
+    akka: "`EventSourcedBehaviorTestKit` runs on the real scheduler with the persistence test kit; `runCommand` throws an `AssertionError` when the actor fails, checks serialization, and has `initialize` and `persistenceTestKit` for injecting failures.",
+    runtime:
+      '`EventSourcedBehaviorTestKit.create(behavior, { seed, immediateWrites })` runs on a virtual clock with an in-memory journal. `runCommand` returns `{ events, state, reply, stopped }` instead of throwing when the actor stops; it throws "Missing expected reply" as Akka\'s does. It has `getState`, `restart`, `clear` and `persistedEvents`; failures are injected on `kit.journal` (`failNextAppend`, `rejectNextAppend`, `failNextRead`). No serialization checks and no `initialize`.',
+    why: "Lab checks assert on what happened to a command, a stop included, without catching exceptions; everything runs in memory in the browser.",
   },
   ...clusterDifferences,
   {

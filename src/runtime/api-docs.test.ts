@@ -100,7 +100,7 @@ const CONCEPTS: ReadonlyArray<{ concept: string; keys: string[]; mentions?: stri
     mentions: ["at-least-once", "exactly-once"],
   },
   {
-    concept: "replay-safe time and randomness",
+    concept: "time and randomness decided in the command handler",
     keys: ["HandlerContext"],
     mentions: ["ctx.now()", "ctx.random()"],
   },

@@ -8,6 +8,7 @@
 
 export { ask } from "./actor/ask";
 export { Behavior, Behaviors } from "./actor/behavior";
+export { IllegalWatchError } from "./actor/cell";
 export type { ActorContext, Logger, Outcome } from "./actor/context";
 export type { DeadLetter, DeadLetters } from "./actor/dead-letters";
 export { ActorRef, ReplaySideEffectError } from "./actor/ref";

@@ -1,4 +1,5 @@
 import type * as Monaco from "monaco-editor";
+import { checkModelSource, compileErrors, LAB_ROOT } from "./typecheck";
 
 /**
  * Monaco for a lab page: one TypeScript model per lab file, so cross-file imports type-check and
@@ -11,6 +12,8 @@ export interface LabEditorOptions {
   /** Every file the learner can see, editable and read-only. */
   files: Record<string, string>;
   readonly: readonly string[];
+  /** Check files (`checks/x.test.ts`): never shown, type-checked with the lab's files. */
+  checks: Record<string, string>;
   open: string;
   onChange: (file: string, value: string) => void;
   onRun: () => void;
@@ -20,6 +23,11 @@ export interface LabEditor {
   show(file: string): void;
   setValue(file: string, value: string): void;
   focus(): void;
+  /**
+   * The type errors of `order` (lab files and checks, in the grader's order), worded as
+   * `npm run grade` words them; empty when everything type-checks.
+   */
+  compileErrors(order: readonly string[]): Promise<string[]>;
 }
 
 type MonacoApi = typeof Monaco;
@@ -58,12 +66,17 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
     moduleResolution: ts.ModuleResolutionKind.NodeJs,
     strict: true,
     noEmit: true,
+    // As the grader's program (src/grader/program.ts): declaration files are not checked.
+    skipLibCheck: true,
+    types: [],
     allowNonTsExtensions: true,
     lib: ["es2022", "dom"],
   });
   // The runtime's declarations, TSDoc included, so `@runtime` has IntelliSense and hover docs.
   const { default: runtimeDts } = await import("virtual:runtime-dts");
-  for (const [path, text] of Object.entries(runtimeDts)) {
+  // What checks import besides the lab's files, so the page type-checks them as the grader does.
+  const { default: checkDts } = await import("virtual:check-dts");
+  for (const [path, text] of Object.entries({ ...runtimeDts, ...checkDts })) {
     ts.typescriptDefaults.addExtraLib(text, `file:///${path}`);
   }
   ts.typescriptDefaults.setDiagnosticsOptions({
@@ -73,7 +86,7 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
 
   const models = new Map<string, Monaco.editor.ITextModel>();
   for (const [file, value] of Object.entries(options.files)) {
-    const uri = monaco.Uri.parse(`file:///lab/${file}`);
+    const uri = monaco.Uri.parse(`${LAB_ROOT}${file}`);
     const model =
       monaco.editor.getModel(uri) ?? monaco.editor.createModel(value, "typescript", uri);
     model.setValue(value);
@@ -83,6 +96,14 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
     });
   }
 
+  for (const [file, value] of Object.entries(options.checks)) {
+    const uri = monaco.Uri.parse(`${LAB_ROOT}${file}`);
+    const text = checkModelSource(value);
+    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, "typescript", uri);
+    model.setValue(text);
+  }
+
+  defineThemes(monaco);
   options.container.replaceChildren();
   const editor = monaco.editor.create(options.container, {
     model: models.get(options.open) ?? null,
@@ -91,7 +112,9 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
     fontSize: 14,
     scrollBeyondLastLine: false,
     tabSize: 2,
-    theme: prefersDark() ? "vs-dark" : "vs",
+    theme: prefersDark() ? "lab-dark" : "lab-light",
+    // Suggestions and hovers float above the page instead of being clipped by the editor's edge.
+    fixedOverflowWidgets: true,
     ariaLabel: `Code editor: ${options.open}`,
     accessibilitySupport: "auto",
   });
@@ -118,5 +141,25 @@ export async function mountLabEditor(options: LabEditorOptions): Promise<LabEdit
       if (model && model.getValue() !== value) model.setValue(value);
     },
     focus: () => editor.focus(),
+    compileErrors: (order) => compileErrors(monaco, order),
   };
+}
+
+/**
+ * Monaco's own themes, with comments dark (light theme) or light (dark theme) enough to read:
+ * `vs` draws them at about 3:1 against the page's editor background, below WCAG AA's 4.5:1.
+ */
+function defineThemes(monaco: MonacoApi): void {
+  monaco.editor.defineTheme("lab-light", {
+    base: "vs",
+    inherit: true,
+    rules: [{ token: "comment", foreground: "3b6e2a" }],
+    colors: {},
+  });
+  monaco.editor.defineTheme("lab-dark", {
+    base: "vs-dark",
+    inherit: true,
+    rules: [{ token: "comment", foreground: "8fbf7f" }],
+    colors: {},
+  });
 }

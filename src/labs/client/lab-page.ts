@@ -1,9 +1,10 @@
 import type { LabBundle } from "../catalog";
-import type { V3Results } from "../results";
+import { doesNotCompile } from "../compile-message";
+import { errorResults, type V3Results } from "../results";
 import type { TraceMarker } from "../trace-marker";
 import type { LabEditor } from "./editor";
 import { describeProgressLoss, type LabProgress, ProgressStore } from "./progress";
-import { renderResults } from "./render-results";
+import { renderResults, taskProgress } from "./render-results";
 import {
   onRunnerReadiness,
   prepareNextRun,
@@ -35,10 +36,14 @@ class LabPage {
   private readonly store = new ProgressStore();
   private files: Record<string, string>;
   private mine: Record<string, string> | undefined;
+  /** The last results of the learner's own code: what progress and "Done" are made of. */
   private results: V3Results | undefined;
   private open: string;
   private editor: LabEditor | undefined;
+  private editorReady: Promise<LabEditor | undefined> | undefined;
   private running = false;
+  private runnerReady = false;
+  private typeCheckWarm = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly tabs: HTMLButtonElement[];
 
@@ -63,27 +68,35 @@ class LabPage {
       this.store.acknowledgeDataLoss();
     }
     this.selectTab(this.open, false);
-    if (this.results)
-      renderResults(
-        byId("results"),
-        this.results,
-        "Results of your last run.",
-        this.renderOptions(),
-      );
+    if (this.results) this.showResults(this.results, "Results of your last run.");
     // Monaco is heavy: let the page paint and become usable first.
     // The spare worker starts loading at once; its preparation (a warm-up simulation in
     // cluster labs) waits for the editor, so it does not compete with Monaco for the CPU.
     // The run button says whether the runner is at rest: a run then starts at once, on a
     // prepared worker, with no other preparation competing for the CPU.
+    // At rest also means the editor's first type check is done: runs after it are not slowed.
     onRunnerReadiness((ready) => {
-      byId("run-checks").dataset.runner = ready ? "ready" : "preparing";
+      this.runnerReady = ready;
+      this.showReadiness();
     });
     const mount = () => {
       prepareNextRun();
-      void this.mountEditor().finally(() => prepareNextRun(this.nextRun()));
+      this.editorReady = this.mountEditor()
+        .catch((e) => {
+          this.status(`The editor could not load: ${e instanceof Error ? e.message : String(e)}`);
+          this.typeCheckWarm = true;
+          this.showReadiness();
+          return undefined;
+        })
+        .finally(() => prepareNextRun(this.nextRun()));
     };
     if ("requestIdleCallback" in window) requestIdleCallback(mount, { timeout: 500 });
     else setTimeout(mount, 50);
+  }
+
+  private showReadiness(): void {
+    byId("run-checks").dataset.runner =
+      this.runnerReady && this.typeCheckWarm ? "ready" : "preparing";
   }
 
   status(text: string): void {
@@ -180,19 +193,25 @@ class LabPage {
     }
     this.mine = saved.mine;
     this.results = saved.results;
+    if (this.mine) {
+      this.notice(
+        "The solution is shown. Runs now check the solution and do not count as your progress; Download submission still saves your own code.",
+      );
+    }
     if (saved.openFile && this.tabs.some((t) => t.dataset.file === saved.openFile)) {
       this.open = saved.openFile;
     }
     this.updateRestoreButton();
   }
 
-  private async mountEditor(): Promise<void> {
+  private async mountEditor(): Promise<LabEditor> {
     this.status("Loading the editor…");
     const { mountLabEditor } = await import("./editor");
     this.editor = await mountLabEditor({
       container: byId("editor"),
       files: this.allFiles(),
       readonly: this.lab.readonly,
+      checks: this.lab.checks,
       open: this.open,
       onChange: (file, value) => {
         this.files[file] = value;
@@ -202,9 +221,107 @@ class LabPage {
     });
     byId("editor").dataset.ready = "true";
     this.status("Editor ready.");
+    // The first type check of the lab and its checks takes Monaco's worker seconds; later ones
+    // take milliseconds. Pay for the first now, while the learner reads, not after their click.
+    void this.editor
+      .compileErrors(this.typeCheckOrder())
+      .catch(() => {})
+      .finally(() => {
+        this.typeCheckWarm = true;
+        this.showReadiness();
+      });
+    return this.editor;
+  }
+
+  /**
+   * The grader's type check, in the browser: errors in the lab's files or the checks, worded as
+   * `npm run grade` words them. Empty when there are none, undefined when the editor (whose
+   * TypeScript worker does the checking) could not load.
+   */
+  private async compileErrors(): Promise<string[] | undefined> {
+    const editor = this.editor ?? (await this.editorReady);
+    if (!editor) return undefined;
+    return editor.compileErrors(this.typeCheckOrder());
+  }
+
+  /** The grader's order: editable files, read-only files, then the checks. */
+  private typeCheckOrder(): string[] {
+    return [...this.lab.editable, ...this.lab.readonly, ...Object.keys(this.lab.checks)];
+  }
+
+  /** Draws results in the results pane and their per-task progress beside the instructions. */
+  private showResults(results: V3Results | undefined, note?: string, ofSolution = false): void {
+    const target = byId("results");
+    if (results) renderResults(target, results, note, this.renderOptions());
+    else {
+      const empty = document.createElement("p");
+      empty.className = "muted";
+      empty.textContent = note ?? "No run yet.";
+      target.replaceChildren(empty);
+    }
+    target.dataset.of = ofSolution ? "solution" : "mine";
+    const progress = results ? taskProgress(results) : new Map();
+    for (const heading of document.querySelectorAll<HTMLElement>(".instructions h2")) {
+      const id = Number(/^\s*(\d+)\s*[.)]/.exec(heading.textContent ?? "")?.[1]);
+      let badge = heading.querySelector<HTMLElement>(".task-progress");
+      const task = progress.get(id);
+      if (!task) {
+        badge?.remove();
+        continue;
+      }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "task-progress";
+        heading.append(" ", badge);
+      }
+      const done = task.passed === task.total;
+      badge.dataset.state = ofSolution ? "solution" : done ? "pass" : "fail";
+      badge.textContent = `${ofSolution ? "solution: " : ""}${task.passed}/${task.total}${done ? " ✓" : ""}`;
+      badge.setAttribute(
+        "aria-label",
+        `${ofSolution ? "The solution passes" : "Your code passes"} ${task.passed} of ${task.total} checks of this task`,
+      );
+    }
+    const count = document.getElementById("pane-tab-count");
+    if (count) {
+      count.textContent = results
+        ? `(${results.tests.filter((t) => t.status === "pass").length}/${results.tests.length})`
+        : "";
+    }
+  }
+
+  /** A message beside the toolbar, for what the learner must not miss (a download of what). */
+  private notice(text: string | undefined): void {
+    const el = byId("lab-notice");
+    el.hidden = text === undefined;
+    el.textContent = text ?? "";
+  }
+
+  /** Phones show one pane at a time: instructions, code or results. */
+  private selectPane(pane: string, focus = false): void {
+    const lab = document.querySelector<HTMLElement>(".lab");
+    if (!lab) return;
+    lab.dataset.pane = pane;
+    for (const tab of document.querySelectorAll<HTMLButtonElement>(".pane-tabs [role=tab]")) {
+      const selected = tab.dataset.pane === pane;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected && focus) tab.focus();
+    }
   }
 
   private wireControls(): void {
+    const panes = [...document.querySelectorAll<HTMLButtonElement>(".pane-tabs [role=tab]")];
+    for (const [i, tab] of panes.entries()) {
+      tab.addEventListener("click", () => this.selectPane(tab.dataset.pane ?? "instructions"));
+      tab.addEventListener("keydown", (e) => {
+        const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        e.preventDefault();
+        const next = panes[(i + step + panes.length) % panes.length];
+        this.selectPane(next?.dataset.pane ?? "instructions", true);
+      });
+    }
     for (const tab of this.tabs) {
       tab.addEventListener("click", () => this.selectTab(tab.dataset.file ?? "", true));
       tab.addEventListener("keydown", (e) => this.onTabKey(e, tab));
@@ -300,13 +417,25 @@ class LabPage {
     this.running = true;
     const button = byId<HTMLButtonElement>("run-checks");
     const target = byId("results");
+    const ofSolution = this.mine !== undefined;
     button.disabled = true;
     target.setAttribute("aria-busy", "true");
     const progress = document.createElement("p");
     progress.className = "muted running";
     progress.textContent = "Running checks…";
     target.replaceChildren(progress);
+    if (matchMedia("(max-width: 64rem)").matches) this.selectPane("results");
+    const started = performance.now();
     try {
+      // The type check runs beside the checks, in Monaco's worker. Warm, it ends first; the
+      // first one after a page load can take seconds, and then the checks' results show at once,
+      // marked as waiting for it.
+      let typeChecked = false;
+      const typeCheck = this.compileErrors()
+        .catch(() => undefined)
+        .finally(() => {
+          typeChecked = true;
+        });
       const outcome = await runChecksInWorker({
         files: this.allFiles(),
         checks: this.lab.checks,
@@ -317,9 +446,29 @@ class LabPage {
           progress.textContent = `Running: ${name}`;
         },
       });
-      this.results = outcome.results;
-      renderResults(target, outcome.results, undefined, this.renderOptions());
-      target.dataset.lastRunMs = String(Math.round(outcome.wallMs));
+      const show = (results: V3Results, pending: boolean) => {
+        const notes = [
+          pending
+            ? "Type-checking your code, as the grader does: these results stand unless it finds an error…"
+            : undefined,
+          ofSolution
+            ? "These are the reference solution's results: they do not count as your progress. “Restore my code” brings your code and your results back."
+            : undefined,
+        ].filter((n) => n !== undefined);
+        this.showResults(results, notes.length > 0 ? notes.join(" ") : undefined, ofSolution);
+        target.dataset.typecheck = pending ? "pending" : "done";
+      };
+      // What the learner waited for before seeing results.
+      target.dataset.lastRunMs = String(Math.round(performance.now() - started));
+      target.dataset.workerMs = String(Math.round(outcome.wallMs));
+      if (!typeChecked) show(outcome.results, true);
+      const errors = await typeCheck;
+      // As in CI: code that does not type-check is not graded, whatever its checks did.
+      const results =
+        errors && errors.length > 0 ? errorResults(doesNotCompile(errors)) : outcome.results;
+      if (!ofSolution) this.results = results;
+      show(results, false);
+      target.dataset.verdictMs = String(Math.round(performance.now() - started));
       target.dataset.runs = String(Number(target.dataset.runs ?? 0) + 1);
       await this.save();
     } finally {
@@ -338,6 +487,15 @@ class LabPage {
       return;
     }
     this.setFiles({ [this.open]: starter });
+    // The last results were of other code: they no longer say where the learner stands.
+    if (this.mine === undefined && this.results) {
+      this.results = undefined;
+      this.showResults(
+        undefined,
+        `${this.open} was reset to the starter code: run the checks to see where you stand.`,
+      );
+      void this.save();
+    }
   }
 
   private askShowSolution(): void {
@@ -350,6 +508,9 @@ class LabPage {
     this.setFiles(this.lab.solution);
     this.updateRestoreButton();
     this.status("Showing the solution. “Restore my code” brings yours back.");
+    this.notice(
+      "The solution is shown. Runs now check the solution and do not count as your progress; Download submission still saves your own code.",
+    );
   }
 
   private restoreMine(): void {
@@ -358,6 +519,12 @@ class LabPage {
     this.mine = undefined;
     this.setFiles(mine);
     this.updateRestoreButton();
+    this.notice(undefined);
+    // The solution's results go with it: what shows is the last run of the learner's own code.
+    this.showResults(
+      this.results,
+      this.results ? "Results of your last run of your own code." : "No run of your own code yet.",
+    );
     this.status("Your code is back.");
     byId("show-solution").focus();
   }
@@ -368,7 +535,14 @@ class LabPage {
 
   /** The editable files under `<slug>-submission/`, the folder layout `npm run grade` reads. */
   private download(): void {
-    const archive = submissionArchive(this.lab.slug, this.lab.editable, this.files);
+    // While the solution is shown, the learner's work is the code set aside, not the solution.
+    const files = this.mine ?? this.files;
+    if (this.mine) {
+      this.notice(
+        "The solution is shown in the editor, so the download holds your own code (set aside), not the solution.",
+      );
+    }
+    const archive = submissionArchive(this.lab.slug, this.lab.editable, files);
     const blob = new Blob([archive.bytes as BlobPart], { type: "application/zip" });
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);

@@ -9,3 +9,9 @@ declare module "virtual:runtime-dts" {
   const files: Record<string, string>;
   export default files;
 }
+
+declare module "virtual:check-dts" {
+  /** `node_modules/<package>/….d.ts` → declaration text, for type-checking check files. */
+  const files: Record<string, string>;
+  export default files;
+}

@@ -1,4 +1,10 @@
-import { errorResults, taskIdOf, type V3Results } from "../results";
+import {
+  CHECK_TIMEOUT_MS,
+  errorResults,
+  taskIdOf,
+  type V3Results,
+  type V3TestResult,
+} from "../results";
 import type { CheckRunTimings } from "../runner/core";
 import type { LabTrace } from "../runner/trace";
 import type {
@@ -144,6 +150,8 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
   if (runsInProgress++ === 0) hold(true);
   return new Promise((resolve) => {
     let running: string | undefined;
+    /** Checks that finished, so a run stopped later still reports them. */
+    const finished: FinishedCheck[] = [];
     let settled = false;
     const finish = (outcome: Omit<BrowserRunOutcome, "wallMs">) => {
       if (settled) return;
@@ -154,7 +162,10 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
       resolve({ ...outcome, wallMs: performance.now() - started });
     };
     const timer = setTimeout(() => {
-      finish({ results: timeoutResults(options.timeoutMs, running), timedOut: true });
+      finish({
+        results: timeoutResults(options.timeoutMs, running, finished),
+        timedOut: true,
+      });
     }, options.timeoutMs);
 
     worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
@@ -164,6 +175,7 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
         options.onTestStart?.(event.name);
       } else if (event.type === "test-end") {
         running = undefined;
+        finished.push({ name: event.name, state: event.state, message: event.message });
         options.onTestEnd?.(event.name, event.state);
       } else if (event.type === "done") {
         finish({ results: event.results, timings: event.timings, timedOut: false });
@@ -184,7 +196,7 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
       type: "run",
       files: options.files,
       checks: options.checks,
-      testTimeoutMs: options.timeoutMs,
+      testTimeoutMs: CHECK_TIMEOUT_MS,
       editable: options.editable,
       withheld: options.withheld,
     };
@@ -192,25 +204,50 @@ export function runChecksInWorker(options: BrowserRunOptions): Promise<BrowserRu
   });
 }
 
-/** The v3 verdict for a run that was stopped: an error naming the test that never finished. */
-export function timeoutResults(timeoutMs: number, runningTest: string | undefined): V3Results {
+/** A check that finished before the run was stopped, as the worker reported it. */
+export interface FinishedCheck {
+  name: string;
+  /** @vitest/runner's state: `pass`, `fail`, `skip`… */
+  state: string;
+  message?: string | undefined;
+}
+
+/**
+ * The v3 verdict for a run that was stopped: the checks that finished keep their results, and the
+ * one that never finished is an error naming the timeout.
+ */
+export function timeoutResults(
+  timeoutMs: number,
+  runningTest: string | undefined,
+  finished: readonly FinishedCheck[] = [],
+): V3Results {
   const seconds = Math.round(timeoutMs / 100) / 10;
+  const done = finished.map(finishedResult);
   if (runningTest === undefined) {
-    return errorResults(
-      `Timed out after ${seconds} s before any check finished loading. Look for a loop that never ends at the top level of your files.`,
-    );
+    const where =
+      done.length === 0
+        ? "before any check finished loading. Look for a loop that never ends at the top level of your files."
+        : `after ${done.length} checks, between two checks. Look for a loop that never ends.`;
+    return errorResults(`Timed out after ${seconds} s ${where}`, done);
   }
   const message = `Timed out after ${seconds} s while running "${runningTest}". The run was stopped; look for a loop that never ends.`;
-  const taskId = taskIdOf(runningTest.split(" > ")[0] ?? "");
-  return errorResults(message, [
-    {
-      name: runningTest,
-      test_code: "",
-      status: "error",
-      message,
-      ...(taskId === undefined ? {} : { task_id: taskId }),
-    },
-  ]);
+  return errorResults(message, [...done, testResult(runningTest, "error", message)]);
+}
+
+function finishedResult(check: FinishedCheck): V3TestResult {
+  if (check.state === "pass") return testResult(check.name, "pass");
+  if (check.state === "fail") {
+    return testResult(check.name, "fail", check.message ?? "failed without an error message");
+  }
+  return testResult(check.name, "error", "This check did not run.");
+}
+
+function testResult(name: string, status: V3TestResult["status"], message?: string) {
+  const taskId = taskIdOf(name.split(" > ")[0] ?? "");
+  const result: V3TestResult = { name, test_code: "", status };
+  if (message !== undefined) result.message = message;
+  if (taskId !== undefined) result.task_id = taskId;
+  return result;
 }
 
 /**

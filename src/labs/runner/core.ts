@@ -1,8 +1,17 @@
 import type { File, Test, VitestRunner, VitestRunnerConfig } from "@vitest/runner";
 import { startTests } from "@vitest/runner";
 import { format } from "@vitest/utils/display";
-import { buildResults, errorResults, fullTestName, type V3Results } from "../results";
+import {
+  buildResults,
+  CHECK_TIMEOUT_MS,
+  describeErrors,
+  errorResults,
+  fullTestName,
+  labLocation,
+  type V3Results,
+} from "../results";
 import * as vitestShim from "../worker/vitest-shim";
+import { type ActorFailure, describeActorFailure, recordActorFailures } from "./actor-failures";
 import { labConfinement } from "./confine";
 import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
 import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
@@ -35,7 +44,8 @@ export interface CheckRunInput {
 export interface CheckRunEvents {
   /** A test is about to run: if the run never finishes, this is the one that hung. */
   onTestStart?: (test: { id: string; name: string; file: string }) => void;
-  onTestEnd?: (test: { id: string; name: string; state: string }) => void;
+  /** `message` is the failure as the results will word it, for a run that is then stopped. */
+  onTestEnd?: (test: { id: string; name: string; state: string; message?: string }) => void;
 }
 
 export interface CheckRunTimings {
@@ -78,19 +88,33 @@ export async function runChecks(
 
   const outputs = new Map<string, string[]>();
   let current: Test | undefined;
-  const runner = createRunner(loader, input.testTimeoutMs ?? 5_000, {
+  let actorFailures: ActorFailure[] = [];
+  const runner = createRunner(loader, input.testTimeoutMs ?? CHECK_TIMEOUT_MS, {
     before(test) {
       current = test;
+      actorFailures = [];
       events.onTestStart?.({ id: test.id, name: fullTestName(test), file: test.file.filepath });
     },
     after(test) {
       current = undefined;
+      const result = test.result;
+      // The exception that stopped an actor explains the failure better than its symptom.
+      if (result?.state === "fail" && actorFailures.length > 0) {
+        const causes = [...new Set(actorFailures.map(describeActorFailure))];
+        result.errors = [{ name: "Error", message: causes.join("\n") }, ...(result.errors ?? [])];
+      }
       events.onTestEnd?.({
         id: test.id,
         name: fullTestName(test),
-        state: test.result?.state ?? "unknown",
+        state: result?.state ?? "unknown",
+        ...(result?.state === "fail" ? { message: describeErrors(result.errors) } : {}),
       });
     },
+  });
+  // Only exceptions the learner's or the checks' code threw: a failure the runtime raises on
+  // purpose (a write a check made fail) is part of the check, not its cause.
+  const stopRecording = recordActorFailures(input.runtime, (f) => {
+    if (labLocation(f.error) !== undefined) actorFailures.push(f);
   });
 
   // The learner's console output belongs to the test that was running when it was written.
@@ -111,6 +135,7 @@ export async function runChecks(
     files = await startTests(Object.keys(input.checks), runner);
   } finally {
     for (const [method, fn] of original) sink[method] = fn;
+    stopRecording();
   }
 
   const results = buildResults(files, {

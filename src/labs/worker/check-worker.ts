@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import type { V3Results } from "../results";
 import { lockdownOnce } from "../runner/confine";
 import { runChecks } from "../runner/core";
 import type { Precompiled } from "../runner/loader";
@@ -47,6 +48,31 @@ let release: (() => void) | undefined;
 async function pause(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   while (held && !runRequested) await new Promise<void>((resolve) => (release = resolve));
+}
+
+/**
+ * Errors no check caught (thrown from a timer, a rejected promise nobody awaited). They are kept
+ * here rather than ending the worker, so that a run that then finds nothing to report says why.
+ */
+const uncaught: string[] = [];
+const describeUncaught = (e: unknown) =>
+  e instanceof Error ? `${e.name}: ${e.message}` : `a thrown ${typeof e}: ${String(e)}`;
+self.addEventListener("error", (event) => {
+  uncaught.push(describeUncaught(event.error ?? event.message));
+  event.preventDefault();
+});
+self.addEventListener("unhandledrejection", (event) => {
+  uncaught.push(describeUncaught(event.reason));
+  event.preventDefault();
+});
+
+/** A run that collected no checks names the uncaught error that stopped it, if there was one. */
+function withUncaught(results: V3Results): V3Results {
+  if (results.status !== "error" || results.tests.length > 0 || uncaught.length === 0) {
+    return results;
+  }
+  const why = `The checks could not be collected: ${uncaught[0]}`;
+  return { ...results, message: results.message ? `${why}\n\n${results.message}` : why };
 }
 
 function post(event: WorkerEvent): void {
@@ -117,10 +143,10 @@ self.onmessage = async (
       },
       {
         onTestStart: (t) => post({ type: "test-start", id: t.id, name: t.name }),
-        onTestEnd: (t) => post({ type: "test-end", id: t.id, name: t.name, state: t.state }),
+        onTestEnd: (t) => post({ type: "test-end", ...t }),
       },
     );
-    post({ type: "done", results, timings });
+    post({ type: "done", results: withUncaught(results), timings });
   } catch (e) {
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     post({ type: "crash", message: `The check runner failed: ${text}` });

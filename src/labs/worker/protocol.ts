@@ -29,6 +29,7 @@ export interface RunRequest {
   type: "run";
   files: Record<string, string>;
   checks: Record<string, string>;
+  /** One check's limit (CHECK_TIMEOUT_MS, as in CI); the page stops the whole run on its own. */
   testTimeoutMs: number;
   /** The learner's files, which get `@runtime` without the lab's withheld exports. */
   editable?: string[];
@@ -51,7 +52,7 @@ export interface TraceRequest {
 export type WorkerEvent =
   | { type: "prepared" }
   | { type: "test-start"; id: string; name: string }
-  | { type: "test-end"; id: string; name: string; state: string }
+  | { type: "test-end"; id: string; name: string; state: string; message?: string }
   | { type: "done"; results: V3Results; timings: CheckRunTimings }
   | { type: "crash"; message: string }
   | { type: "trace"; trace: LabTrace };

@@ -4,8 +4,8 @@ import { type ActorSystem, AskTimeoutError } from "./system";
 
 /**
  * Sends a request that carries a reply-to reference and waits for the first reply. Rejects with
- * {@link AskTimeoutError} when none arrives within `timeout` ms of the system's clock; a late
- * reply then goes to dead letters.
+ * {@link AskTimeoutError} when none arrives within `timeout` ms of the system's clock (a late
+ * reply then goes to dead letters), and at once when the recipient has already stopped.
  *
  * @example Request-response with a timeout
  * ```ts
@@ -48,7 +48,27 @@ export function ask<Req, Res>(
       done = true;
       reject(new AskTimeoutError(target.path, options.timeout));
     });
-    target.tell(makeRequest(replyTo));
+    let request: Req;
+    try {
+      request = makeRequest(replyTo);
+    } catch (error) {
+      // Nothing was sent, so nothing can time out: fail with the request's own error.
+      done = true;
+      timer.cancel();
+      reject(error);
+      return;
+    }
+    target.tell(request);
+    // A request to an actor that has already stopped went to dead letters: no reply can come,
+    // so fail now rather than wait out the timeout (as Akka does).
+    const recipient = target.recipient;
+    if (!done && recipient instanceof ActorCell && !recipient.isAlive) {
+      done = true;
+      timer.cancel();
+      reject(
+        new AskTimeoutError(target.path, options.timeout, "the recipient had already stopped"),
+      );
+    }
   });
 }
 

@@ -9,27 +9,42 @@ import {
   Tag,
 } from "./behavior";
 import type { ActorContext, Logger, Outcome } from "./context";
-import { RingBuffer } from "./mailbox";
+import { InternalEnvelope, SegmentQueue } from "./mailbox";
 import { ActorRef, type Recipient } from "./ref";
 import { DeathPactError, PostStop, PreRestart, type Signal } from "./signals";
 import { BoundedStash, type StashBuffer } from "./stash";
-import { backoffDelay, type SupervisorStrategy } from "./supervision";
+import { backoffDelay, SupervisorStrategy } from "./supervision";
 import type { ActorSystem } from "./system";
 import { TimerEnvelope, Timers } from "./timers";
 
 /** @internal A lifecycle signal travelling through the mailbox. */
-class SignalEnvelope {
+class SignalEnvelope extends InternalEnvelope {
   constructor(
     readonly signal: Signal,
     readonly from?: ActorCell<unknown>,
     readonly custom?: unknown,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** @internal Work that must run inside the actor (adapters, piped results, restarts). */
-class RunEnvelope {
-  constructor(readonly run: () => unknown) {}
+class RunEnvelope extends InternalEnvelope {
+  constructor(readonly run: () => unknown) {
+    super();
+  }
 }
+
+/** One `Behaviors.supervise` layer in force, with its own restart history. */
+interface SupervisorFrame<T> {
+  readonly supervisor: SuperviseBehavior<T>;
+  restarts: number[];
+  backoffAttempt: number;
+  lastRestartAt: number;
+}
+
+/** Returned by a failure handler when nothing further failed. */
+const HANDLED = Symbol("handled");
 
 enum Life {
   Alive = 0,
@@ -40,20 +55,19 @@ enum Life {
 /** @internal The runtime's per-actor state: mailbox, behaviour, children and watch lists. */
 export class ActorCell<T> implements ActorContext<T>, Recipient {
   readonly self: ActorRef<T>;
-  readonly mailbox = new RingBuffer<unknown>();
+  readonly mailbox = new SegmentQueue<unknown>();
   scheduled = false;
   private life = Life.Alive;
   private behavior!: Behavior<T>;
-  private supervisor: SuperviseBehavior<T> | undefined;
+  // Outermost first. The innermost layer whose rules match an error decides (as in Akka), and
+  // restarting a layer rebuilds only what it wraps: layers outside it, and their state, stay.
+  private supervisors: SupervisorFrame<T>[] = [];
   private readonly childCells = new Map<string, ActorCell<unknown>>();
   private readonly watching = new Map<ActorCell<unknown>, { custom?: unknown }>();
   private readonly watchedBy = new Set<ActorCell<unknown>>();
   private timerScheduler: Timers<T> | undefined;
   private randomStream: Random | undefined;
   private anonymous = 0;
-  private restarts: number[] = [];
-  private backoffAttempt = 0;
-  private lastRestartAt = Number.NEGATIVE_INFINITY;
   private failure: unknown = undefined;
   readonly log: Logger;
 
@@ -74,7 +88,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
     try {
       this.behavior = this.canonicalize(this.initial);
     } catch (error) {
-      this.fail(error);
+      this.fail(error, true);
     }
   }
 
@@ -106,12 +120,8 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
       const message = mailbox.shift();
       handled++;
       try {
-        if (
-          message instanceof SignalEnvelope ||
-          message instanceof TimerEnvelope ||
-          message instanceof RunEnvelope
-        ) {
-          this.receiveInternal(message);
+        if (message instanceof InternalEnvelope) {
+          this.receiveInternal(message as SignalEnvelope | TimerEnvelope | RunEnvelope);
         } else {
           this.receiveMessage(message as T);
         }
@@ -208,9 +218,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
           current = (current as SetupBehavior<T>).factory(this);
           break;
         case Tag.Supervise:
-          // The outermost supervisor wins; it stays in force across restarts.
-          if (!this.supervisor || current === this.initial)
-            this.supervisor = current as SuperviseBehavior<T>;
+          this.pushSupervisor(current as SuperviseBehavior<T>);
           current = (current as SuperviseBehavior<T>).inner;
           break;
         case Tag.Same:
@@ -229,69 +237,122 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
 
   // ---- failure and supervision --------------------------------------------------------------
 
-  private fail(error: unknown): void {
-    if (this.life === Life.Dead) return;
-    const strategy: SupervisorStrategy = this.supervisor?.strategyFor(error) ?? { kind: "stop" };
+  private pushSupervisor(supervisor: SuperviseBehavior<T>): void {
+    const innermost = this.supervisors.at(-1);
+    // A behaviour that returns itself wrapped in the same supervision (a common recursive
+    // shape) replaces that layer instead of nesting one more per message, as Akka does.
+    if (innermost && sameRules(innermost.supervisor, supervisor)) {
+      this.supervisors[this.supervisors.length - 1] = { ...innermost, supervisor };
+      return;
+    }
+    this.supervisors.push({
+      supervisor,
+      restarts: [],
+      backoffAttempt: 0,
+      lastRestartAt: Number.NEGATIVE_INFINITY,
+    });
+  }
+
+  /**
+   * Handles a failure, and any failure of the restarts it causes, in a loop: a setup that
+   * always throws never recurses into the caller of `spawn`.
+   */
+  private fail(error: unknown, starting = false): void {
+    let current: unknown = error;
+    let onStart = starting;
+    while (current !== HANDLED) {
+      current = this.handleFailure(current, onStart);
+      onStart = true;
+    }
+  }
+
+  /** Applies the innermost matching strategy; returns the error of a failed restart, if any. */
+  private handleFailure(error: unknown, starting: boolean): unknown {
+    if (this.life === Life.Dead) return HANDLED;
+    let index = -1;
+    let strategy: SupervisorStrategy = SupervisorStrategy.stop;
+    for (let i = this.supervisors.length - 1; i >= 0; i--) {
+      const found = this.supervisors[i]?.supervisor.strategyFor(error);
+      if (found) {
+        index = i;
+        strategy = found;
+        break;
+      }
+    }
     this.system.emit({ type: "failed", path: this.self.path, error });
+    const frame = this.supervisors[index];
     switch (strategy.kind) {
       case "resume":
-        if (this.behavior) return;
-        this.stopSelf(error);
-        return;
+        // A behaviour that failed to start has nothing to resume (Akka fails it too).
+        if (starting || !this.behavior) break;
+        return HANDLED;
       case "restart": {
+        if (!frame) break;
+        // An unlimited restart of a setup that throws would loop for ever: fail instead.
+        if (starting && strategy.maxRestarts === Number.POSITIVE_INFINITY) {
+          this.log.error("failed while starting, stopping", error);
+          this.stopSelf(error);
+          return HANDLED;
+        }
         const now = this.system.scheduler.now();
-        this.restarts = this.restarts.filter((t) => now - t <= strategy.withinMs);
-        if (this.restarts.length >= strategy.maxRestarts) {
+        frame.restarts = frame.restarts.filter((t) => now - t <= strategy.withinMs);
+        if (frame.restarts.length >= strategy.maxRestarts) {
           this.log.error(`restart limit reached (${strategy.maxRestarts}), stopping`, error);
           this.stopSelf(error);
-          return;
+          return HANDLED;
         }
-        this.restarts.push(now);
-        this.prepareRestart(strategy.stopChildren);
-        this.restartNow();
-        return;
+        frame.restarts.push(now);
+        this.prepareRestart(strategy.stopChildren, starting);
+        return this.restartNow(index);
       }
       case "backoff": {
+        if (!frame) break;
         const now = this.system.scheduler.now();
-        if (now - this.lastRestartAt >= strategy.resetBackoffAfter) this.backoffAttempt = 0;
-        const delay = backoffDelay(this.backoffAttempt++, strategy, this.randomSource());
-        this.prepareRestart(true);
+        if (now - frame.lastRestartAt >= strategy.resetBackoffAfter) frame.backoffAttempt = 0;
+        const delay = backoffDelay(frame.backoffAttempt++, strategy, this.randomSource());
+        this.prepareRestart(true, starting);
         this.life = Life.Suspended;
         this.system.emit({ type: "backoff", path: this.self.path, delayMs: delay });
         this.system.scheduler.schedule(delay, () => {
           if (this.life !== Life.Suspended) return;
           this.life = Life.Alive;
-          this.restartNow();
-          if (this.mailbox.size > 0 && !this.scheduled) {
+          const failed = this.restartNow(index);
+          if (failed !== HANDLED) this.fail(failed, true);
+          if (this.runnable && !this.scheduled) {
             this.scheduled = true;
             this.system.dispatcher.ready(this);
           }
         });
-        return;
+        return HANDLED;
       }
-      default:
-        this.log.error("failed, stopping", error);
-        this.stopSelf(error);
     }
+    this.log.error("failed, stopping", error);
+    this.stopSelf(error);
+    return HANDLED;
   }
 
-  private prepareRestart(stopChildren: boolean): void {
+  private prepareRestart(stopChildren: boolean, starting: boolean): void {
+    // Timers go first: a PreRestart handler must not see a timer of the old incarnation fire.
+    this.timerScheduler?.cancelAll();
     try {
-      if (this.behavior) this.signal(PreRestart);
+      if (this.behavior && !starting) this.signal(PreRestart);
     } catch (error) {
       this.log.error("PreRestart handler threw", error);
     }
-    this.timerScheduler?.cancelAll();
     if (stopChildren) for (const child of [...this.childCells.values()]) child.stopSelf();
   }
 
-  private restartNow(): void {
-    this.lastRestartAt = this.system.scheduler.now();
+  /** Rebuilds what supervisor `index` wraps; returns the error if that setup threw. */
+  private restartNow(index: number): unknown {
+    const frame = this.supervisors[index] as SupervisorFrame<T>;
+    this.supervisors.length = index + 1;
+    frame.lastRestartAt = this.system.scheduler.now();
     this.system.emit({ type: "restarted", path: this.self.path });
     try {
-      this.behavior = this.canonicalize(this.initial);
+      this.behavior = this.canonicalize(frame.supervisor.inner);
+      return HANDLED;
     } catch (error) {
-      this.fail(error);
+      return error;
     }
   }
 
@@ -323,11 +384,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
     }
     this.watchedBy.clear();
     for (const message of this.mailbox.drain()) {
-      if (
-        !(message instanceof SignalEnvelope) &&
-        !(message instanceof TimerEnvelope) &&
-        !(message instanceof RunEnvelope)
-      ) {
+      if (!(message instanceof InternalEnvelope)) {
         this.system.deadLetter(message, this.self.path);
       }
     }
@@ -400,8 +457,12 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
     const target = other.recipient;
     if (!(target instanceof ActorCell)) throw new Error(`cannot watch ${other.path}: not an actor`);
     if (target === (this as ActorCell<unknown>)) return;
-    if (this.watching.has(target)) {
-      this.watching.set(target, { custom });
+    const existing = this.watching.get(target);
+    if (existing) {
+      // Akka refuses to change silently what a watch delivers: unwatch first to redefine it.
+      if (!sameMessage(existing.custom, custom)) {
+        throw new IllegalWatchError(this.self.path, other.path);
+      }
       return;
     }
     this.watching.set(target, { custom });
@@ -450,17 +511,105 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
   }
 
   private randomSource(): Random {
-    if (!this.randomStream) this.randomStream = this.system.random.fork(this.self.path);
+    // Each actor started at a path draws its own stream: a stopped and re-spawned actor (or
+    // one in a new, unseeded system) never repeats the values an earlier incarnation drew.
+    this.randomStream ??= this.system.random.fork(
+      `${this.self.path}#${this.system.incarnationOf(this.self.path)}`,
+    );
     return this.randomStream;
   }
 
   createStash(capacity: number): StashBuffer<T> {
-    return new BoundedStash<T>(capacity, (messages) => {
-      this.mailbox.prependAll(messages);
-      if (!this.scheduled && this.life === Life.Alive) {
-        this.scheduled = true;
-        this.system.dispatcher.ready(this);
-      }
-    });
+    return new BoundedStash<T>(capacity, this);
   }
+
+  // ---- unstashing (StashBuffer) -------------------------------------------------------------
+
+  /** @internal The behaviour unstashed messages start with: `same` means the current one. */
+  unstashStart(behavior: Behavior<T>): Behavior<T> {
+    if (behavior.tag === Tag.Same) return this.behavior;
+    if (behavior.tag === Tag.Unhandled) {
+      throw new Error(`${this.self.path}: cannot unstash into Behaviors.unhandled`);
+    }
+    return this.canonicalize(behavior);
+  }
+
+  /**
+   * @internal Handles one unstashed message with `behavior`, in place (not through the
+   * mailbox), and returns the behaviour for the next one.
+   */
+  unstashOne(behavior: Behavior<T>, message: T): Behavior<T> {
+    if (behavior.tag === Tag.Ignore) return behavior;
+    if (behavior.tag !== Tag.Receive) {
+      this.system.unhandled(message, this.self.path);
+      return behavior;
+    }
+    const next = (behavior as ReceiveBehavior<T>).onMessage(this, message);
+    if (next.tag === Tag.Same) return behavior;
+    if (next.tag === Tag.Unhandled) {
+      this.system.unhandled(message, this.self.path);
+      return behavior;
+    }
+    if (next.tag === Tag.Stopped) return next;
+    return this.canonicalize(next);
+  }
+
+  /**
+   * @internal A message handler threw while unstashing: the behaviour reached so far becomes
+   * current, so PreRestart and PostStop reach it, as in Akka.
+   */
+  unstashFailed(behavior: Behavior<T>): void {
+    if (behavior.tag === Tag.Receive || behavior.tag === Tag.Ignore) this.behavior = behavior;
+  }
+
+  /** @internal Sends an unstashed message the stopped behaviour could not take to dead letters. */
+  unstashDropped(message: T): void {
+    this.system.deadLetter(message, this.self.path);
+  }
+
+  /** @internal How many envelopes wait in the mailbox (used by event sourcing). */
+  get queued(): number {
+    return this.mailbox.size;
+  }
+
+  /** @internal Drops the oldest `count` queued messages to dead letters (used by event sourcing). */
+  discardQueued(count: number): void {
+    for (let i = 0; i < count && this.mailbox.size > 0; i++) {
+      const message = this.mailbox.shift();
+      if (!(message instanceof InternalEnvelope)) {
+        this.system.deadLetter(message, this.self.path);
+      }
+    }
+  }
+}
+
+/** Thrown by `watch`/`watchWith` when a watch would silently change what it delivers. */
+export class IllegalWatchError extends Error {
+  constructor(watcher: string, target: string) {
+    super(
+      `${watcher} already watches ${target} with a different termination message; unwatch it first`,
+    );
+    this.name = "IllegalWatchError";
+  }
+}
+
+function sameMessage(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
+function sameRules<T>(a: SuperviseBehavior<T>, b: SuperviseBehavior<T>): boolean {
+  if (a === b) return true;
+  if (a.rules.length !== b.rules.length) return false;
+  return a.rules.every((rule, i) => {
+    const other = b.rules[i];
+    return (
+      other !== undefined && rule.on === other.on && rule.strategy.kind === other.strategy.kind
+    );
+  });
 }

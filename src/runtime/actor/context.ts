@@ -24,7 +24,7 @@ export type Outcome<R> =
 
 /**
  * What an actor can do besides replying: spawn and stop children, watch other actors, adapt
- * messages, and read the clock and seeded random. Use it only inside the actor's own handlers.
+ * messages, and read the clock and random. Use it only inside the actor's own handlers.
  *
  * @example Spawning, watching and forwarding to a child
  * ```ts
@@ -97,7 +97,11 @@ export interface ActorContext<T> {
   scheduleOnce<U>(delayMs: number, target: ActorRef<U>, message: U): Cancellable;
   /** The scheduler's time in ms: virtual under simulation, so tests are exact. */
   now(): number;
-  /** A float in [0, 1) from this actor's own seeded stream. */
+  /**
+   * A float in [0, 1) from this actor's own stream. Each incarnation (each start at a path, in
+   * each run of an unseeded system) draws a new stream, so values never repeat after a restart;
+   * only a seeded system (simulation, tests) repeats them, run after run.
+   */
   random(): number;
   /** @internal Used by `Behaviors.withStash`. */
   createStash(capacity: number): StashBuffer<T>;
@@ -108,4 +112,8 @@ export interface ActorContext<T> {
    * closure or envelope is allocated per call.
    */
   deliveryOf(message: T): () => void;
+  /** @internal How many envelopes wait in the mailbox (used by event sourcing). */
+  readonly queued: number;
+  /** @internal Drops the oldest `count` queued messages to dead letters (used by event sourcing). */
+  discardQueued(count: number): void;
 }

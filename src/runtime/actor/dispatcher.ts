@@ -1,6 +1,6 @@
 import type { Scheduler } from "../sim/scheduler";
 import type { ActorCell } from "./cell";
-import { RingBuffer } from "./mailbox";
+import { SegmentQueue } from "./mailbox";
 
 /**
  * @internal Runs actors that have mail. One task on the scheduler drains many actors, each up
@@ -8,7 +8,7 @@ import { RingBuffer } from "./mailbox";
  * `batchLimit` messages so a busy system never freezes a page.
  */
 export class Dispatcher {
-  private readonly queue = new RingBuffer<ActorCell<unknown>>(64);
+  private readonly queue = new SegmentQueue<ActorCell<unknown>>();
   private pending = false;
   private readonly drainTask = () => this.drain();
 

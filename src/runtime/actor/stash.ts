@@ -1,5 +1,5 @@
-import type { Behavior } from "./behavior";
-import { RingBuffer } from "./mailbox";
+import { type Behavior, Tag } from "./behavior";
+import { SegmentQueue } from "./mailbox";
 
 /** Thrown when a message is stashed into a full {@link StashBuffer}. */
 export class StashOverflowError extends Error {
@@ -11,7 +11,8 @@ export class StashOverflowError extends Error {
 
 /**
  * A bounded buffer for messages an actor cannot handle yet (while it waits for a database,
- * say). `unstashAll` puts them back in front of the mailbox, in the order they were stashed.
+ * say). `unstashAll` hands them, in the order they were stashed, to the behaviour you pass,
+ * right away and ahead of the mailbox, as Akka's `StashBuffer` does.
  *
  * @example Holding requests until the data has loaded
  * ```ts
@@ -41,12 +42,12 @@ export interface StashBuffer<T> {
   isFull(): boolean;
   /** Keeps `message` for later. Throws {@link StashOverflowError} when full. */
   stash(message: T): void;
-  /** Moves every stashed message in front of the mailbox and continues with `behavior`. */
-  unstashAll(behavior: Behavior<T>): Behavior<T>;
   /**
-   * Moves the oldest `count` stashed messages in front of the mailbox. Unstashing one at a time
-   * keeps long stashes linear: the rest stay stashed, ahead of anything stashed later.
+   * Handles every stashed message now, in order, with `behavior` (each with the behaviour the
+   * previous one returned), and returns the behaviour to continue with.
    */
+  unstashAll(behavior: Behavior<T>): Behavior<T>;
+  /** Like {@link unstashAll} for the oldest `count` messages; the rest stay stashed. */
   unstash(behavior: Behavior<T>, count: number): Behavior<T>;
   /** Drops everything stashed. */
   clear(): void;
@@ -57,13 +58,21 @@ export interface StashBuffer<T> {
   take(): T | undefined;
 }
 
+/** @internal What a stash needs from its actor to hand messages back in place. */
+export interface UnstashTarget<T> {
+  unstashStart(behavior: Behavior<T>): Behavior<T>;
+  unstashOne(behavior: Behavior<T>, message: T): Behavior<T>;
+  unstashFailed(behavior: Behavior<T>): void;
+  unstashDropped(message: T): void;
+}
+
 /** @internal */
 export class BoundedStash<T> implements StashBuffer<T> {
-  private items = new RingBuffer<T>();
+  private items = new SegmentQueue<T>();
 
   constructor(
     readonly capacity: number,
-    private readonly prepend: (messages: readonly T[]) => void,
+    private readonly target: UnstashTarget<T>,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`stash capacity must be a positive integer, got ${capacity}`);
@@ -92,17 +101,30 @@ export class BoundedStash<T> implements StashBuffer<T> {
   }
 
   unstash(behavior: Behavior<T>, count: number): Behavior<T> {
+    // As in Akka: the messages are handled right here, in order, each by the behaviour the
+    // previous one returned. Only those stashed before the call go; one stashed again meanwhile
+    // waits for the next unstash.
     const n = Math.min(count, this.items.size);
-    if (n > 0) {
-      const moved: T[] = new Array(n);
-      for (let i = 0; i < n; i++) moved[i] = this.items.shift() as T;
-      this.prepend(moved);
+    let current = this.target.unstashStart(behavior);
+    // A `clear()` from a handler meanwhile ends the unstash.
+    for (let i = 0; i < n && this.items.size > 0; i++) {
+      const message = this.items.shift() as T;
+      if (current.tag === Tag.Stopped) {
+        this.target.unstashDropped(message);
+        continue;
+      }
+      try {
+        current = this.target.unstashOne(current, message);
+      } catch (error) {
+        this.target.unstashFailed(current);
+        throw error;
+      }
     }
-    return behavior;
+    return current;
   }
 
   clear(): void {
-    this.items = new RingBuffer<T>();
+    this.items = new SegmentQueue<T>();
   }
 
   take(): T | undefined {

@@ -8,7 +8,10 @@ export interface BackoffOptions {
   maxBackoff: number;
   /** Adds up to this fraction of random extra delay, so restarts of many actors spread out. */
   randomFactor: number;
-  /** After running this long without failing, the next failure starts again from minBackoff. */
+  /**
+   * After running this long without failing, the next failure starts again from minBackoff.
+   * Defaults to the average of minBackoff and maxBackoff, as in Akka.
+   */
   resetBackoffAfter?: number;
 }
 
@@ -94,7 +97,7 @@ export const SupervisorStrategy = {
       minBackoff,
       maxBackoff,
       randomFactor,
-      resetBackoffAfter: options.resetBackoffAfter ?? minBackoff + maxBackoff,
+      resetBackoffAfter: options.resetBackoffAfter ?? (minBackoff + maxBackoff) / 2,
     };
   },
 } as const;

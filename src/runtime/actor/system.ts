@@ -32,7 +32,12 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export interface ActorSystemOptions {
   /** Clock and timers. Defaults to the real clock; pass a `VirtualScheduler` for tests. */
   scheduler?: Scheduler;
-  /** Seed for every random choice in the system (jitter, `ctx.random()`). Defaults to 1. */
+  /**
+   * Seed for every random choice in the system (jitter, `ctx.random()`). Pass one only for
+   * simulation and tests, where the same seed must give the same run. Without it the system
+   * seeds itself from `crypto`, so a restarted process never draws the same values again (ids
+   * made with `ctx.random()` would otherwise repeat after every restart).
+   */
   seed?: number;
   /** Messages one actor handles before the dispatcher moves to the next actor. */
   throughput?: number;
@@ -45,8 +50,14 @@ export class AskTimeoutError extends Error {
   constructor(
     readonly target: string,
     readonly timeoutMs: number,
+    /** Set when the ask failed before its timeout, e.g. because the recipient had stopped. */
+    readonly reason?: string,
   ) {
-    super(`ask to ${target} timed out after ${timeoutMs} ms`);
+    super(
+      reason
+        ? `ask to ${target} failed: ${reason}`
+        : `ask to ${target} timed out after ${timeoutMs} ms`,
+    );
     this.name = "AskTimeoutError";
   }
 }
@@ -104,7 +115,7 @@ export class ActorSystem<T> {
       throw new Error(`invalid system name "${name}": use letters, digits, - and _`);
     this.name = name;
     this.scheduler = options.scheduler ?? new RealScheduler();
-    this.random = new SeededRandom(options.seed ?? 1);
+    this.random = new SeededRandom(options.seed ?? freshSeed());
     this.dispatcher = new Dispatcher(
       this.scheduler,
       options.throughput ?? 256,
@@ -157,6 +168,15 @@ export class ActorSystem<T> {
     return () => this.listeners.delete(listener);
   }
 
+  private readonly incarnations = new Map<string, number>();
+
+  /** @internal How many actors have been started at `path` so far (numbering incarnations). */
+  incarnationOf(path: string): number {
+    const n = (this.incarnations.get(path) ?? 0) + 1;
+    this.incarnations.set(path, n);
+    return n;
+  }
+
   /** @internal */
   emit(event: SystemEvent): void {
     for (const listener of this.listeners) listener(event);
@@ -201,4 +221,9 @@ export class ActorSystem<T> {
     const ref = parent.spawn(behavior, name);
     return ref.recipient as ActorCell<U>;
   }
+}
+
+/** A seed no earlier run used: from `crypto` (in Node and in workers alike). */
+function freshSeed(): number {
+  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0] as number;
 }

@@ -1,4 +1,5 @@
 import type { Cancellable, Scheduler } from "../sim/scheduler";
+import { InternalEnvelope } from "./mailbox";
 
 interface Timer<T> {
   generation: number;
@@ -45,11 +46,13 @@ export interface TimerScheduler<T> {
 }
 
 /** @internal A timer message on its way through the mailbox, checked against its generation. */
-export class TimerEnvelope {
+export class TimerEnvelope extends InternalEnvelope {
   constructor(
     readonly key: unknown,
     readonly generation: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** @internal */

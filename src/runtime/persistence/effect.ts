@@ -8,7 +8,8 @@ const NO_SIDE_EFFECTS: readonly never[] = Object.freeze([]);
 export type SideEffect<S> =
   | { readonly kind: "reply"; readonly to: ActorRef<never>; readonly make: (state: S) => unknown }
   | { readonly kind: "run"; readonly run: (state: S) => void }
-  | { readonly kind: "stop" };
+  | { readonly kind: "stop" }
+  | { readonly kind: "unstashAll" };
 
 /**
  * What a command handler decides. Build one with {@link Effect}, then chain what should happen
@@ -17,7 +18,7 @@ export type SideEffect<S> =
 export class EffectBuilder<E, S> {
   /** @internal */
   constructor(
-    readonly kind: "persist" | "none" | "unhandled" | "stop",
+    readonly kind: "persist" | "none" | "unhandled" | "stop" | "stash",
     readonly events: readonly E[],
     readonly sideEffects: readonly SideEffect<S>[],
   ) {}
@@ -45,6 +46,14 @@ export class EffectBuilder<E, S> {
   /** Stops the actor after the events are stored and the other side effects ran. */
   thenStop<S2 extends S = S>(): EffectBuilder<E, S2> {
     return this.andThen<S2>({ kind: "stop" });
+  }
+
+  /**
+   * After the events are stored and the other side effects ran, hands every command that
+   * `Effect.stash()` put aside back to the command handler, in order, before newer commands.
+   */
+  thenUnstashAll<S2 extends S = S>(): EffectBuilder<E, S2> {
+    return this.andThen<S2>({ kind: "unstashAll" });
   }
 
   private andThen<S2>(effect: SideEffect<S2>): EffectBuilder<E, S2> {
@@ -109,6 +118,18 @@ export const Effect = {
   /** Stops the actor without storing anything. */
   stop<E = never, S = unknown>(): EffectBuilder<E, S> {
     return new EffectBuilder<E, S>("stop", NO_EVENTS, NO_SIDE_EFFECTS);
+  },
+  /**
+   * Puts the command aside, in the user stash, until an `unstashAll`: for a command the entity
+   * cannot handle in its current state (waiting for a confirmation, say). The stash is bounded
+   * (`withStashCapacity`); it survives a restart caused by a journal failure, no other.
+   */
+  stash<E = never, S = unknown>(): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("stash", NO_EVENTS, NO_SIDE_EFFECTS);
+  },
+  /** Stores nothing, and hands every stashed command back to the command handler, in order. */
+  unstashAll<E = never, S = unknown>(): EffectBuilder<E, S> {
+    return new EffectBuilder<E, S>("none", NO_EVENTS, NO_SIDE_EFFECTS).thenUnstashAll();
   },
   /** Stores nothing and replies with `message` (for queries and rejections). */
   reply<const R, E = never, S = unknown>(replyTo: ActorRef<R>, message: R): EffectBuilder<E, S> {

@@ -1,12 +1,14 @@
 export { AdaptedJournal, type EventAdapter } from "./adapter";
 export { Effect, EffectBuilder } from "./effect";
 export {
+  type EventContext,
   EventSourcedBehavior,
   type EventSourcedSettings,
   type EventSourcedSignal,
   type HandlerContext,
   PersistFailure,
   RecoveryFailure,
+  type StashOverflowStrategy,
 } from "./event-sourced-behavior";
 export {
   describeDataLoss,

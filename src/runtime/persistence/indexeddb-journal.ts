@@ -429,10 +429,13 @@ export class IndexedDBJournal implements TaggedJournal {
         m.owner = me;
         stored.push(item);
       }
-      for (const m of metas.values()) {
-        if ((m.tailChunks ?? 0) >= COMPACT_AFTER) await compact(chunks, m);
-        meta.put(m);
-      }
+      // Compactions run side by side: entities that write in step all compact in the same
+      // transaction, and one after another that was a browser round trip per entity.
+      const compactions: Promise<void>[] = [];
+      for (const m of metas.values())
+        if ((m.tailChunks ?? 0) >= COMPACT_AFTER) compactions.push(compact(chunks, m));
+      await Promise.all(compactions);
+      for (const m of metas.values()) meta.put(m);
       counters.put(offset, GLOBAL_OFFSET);
       await committed;
       this.commits++;

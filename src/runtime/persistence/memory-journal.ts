@@ -54,6 +54,14 @@ export class InMemoryJournal implements TaggedJournal {
     this.appendNow = options.immediateWrites === false ? undefined : (events) => this.store(events);
   }
 
+  /** Forgets every stored event (for tests that reuse one journal, like the test kit's `clear`). */
+  clear(): void {
+    this.streams.clear();
+    this.logStreams.length = 0;
+    this.logSeqs.length = 0;
+    this.tagged.clear();
+  }
+
   append(events: AtomicWrite): Promise<void> {
     try {
       this.store(events);

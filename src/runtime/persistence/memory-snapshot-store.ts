@@ -17,6 +17,11 @@ export class InMemorySnapshotStore implements SnapshotStore {
   private nextSaveFailure: Error | undefined;
   private nextLoadFailure: Error | undefined;
 
+  /** Forgets every snapshot (for tests, like the test kit's `clear`). */
+  clear(): void {
+    this.snapshots.clear();
+  }
+
   /** Stores `snapshot` for `metadata.persistenceId` (replacing one at the same sequence number). */
   save(metadata: SnapshotMetadata, snapshot: unknown): Promise<void> {
     if (this.nextSaveFailure) {

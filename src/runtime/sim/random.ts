@@ -1,7 +1,8 @@
 /**
  * A source of pseudo-random numbers. The runtime never calls `Math.random()`: every random
  * choice (backoff jitter, fault schedules, `ctx.random()` in handlers) comes from a `Random`,
- * so one seed reproduces one run.
+ * so in a simulation or a test one seed reproduces one run. Outside them the system seeds
+ * itself from `crypto`, so values never repeat across restarts.
  */
 export interface Random {
   /** The seed this stream started from. */
@@ -31,7 +32,9 @@ function hashLabel(label: string): number {
 
 /**
  * A seeded generator (sfc32 core, seeded through splitmix32). Fast, 128 bits of state, and good
- * enough for simulations; not for cryptography.
+ * enough for simulations; not for cryptography. Seeded, reproducible randomness belongs to the
+ * simulation and to tests (with a `VirtualScheduler`): in production the same seed would hand
+ * out the same "random" ids after every restart.
  *
  * @example Reproducible dice, and a stream per component
  * ```ts

@@ -15,6 +15,10 @@ const nextMacrotask = () => new Promise<void>((resolve) => hop(resolve));
  * moves time: tasks run in (time, insertion) order, so the same seed and the same inputs give
  * the same trace, and an hour of simulated faults takes milliseconds.
  *
+ * Reproducible runs are for simulation and tests only: pair it with a `seed` on the
+ * `ActorSystem`. A production system leaves the seed out, so its random draws never repeat
+ * after a restart.
+ *
  * @example Five virtual seconds in a few milliseconds
  * ```ts
  * declare const guardian: Behavior<{ type: "start" }>;

@@ -1,12 +1,14 @@
 import { type Behavior, Behaviors } from "../actor/behavior";
 import { ActorRef } from "../actor/ref";
 import { ActorSystem } from "../actor/system";
-import { type EventSourcedBehavior, inspectState } from "../persistence/event-sourced-behavior";
+import { inspectState } from "../persistence/event-sourced/protocol";
+import type { EventSourcedBehavior } from "../persistence/event-sourced-behavior";
 import type { PersistentRepr } from "../persistence/journal";
 import { InMemoryJournal } from "../persistence/memory-journal";
 import { InMemorySnapshotStore } from "../persistence/memory-snapshot-store";
 import { Persistence } from "../persistence/persistence-plugin";
 import { VirtualScheduler } from "../sim/virtual-scheduler";
+import { StateUnavailable } from "./state-unavailable";
 
 /** What one command did: the events it stored, the state after, and the reply if any. */
 export interface CommandResult<E, S, R> {
@@ -56,10 +58,10 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
   private ref!: ActorRef<C>;
   private incarnation = 0;
   private lastState: S | undefined;
+  private persistenceId = "";
 
   private constructor(
-    private readonly behavior: EventSourcedBehavior<C, E, S> | Behavior<C>,
-    private readonly persistenceId: string,
+    private readonly behavior: Behavior<C>,
     seed: number,
     immediateWrites: boolean,
   ) {
@@ -75,17 +77,19 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
   }
 
   /**
-   * Starts `behavior` (recovering from an empty journal). `seed` seeds the system's random
-   * streams; `immediateWrites: false` makes the journal acknowledge each write later, as a real
-   * store does, so commands sent meanwhile are stashed (see `InMemoryJournal`).
+   * Starts `behavior` (recovering from an empty journal): an `EventSourcedBehavior`, or one
+   * wrapped in `Behaviors.setup` (or `supervise`) so that its handlers can use the
+   * `ActorContext`. `seed` seeds the system's random streams (a test kit is a test: its runs
+   * repeat); `immediateWrites: false` makes the journal acknowledge each write later, as a real
+   * store does, so commands sent meanwhile are stashed (see `InMemoryJournal`). Both kinds of
+   * journal give the same results.
    */
   static async create<C, E, S>(
-    behavior: EventSourcedBehavior<C, E, S>,
+    behavior: EventSourcedBehavior<C, E, S> | Behavior<C>,
     options: { seed?: number; immediateWrites?: boolean } = {},
   ): Promise<EventSourcedBehaviorTestKit<C, E, S>> {
-    const kit = new EventSourcedBehaviorTestKit(
+    const kit = new EventSourcedBehaviorTestKit<C, E, S>(
       behavior,
-      behavior.settings.persistenceId,
       options.seed ?? 1,
       options.immediateWrites ?? true,
     );
@@ -93,7 +97,11 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
     return kit;
   }
 
-  /** Sends a command and runs until everything it caused has happened. */
+  /**
+   * Sends a command and runs until everything it caused has happened. Given a function that
+   * builds the command around a `replyTo`, it expects a reply: it throws "Missing expected
+   * reply" when none came and the actor is still running (as Akka's test kit does).
+   */
   async runCommand<R = never>(
     command: C | ((replyTo: ActorRef<R>) => C),
   ): Promise<CommandResult<E, S, R>> {
@@ -111,8 +119,14 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
     let stopped = false;
     try {
       state = await this.getState();
-    } catch {
+    } catch (error) {
+      if (!(error instanceof StateUnavailable)) throw error;
       stopped = true;
+    }
+    if (typeof command === "function" && replies.length === 0 && !stopped) {
+      throw new Error(
+        `Missing expected reply for ${commandName(message)} sent to ${this.ref.path}`,
+      );
     }
     return {
       events: stored.map((r) => r.event as E),
@@ -125,13 +139,24 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
   /** The actor's current state (throws if it has stopped). */
   async getState(): Promise<S> {
     let result: { state: S } | undefined;
-    inspectState<S>(this.ref, (state) => {
+    inspectState<S>(this.ref, (state, _sequenceNr, persistenceId) => {
       result = { state };
       this.lastState = state;
+      this.persistenceId = persistenceId;
     });
     await this.scheduler.runUntilIdle();
-    if (!result) throw new Error(`${this.ref.path} did not answer: it has stopped`);
+    if (!result) throw new StateUnavailable(this.ref.path);
     return result.state;
+  }
+
+  /**
+   * Deletes every stored event and snapshot and starts a new incarnation from the empty state
+   * (Akka's `clear()`), so one kit can run several scenarios.
+   */
+  async clear(): Promise<void> {
+    this.journal.clear();
+    this.snapshotStore.clear();
+    await this.spawn();
   }
 
   /** Stops the actor and starts a new incarnation that recovers from the journal. */
@@ -159,5 +184,13 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
     }
     this.ref = this.system.systemActorOf(this.behavior, `entity-${this.incarnation++}`);
     await this.scheduler.runUntilIdle();
+    // Learns the persistence id from the actor itself: a behaviour wrapped in setup shows it
+    // only once it runs.
+    await this.getState().catch(() => undefined);
   }
+}
+
+function commandName(message: unknown): string {
+  const type = (message as { type?: unknown } | null)?.type;
+  return typeof type === "string" ? `command "${type}"` : "the command";
 }
