@@ -21,32 +21,48 @@ export interface ActorFailure {
   error: unknown;
 }
 
+/** Where the wrapped `create` of each runtime reports, for the run in progress. */
+const sinks = new WeakMap<SystemFactory, { current?: (failure: ActorFailure) => void }>();
+
 /**
  * Wraps `runtime.ActorSystem.create` so each new system reports its actor failures to `sink`;
- * returns the function that puts the original back. A runtime without an `ActorSystem` (or one
- * that cannot be wrapped) is left alone.
+ * returns the function that stops the reporting. The wrapper is put in once per runtime, before
+ * the runner hardens the runtime for lab code (./confine.ts freezes its classes), and later runs
+ * only swap the sink it reports to. A runtime that was frozen before it could be wrapped, or has
+ * no `ActorSystem`, is left alone.
  */
 export function recordActorFailures(
   runtime: unknown,
   sink: (failure: ActorFailure) => void,
 ): () => void {
   const factory = (runtime as { ActorSystem?: SystemFactory } | undefined)?.ActorSystem;
-  const original = factory?.create;
-  if (!factory || typeof original !== "function") return () => {};
-  const wrapped = function (this: unknown, ...args: unknown[]) {
-    const system = original.apply(this, args) as ObservableSystem | undefined;
-    system?.observe?.((event) => {
-      if (event.type === "failed") sink({ path: event.path ?? "", error: event.error });
-    });
-    return system;
-  };
-  try {
-    factory.create = wrapped;
-  } catch {
-    return () => {};
+  if (!factory || typeof factory.create !== "function") return () => {};
+  let slot = sinks.get(factory);
+  if (!slot) {
+    const original = factory.create;
+    const target: { current?: (failure: ActorFailure) => void } = {};
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      const system = original.apply(this, args) as ObservableSystem | undefined;
+      const report = target.current;
+      if (report)
+        system?.observe?.((event) => {
+          if (event.type === "failed") report({ path: event.path ?? "", error: event.error });
+        });
+      return system;
+    };
+    try {
+      factory.create = wrapped;
+    } catch {
+      return () => {};
+    }
+    if (factory.create !== wrapped) return () => {};
+    slot = target;
+    sinks.set(factory, slot);
   }
+  const own = slot;
+  own.current = sink;
   return () => {
-    if (factory.create === wrapped) factory.create = original;
+    if (own.current === sink) own.current = undefined;
   };
 }
 

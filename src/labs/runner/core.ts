@@ -65,6 +65,13 @@ export async function runChecks(
   events: CheckRunEvents = {},
 ): Promise<CheckRunOutcome> {
   const started = now();
+  // Before the runtime is hardened for lab code below: its ActorSystem is wrapped once, here.
+  // Only exceptions the learner's or the checks' code threw count: a failure the runtime raises
+  // on purpose (a write a check made fail) is part of the check, not its cause.
+  let actorFailures: ActorFailure[] = [];
+  const stopRecording = recordActorFailures(input.runtime, (f) => {
+    if (labLocation(f.error) !== undefined) actorFailures.push(f);
+  });
   const externals: Record<string, unknown> = { vitest: vitestShim };
   if (input.runtime !== undefined) externals["@runtime"] = input.runtime;
   if (input.fastCheck !== undefined) externals["fast-check"] = input.fastCheck;
@@ -80,6 +87,7 @@ export async function runChecks(
   try {
     loader.compileAll();
   } catch (e) {
+    stopRecording();
     return {
       results: errorResults(messageOf(e)),
       timings: { transpileMs: loader.transpileMs, runMs: now() - started },
@@ -88,7 +96,6 @@ export async function runChecks(
 
   const outputs = new Map<string, string[]>();
   let current: Test | undefined;
-  let actorFailures: ActorFailure[] = [];
   const runner = createRunner(loader, input.testTimeoutMs ?? CHECK_TIMEOUT_MS, {
     before(test) {
       current = test;
@@ -110,11 +117,6 @@ export async function runChecks(
         ...(result?.state === "fail" ? { message: describeErrors(result.errors) } : {}),
       });
     },
-  });
-  // Only exceptions the learner's or the checks' code threw: a failure the runtime raises on
-  // purpose (a write a check made fail) is part of the check, not its cause.
-  const stopRecording = recordActorFailures(input.runtime, (f) => {
-    if (labLocation(f.error) !== undefined) actorFailures.push(f);
   });
 
   // The learner's console output belongs to the test that was running when it was written.

@@ -1,3 +1,4 @@
+import "./lockdown";
 import * as runtime from "@runtime";
 import * as fastCheck from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
