@@ -412,6 +412,9 @@ test("a failing cluster check opens the trace of its seed, replayed with the lea
   const button = failing.getByRole("button", { name: /^Show trace of seed \d+$/ });
   const seed = await button.getAttribute("data-seed");
   expect(seed).toMatch(/^\d+$/);
+  // Styled as the page's own buttons, not left as the browser's default.
+  await expect(button).toHaveCSS("cursor", "pointer");
+  expect(await button.evaluate((b) => getComputedStyle(b).borderTopLeftRadius)).not.toBe("0px");
   await button.click();
 
   const panel = page.locator("#trace-panel");
