@@ -35,6 +35,11 @@ type SignalHandler<T> = (ctx: ActorContext<T>, signal: Signal) => Behavior<T>;
 export class ReceiveBehavior<T> extends Behavior<T> {
   /** @internal */
   readonly tag = Tag.Receive;
+  /**
+   * @internal The `Behaviors.receiveMessage` handler itself, which the actor calls directly:
+   * `onMessage` wraps it to drop the context, a second call on every message otherwise.
+   */
+  direct: ((message: T) => Behavior<T>) | undefined = undefined;
   constructor(
     readonly onMessage: MessageHandler<T>,
     readonly onSignal?: SignalHandler<T>,
@@ -47,7 +52,9 @@ export class ReceiveBehavior<T> extends Behavior<T> {
    * `Behaviors.unhandled` for signals you do not care about.
    */
   receiveSignal(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
-    return new ReceiveBehavior(this.onMessage, onSignal);
+    const behavior = new ReceiveBehavior(this.onMessage, onSignal);
+    behavior.direct = this.direct;
+    return behavior;
   }
 }
 
@@ -165,7 +172,9 @@ export const Behaviors = {
   },
   /** Handles each message without needing the context. */
   receiveMessage<T>(onMessage: (message: T) => Behavior<T>): ReceiveBehavior<T> {
-    return new ReceiveBehavior((_ctx, message) => onMessage(message));
+    const behavior = new ReceiveBehavior<T>((_ctx, message) => onMessage(message));
+    behavior.direct = onMessage;
+    return behavior;
   },
   /** Handles only signals; messages are unhandled. */
   receiveSignal<T>(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
