@@ -39,12 +39,14 @@ export class ReceiveBehavior<T> extends Behavior<T> {
    * @internal The `Behaviors.receiveMessage` handler itself, which the actor calls directly:
    * `onMessage` wraps it to drop the context, a second call on every message otherwise.
    */
-  direct: ((message: T) => Behavior<T>) | undefined = undefined;
+  readonly direct: ((message: T) => Behavior<T>) | undefined;
   constructor(
     readonly onMessage: MessageHandler<T>,
     readonly onSignal?: SignalHandler<T>,
+    direct?: (message: T) => Behavior<T>,
   ) {
     super();
+    this.direct = direct;
   }
 
   /**
@@ -52,9 +54,7 @@ export class ReceiveBehavior<T> extends Behavior<T> {
    * `Behaviors.unhandled` for signals you do not care about.
    */
   receiveSignal(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
-    const behavior = new ReceiveBehavior(this.onMessage, onSignal);
-    behavior.direct = this.direct;
-    return behavior;
+    return new ReceiveBehavior(this.onMessage, onSignal, this.direct);
   }
 }
 
@@ -172,9 +172,7 @@ export const Behaviors = {
   },
   /** Handles each message without needing the context. */
   receiveMessage<T>(onMessage: (message: T) => Behavior<T>): ReceiveBehavior<T> {
-    const behavior = new ReceiveBehavior<T>((_ctx, message) => onMessage(message));
-    behavior.direct = onMessage;
-    return behavior;
+    return new ReceiveBehavior<T>((_ctx, message) => onMessage(message), undefined, onMessage);
   },
   /** Handles only signals; messages are unhandled. */
   receiveSignal<T>(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
