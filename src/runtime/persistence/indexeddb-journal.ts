@@ -313,6 +313,8 @@ export class IndexedDBJournal implements TaggedJournal {
   private view: WriterView | undefined;
   /** The group log as each read transaction found it, read once per transaction. */
   private readonly logs = new WeakMap<IDBTransaction, Promise<GroupLog>>();
+  /** The group log as a read last found it, and the counters it was read at. */
+  private lastLog: { offset: number; generation: number; log: Promise<GroupLog> } | undefined;
   /**
    * How the database opened: `dataLoss` is set when the browser deleted the stored events (the
    * loss stays reported, to every connection, until {@link acknowledgeDataLoss}).
@@ -341,7 +343,7 @@ export class IndexedDBJournal implements TaggedJournal {
     });
     // Opening failures surface through the first read or write; this copy must not go unheard.
     this.opened.catch(() => {});
-    this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS, GROUPS]);
+    this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS, GROUPS, COUNTERS]);
   }
 
   private holdWriterLock(): void {
@@ -547,9 +549,27 @@ export class IndexedDBJournal implements TaggedJournal {
   private logIn(tx: IDBTransaction): Promise<GroupLog> {
     let log = this.logs.get(tx);
     if (log === undefined) {
-      log = request(tx.objectStore(GROUPS).getAll()).then(
-        (records) => new GroupLog(records as GroupRecord[]),
-      );
+      const counters = tx.objectStore(COUNTERS);
+      // Reading the log costs as much as the events in it; while nobody has written since
+      // (the counters say so), the log a read found before is still the log.
+      log = Promise.all([
+        request(counters.get(GLOBAL_OFFSET)),
+        request(counters.get(GENERATION)),
+      ]).then(([o, g]) => {
+        const offset = (o as number | undefined) ?? 0;
+        const generation = (g as number | undefined) ?? 0;
+        const last = this.lastLog;
+        if (last && last.offset === offset && last.generation === generation) return last.log;
+        const read = request(tx.objectStore(GROUPS).getAll()).then(
+          (records) => new GroupLog(records as GroupRecord[]),
+        );
+        const mine = { offset, generation, log: read };
+        this.lastLog = mine;
+        read.catch(() => {
+          if (this.lastLog === mine) this.lastLog = undefined;
+        });
+        return read;
+      });
       // A read that ends before it needs the log must not leave its failure unheard.
       log.catch(() => {});
       this.logs.set(tx, log);
