@@ -191,8 +191,8 @@ const isString = (value: unknown): value is string => typeof value === "string";
 
 /**
  * Everything that could make a write fail once its transaction is open, checked before: the
- * shape of the atomic write, its tags (they become keys), and its payloads (cloned here, so an
- * unclonable value or a throwing getter fails this append alone). Returns the chunk to store.
+ * shape of the atomic write and its tags (they become keys). Returns the chunk to store, still
+ * holding the caller's payloads: {@link seal} copies them.
  */
 function prepare(events: AtomicWrite): Chunk | Error {
   const first = events[0] as PersistentRepr;
@@ -218,14 +218,32 @@ function prepare(events: AtomicWrite): Chunk | Error {
         "timestamp must be a number, writerUuid and manifest strings",
       );
   }
+  return toChunk(events);
+}
+
+/**
+ * The appends as they will be stored: their payloads structured-cloned, so nothing in them can
+ * throw later or change if the caller mutates its events (the rest of a chunk is numbers and
+ * strings `prepare` copied). One clone for all of them, as each call has a fixed cost of
+ * several microseconds; when it fails (an unclonable value, a throwing getter), each is cloned
+ * alone, so only the bad ones are refused.
+ */
+function seal(chunks: readonly Chunk[]): Array<Chunk | PersistRejected> {
   try {
-    return structuredClone(toChunk(events));
-  } catch (error) {
-    return new PersistRejected(
-      pid,
-      first.sequenceNr,
-      `payload cannot be stored: ${reasonOf(error)}`,
-    );
+    const payloads = structuredClone(chunks.map((chunk) => chunk.payloads));
+    return chunks.map((chunk, i) => ({ ...chunk, payloads: payloads[i] as unknown[] }));
+  } catch {
+    return chunks.map((chunk) => {
+      try {
+        return { ...chunk, payloads: structuredClone(chunk.payloads) };
+      } catch (error) {
+        return new PersistRejected(
+          chunk.persistenceId,
+          chunk.first,
+          `payload cannot be stored: ${reasonOf(error)}`,
+        );
+      }
+    });
   }
 }
 
@@ -299,6 +317,8 @@ function defaultLabel(id: string): string {
 export class IndexedDBJournal implements TaggedJournal {
   private readonly db: Promise<IDBDatabase>;
   private readonly reads: ReadBatch;
+  /** Appends of this tick, checked but not yet copied (see {@link seal}). */
+  private unsealed: PendingAppend[] = [];
   private pending: PendingAppend[] = [];
   private flushing = false;
   private readonly durability: IDBTransactionDurability;
@@ -376,12 +396,25 @@ export class IndexedDBJournal implements TaggedJournal {
     const chunk = prepare(events);
     if (chunk instanceof Error) return Promise.reject(chunk);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ events, chunk, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        queueMicrotask(() => void this.flush());
-      }
+      // Copied at the end of this tick, with every other append of it: before the caller's
+      // code runs again, so what is stored is what was appended.
+      if (this.unsealed.push({ events, chunk, resolve, reject }) === 1)
+        queueMicrotask(() => this.sealAll());
     });
+  }
+
+  private sealAll(): void {
+    const items = this.unsealed.splice(0);
+    const sealed = seal(items.map((item) => item.chunk));
+    items.forEach((item, i) => {
+      const chunk = sealed[i] as Chunk | PersistRejected;
+      if (chunk instanceof PersistRejected) item.reject(chunk);
+      else this.pending.push({ ...item, chunk });
+    });
+    if (!this.flushing && this.pending.length > 0) {
+      this.flushing = true;
+      void this.flush();
+    }
   }
 
   // The appends of the next group commit: in arrival order, up to maxBatchEvents (at least one).
