@@ -275,8 +275,10 @@ function defaultLabel(id: string): string {
 
 /**
  * The browser's journal: events in IndexedDB, so they survive a reload and can be shared by
- * several tabs and workers. Appends issued in the same tick share one readwrite transaction
- * (group commit, at most `maxBatchEvents` events each).
+ * several tabs and workers. Appends issued in the same tick, or while a transaction is in
+ * flight, share the next readwrite transaction (group commit, at most `maxBatchEvents` events
+ * each), which stores them as one record in a group log, folded into per-entity chunks now and
+ * then (see `indexeddb-group-log.ts`).
  *
  * **What an acknowledgement promises.** `append` resolves only after the transaction holding the
  * write fired `complete`: the events are in IndexedDB, readable by every tab, and with the
@@ -286,7 +288,10 @@ function defaultLabel(id: string): string {
  * `notices.onDataLoss`. A rejected append stored nothing of itself.
  *
  * **All or nothing.** Every append is checked (shape, tags, payload) and copied before any
- * transaction opens, so a bad append is refused alone and never fails its neighbours. Inside the
+ * transaction opens, so a bad append is refused alone and never fails its neighbours. The copy
+ * is taken at the end of the tick of the `append` call, with every other append of that tick:
+ * mutating an event later does not change what is stored (events are meant to be immutable, as
+ * in Akka, whose journals also serialize them after `persist` returns). Inside the
  * transaction each append is checked against the stored highest sequence number; a conflict
  * refuses that append only. Anything else going wrong aborts the whole transaction, and every
  * append in it is rejected with {@link JournalWriteFailed}: nothing of it is stored.
