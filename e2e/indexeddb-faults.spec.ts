@@ -389,7 +389,12 @@ test.describe("IndexedDB journal under faults in Chromium", () => {
             const r = db.transaction(store).objectStore(store).getAll();
             r.onsuccess = () => resolve(r.result as T[]);
           });
-        const chunks = await all<{ persistenceId: string; first: number; last: number }>("chunks");
+        type Stored = { persistenceId: string; first: number; last: number };
+        // Events are in per-entity chunks, or still in the group log's records (not yet folded).
+        const chunks = [
+          ...(await all<Stored>("chunks")),
+          ...(await all<{ chunks: Stored[] }>("groups")).flatMap((g) => g.chunks),
+        ];
         const tags = await all<{ persistenceId: string; sequenceNr: number }>("tags");
         db.close();
         const stored = chunks.flatMap((c) =>
