@@ -1,6 +1,8 @@
 import { IDBFactory, IDBObjectStore } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
+import { toChunk } from "./indexeddb-chunk";
+import { GroupLog } from "./indexeddb-group-log";
 import { IndexedDBJournal, JournalWriteFailed } from "./indexeddb-journal";
 import { type PersistentRepr, SequenceConflict } from "./journal";
 
@@ -139,5 +141,25 @@ describe("IndexedDB journal: the group log", () => {
     expect(read.map((r) => (r.event as { n: number }).n)).toEqual([1, 2]);
     expect(journal.commits).toBe(2);
     await journal.close();
+  });
+
+  it("a log with one more record leaves the log it was made from as it was (reads share it)", () => {
+    const writer = { id: "w", label: "tab w" };
+    const first = new GroupLog([{ writer, chunks: [toChunk([event("x", 1)])] }]);
+    const second = first.with({
+      writer: { id: "v", label: "tab v" },
+      chunks: [toChunk([event("x", 2)]), toChunk([event("y", 1)])],
+    });
+    const third = second.with({ writer, chunks: [toChunk([event("x", 3)])] });
+    expect(first.chunksOf("x").map((c) => c.last)).toEqual([1]);
+    expect([first.highest("x"), first.highest("y"), first.events, first.records]).toEqual([
+      1, 0, 1, 1,
+    ]);
+    expect(first.owner("x")?.id).toBe("w");
+    expect(second.chunksOf("x").map((c) => c.last)).toEqual([1, 2]);
+    expect([second.highest("x"), second.highest("y"), second.events]).toEqual([2, 1, 3]);
+    expect(second.owner("x")?.id).toBe("v");
+    expect(third.chunksOf("x").map((c) => c.last)).toEqual([1, 2, 3]);
+    expect(third.owner("x")?.id).toBe("w");
   });
 });

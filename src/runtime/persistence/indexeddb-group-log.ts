@@ -35,24 +35,47 @@ const FOLD_EVENTS_PER_ENTITY = 64;
 const FOLD_EVENTS = 65_536;
 const FOLD_RECORDS = 1_024;
 
-/** The log's records, indexed by entity: what a writer or reader needs to know from them. */
+/**
+ * The log's records, indexed by entity: what a writer or reader needs to know from them. A log
+ * never changes once built ({@link with} makes a new one), so a read can share the log a
+ * writer last committed while a later group commit is still in flight.
+ */
 export class GroupLog {
   records = 0;
   events = 0;
-  private readonly chunks = new Map<string, Chunk[]>();
-  private readonly owners = new Map<string, Owner>();
+  private chunks = new Map<string, Chunk[]>();
+  private owners = new Map<string, Owner>();
 
   constructor(records: readonly GroupRecord[] = []) {
-    for (const record of records) this.add(record);
+    for (const record of records) this.add(record, undefined);
   }
 
-  add(record: GroupRecord): void {
+  /** This log with `record` appended; copies only the lists of the entities it touches. */
+  with(record: GroupRecord): GroupLog {
+    const next = new GroupLog();
+    next.records = this.records;
+    next.events = this.events;
+    next.chunks = new Map(this.chunks);
+    next.owners = new Map(this.owners);
+    next.add(record, new Set());
+    return next;
+  }
+
+  // `copied` names the lists already copied from the log this one was made from (undefined:
+  // the lists are this log's own).
+  private add(record: GroupRecord, copied: Set<string> | undefined): void {
     this.records++;
     for (const chunk of record.chunks) {
       const pid = chunk.persistenceId;
       const list = this.chunks.get(pid);
-      if (list === undefined) this.chunks.set(pid, [chunk]);
-      else list.push(chunk);
+      if (list === undefined) {
+        this.chunks.set(pid, [chunk]);
+        copied?.add(pid);
+      } else if (copied === undefined || copied.has(pid)) list.push(chunk);
+      else {
+        this.chunks.set(pid, [...list, chunk]);
+        copied.add(pid);
+      }
       this.owners.set(pid, record.writer);
       this.events += chunk.last - chunk.first + 1;
     }

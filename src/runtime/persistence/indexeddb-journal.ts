@@ -504,6 +504,7 @@ export class IndexedDBJournal implements TaggedJournal {
       const conflicts: Array<{ item: PendingAppend; expected: number }> = [];
       const stored: PendingAppend[] = [];
       const record: GroupRecord = { writer: me, chunks: [] };
+      let log = view.log;
       for (const item of batch) {
         const chunk = item.chunk;
         const pid = chunk.persistenceId;
@@ -542,16 +543,19 @@ export class IndexedDBJournal implements TaggedJournal {
       if (record.chunks.length > 0) {
         // The whole group as one record, keyed by the offset after its last event.
         tx.objectStore(GROUPS).put(record, offset);
-        view.log.add(record);
-        if (view.log.shouldFold) {
-          await loadMetas(meta, view.metas, view.log.persistenceIds);
-          await fold(tx, view.metas, view.log);
-          view.log = new GroupLog();
+        log = view.log.with(record);
+        if (log.shouldFold) {
+          await loadMetas(meta, view.metas, log.persistenceIds);
+          await fold(tx, view.metas, log);
+          log = new GroupLog();
         }
       }
       counters.put(offset, GLOBAL_OFFSET);
       await committed;
       view.offset = offset;
+      view.log = log;
+      // Reads that find the counters as this commit left them need not read the log back.
+      this.lastLog = { offset, generation, log: Promise.resolve(log) };
       this.commits++;
       for (const item of stored) settle(item);
       for (const { item, expected } of conflicts) {
