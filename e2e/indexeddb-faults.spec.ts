@@ -52,12 +52,15 @@ test.afterAll(() => {
 
 type Ack = [entity: number, first: number, last: number];
 type R = typeof import("../src/runtime/index");
-type Win = typeof window & { Runtime: R; reportAcks(acks: Ack[]): void };
+type Win = typeof window & { Runtime: R; reportAcks(acks: string): void };
 
 /** Starts the writers in the page and returns at once; acknowledgements stream to `acks`. */
 async function startWriters(page: Page, name: string, seed: number, acks: Ack[]): Promise<void> {
-  await page.exposeFunction("reportAcks", (batch: Ack[]) => {
-    acks.push(...batch);
+  // Batches travel as one JSON string: Playwright copies an array value by value, and at tens of
+  // thousands of acknowledgements a second that backlog delayed every other CDP message (the
+  // renderer crash among them) by tens of seconds.
+  await page.exposeFunction("reportAcks", (batch: string) => {
+    acks.push(...(JSON.parse(batch) as Ack[]));
   });
   await page.evaluate(
     async ({ name, seed, entities, durability, maxBatchEvents }) => {
@@ -75,7 +78,7 @@ async function startWriters(page: Page, name: string, seed: number, acks: Ack[])
         if (pending.length === 0) return;
         const batch = pending;
         pending = [];
-        w.reportAcks(batch);
+        w.reportAcks(JSON.stringify(batch));
       }, 10);
       const value = (e: number, seq: number) => ((e * 7919 + seq * 104729) % 1000003) - 500000;
       for (let e = 0; e < entities; e++) {
