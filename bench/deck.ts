@@ -50,7 +50,7 @@ export const deckSection: Section = {
         );
         slowest = Math.max(slowest, t.firstSlideMs);
         log(
-          `${slug}: first slide ${t.firstSlideMs.toFixed(0)} ms (FCP ${t.fcpMs.toFixed(0)} ms, deck ready ${t.readyMs.toFixed(0)} ms)`,
+          `${slug}: first slide ${t.firstSlideMs.toFixed(0)} ms (FCP ${t.fcpMs.toFixed(0)} ms, deck script ready ${t.readyMs.toFixed(0)} ms, shown ${t.shownMs.toFixed(0)} ms)`,
         );
       }
       metrics["deck.first_slide_ms"] = slowest;
