@@ -7,8 +7,9 @@ import { deckJsGzipKb } from "../scripts/deck-weight";
 import type { Section } from "./types";
 
 /**
- * What a deck page costs a viewer, heaviest deck: the JavaScript it ships (gzip) and the time to
- * its first readable slide in Chromium, served by `astro preview`. Needs a built site
+ * What a deck page costs a viewer, heaviest deck: the JavaScript it ships (gzip) and the time
+ * until its first slide is on screen and the deck answers keys, in Chromium, served by
+ * `astro preview` (scripts/deck-first-slide.ts says how it is measured). Needs a built site
  * (`npm run build`).
  */
 export const deckSection: Section = {

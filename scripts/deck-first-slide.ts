@@ -82,7 +82,12 @@ export async function measureFirstSlide(
     await page.addInitScript(markReady);
     const scripts = watchScripts(page);
     await page.goto(`${base}/talks/${slug}/`, { waitUntil: "load" });
-    await page.waitForFunction(() => "deckShownAt" in window);
+    // The paint entry is queued once its frame is presented, which can be after deckShownAt.
+    await page.waitForFunction(
+      () =>
+        "deckShownAt" in window &&
+        performance.getEntriesByName("first-contentful-paint").length > 0,
+    );
     const timing = await page.evaluate(() => ({
       fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
       ready: (window as unknown as { deckReadyAt: number }).deckReadyAt,
