@@ -22,7 +22,10 @@ function fakeWindow(search = "", hash = "", width = 1280, height = 720) {
     location: { search, hash },
     addEventListener: (_type, listener) => onLoad.push(listener),
   };
-  return { view, load: () => onLoad.forEach((listener) => listener()) };
+  const load = () => {
+    for (const listener of onLoad) listener();
+  };
+  return { view, load };
 }
 
 const canvas = { width: 1280, height: 720 };
