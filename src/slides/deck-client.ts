@@ -320,14 +320,17 @@ export function startDeck(root: HTMLElement): void {
 }
 
 /**
- * Fits the hidden slides while the browser is idle, a few at a time and each laid out alone, so
- * the overview and print are ready and no key press waits behind one long task.
+ * Fits the hidden slides in the browser's idle time, one at a time and each laid out alone, so
+ * the overview and print are ready and no key press waits behind one task over every slide.
  */
 function fitWhenIdle(slides: readonly HTMLElement[]): void {
   const idle =
     window.requestIdleCallback ??
     ((fn: (deadline: { timeRemaining(): number }) => void) =>
-      setTimeout(() => fn({ timeRemaining: () => 10 }), 200));
+      setTimeout(() => {
+        const end = performance.now() + 10;
+        fn({ timeRemaining: () => end - performance.now() });
+      }, 200));
   let next = 0;
   const fitSome = (deadline: { timeRemaining(): number }) => {
     do {
