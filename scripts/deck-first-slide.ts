@@ -113,3 +113,86 @@ export async function measureFirstSlide(
     firstSlideMs: median(first),
   };
 }
+
+/** The fields of a Chromium trace event this file reads. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  /** Start, µs. */
+  ts: number;
+  /** Thread (CPU) time of a complete event, µs. */
+  tdur?: number;
+  dur?: number;
+}
+
+/**
+ * CPU time the page's main thread spent from navigation start to `untilMs` after it, in ms:
+ * the sum of its top-level tasks' thread time. Unlike wall-clock time it barely moves when
+ * other processes share the cores, so it compares builds on a busy machine.
+ */
+export function mainThreadCpuMs(events: readonly TraceEvent[], untilMs: number): number {
+  // The renderer's main thread is the one that parsed the page.
+  const parse = events.find((e) => e.name === "ParseHTML");
+  if (!parse) throw new Error("the trace has no ParseHTML event: no page was loaded");
+  const start = events.find((e) => e.name === "navigationStart" && e.pid === parse.pid);
+  if (!start) throw new Error("the trace has no navigationStart for the page's renderer");
+  const end = start.ts + untilMs * 1000;
+  const cpu = events
+    .filter(
+      (e) =>
+        e.name === "RunTask" &&
+        e.ph === "X" &&
+        e.pid === parse.pid &&
+        e.tid === parse.tid &&
+        e.ts >= start.ts &&
+        e.ts < end,
+    )
+    .reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0), 0);
+  return cpu / 1000;
+}
+
+/**
+ * Median main-thread CPU time until the first slide is shown and answers keys, over `runs`
+ * traced cold loads (traced apart from the timed ones, so tracing never slows those).
+ */
+export async function firstSlideCpuMs(
+  browser: Browser,
+  base: string,
+  slug: string,
+  runs: number,
+): Promise<number> {
+  const cpu: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.addInitScript(markReady);
+    await browser.startTracing(page, {
+      categories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "blink.user_timing",
+        "loading",
+      ],
+    });
+    await page.goto(`${base}/talks/${slug}/`, { waitUntil: "load" });
+    await page.waitForFunction(
+      () =>
+        "deckShownAt" in window &&
+        performance.getEntriesByName("first-contentful-paint").length > 0,
+    );
+    const until = await page.evaluate(() =>
+      Math.max(
+        performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0,
+        (window as unknown as { deckShownAt: number }).deckShownAt,
+      ),
+    );
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+      traceEvents: TraceEvent[];
+    };
+    cpu.push(mainThreadCpuMs(trace.traceEvents, until));
+    await context.close();
+  }
+  return median(cpu);
+}
