@@ -132,6 +132,11 @@ export class ClusterNode {
     return this._phase;
   }
 
+  /** This node's roles (Akka's `Cluster.selfRoles`). */
+  get selfRoles(): readonly string[] {
+    return this.roles;
+  }
+
   /** True once this incarnation has shut down; a restart is a new `ClusterNode` with a new UID. */
   get isTerminated(): boolean {
     return this._phase === "terminated";

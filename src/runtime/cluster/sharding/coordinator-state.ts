@@ -4,9 +4,8 @@ import type { ShardId } from "./extractor";
 
 /**
  * What the coordinator stores in the journal, named after Akka's `ShardCoordinator.Internal`
- * domain events. Akka also has `ShardRegionProxyRegistered`/`ShardRegionProxyTerminated` (this
- * runtime has no proxy-only regions) and `ShardCoordinatorInitialized` (used only by the
- * ddata-mode coordinator).
+ * domain events. Akka's `ShardCoordinatorInitialized` (used only by the ddata-mode coordinator)
+ * has no counterpart here.
  *
  * @example
  * const e: CoordinatorEvent = { type: "ShardHomeAllocated", shard: "7", region: node.self };
@@ -14,6 +13,8 @@ import type { ShardId } from "./extractor";
 export type CoordinatorEvent =
   | { readonly type: "ShardRegionRegistered"; readonly region: UniqueAddress }
   | { readonly type: "ShardRegionTerminated"; readonly region: UniqueAddress }
+  | { readonly type: "ShardRegionProxyRegistered"; readonly proxy: UniqueAddress }
+  | { readonly type: "ShardRegionProxyTerminated"; readonly proxy: UniqueAddress }
   | { readonly type: "ShardHomeAllocated"; readonly shard: ShardId; readonly region: UniqueAddress }
   | { readonly type: "ShardHomeDeallocated"; readonly shard: ShardId };
 
@@ -38,7 +39,13 @@ export type CoordinatorEvent =
  */
 export class CoordinatorState {
   /** No regions, no shards: where a coordinator with an empty journal starts. */
-  static readonly empty = new CoordinatorState(new Map(), new Map(), new Map(), new Set());
+  static readonly empty = new CoordinatorState(
+    new Map(),
+    new Map(),
+    new Map(),
+    new Set(),
+    new Map(),
+  );
 
   private constructor(
     private readonly regionNodes: ReadonlyMap<string, UniqueAddress>,
@@ -46,6 +53,8 @@ export class CoordinatorState {
     private readonly regionShards: ReadonlyMap<string, readonly ShardId[]>,
     private readonly homes: ReadonlyMap<ShardId, string>,
     private readonly homeless: ReadonlySet<ShardId>,
+    /** Proxy-only regions (Akka's `regionProxies`): told of hand-offs, never given a shard. */
+    private readonly proxyNodes: ReadonlyMap<string, UniqueAddress>,
   ) {}
 
   /**
@@ -63,6 +72,33 @@ export class CoordinatorState {
           new Map(this.regionShards).set(key, []),
           this.homes,
           this.homeless,
+          this.proxyNodes,
+        );
+      }
+      case "ShardRegionProxyRegistered": {
+        const key = nodeKey(event.proxy);
+        if (this.proxyNodes.has(key))
+          throw new Error(`ShardRegionProxyRegistered: proxy ${key} is already registered`);
+        return new CoordinatorState(
+          this.regionNodes,
+          this.regionShards,
+          this.homes,
+          this.homeless,
+          new Map(this.proxyNodes).set(key, event.proxy),
+        );
+      }
+      case "ShardRegionProxyTerminated": {
+        const key = nodeKey(event.proxy);
+        if (!this.proxyNodes.has(key))
+          throw new Error(`ShardRegionProxyTerminated: proxy ${key} is not registered`);
+        const proxyNodes = new Map(this.proxyNodes);
+        proxyNodes.delete(key);
+        return new CoordinatorState(
+          this.regionNodes,
+          this.regionShards,
+          this.homes,
+          this.homeless,
+          proxyNodes,
         );
       }
       case "ShardRegionTerminated": {
@@ -80,7 +116,7 @@ export class CoordinatorState {
           homes.delete(shard);
           homeless.add(shard);
         }
-        return new CoordinatorState(regionNodes, regionShards, homes, homeless);
+        return new CoordinatorState(regionNodes, regionShards, homes, homeless, this.proxyNodes);
       }
       case "ShardHomeAllocated": {
         const key = nodeKey(event.region);
@@ -96,6 +132,7 @@ export class CoordinatorState {
           new Map(this.regionShards).set(key, [...shards, event.shard]),
           new Map(this.homes).set(event.shard, key),
           homeless,
+          this.proxyNodes,
         );
       }
       case "ShardHomeDeallocated": {
@@ -113,6 +150,7 @@ export class CoordinatorState {
           ),
           homes,
           new Set(this.homeless).add(event.shard),
+          this.proxyNodes,
         );
       }
     }
@@ -140,6 +178,16 @@ export class CoordinatorState {
   /** Every registered region. */
   regions(): UniqueAddress[] {
     return [...this.regionNodes.values()];
+  }
+
+  /** The registered proxy-only region with this node key, if any. */
+  proxy(key: string): UniqueAddress | undefined {
+    return this.proxyNodes.get(key);
+  }
+
+  /** Every registered proxy-only region. */
+  proxies(): UniqueAddress[] {
+    return [...this.proxyNodes.values()];
   }
 
   /** The shards hosted by the region with this node key, in the order they were allocated. */

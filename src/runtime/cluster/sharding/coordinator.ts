@@ -65,8 +65,9 @@ export function coordinatorPersistenceId(typeName: string): string {
 /**
  * Decides where every shard of one entity type lives, after Akka's `PersistentShardCoordinator`.
  * It runs as a cluster singleton; its decisions are the events of an
- * {@link EventSourcedBehavior} (`ShardRegionRegistered`, `ShardHomeAllocated`,
- * `ShardHomeDeallocated`, `ShardRegionTerminated`), so its successor replays them; allocates new shards with the allocation strategy, moves
+ * {@link EventSourcedBehavior} (`ShardRegionRegistered`, `ShardRegionProxyRegistered`,
+ * `ShardHomeAllocated`, `ShardHomeDeallocated`, `ShardRegionTerminated`,
+ * `ShardRegionProxyTerminated`), so its successor replays them; allocates new shards with the allocation strategy, moves
  * shards with a hand-off (every region stops routing to the shard, then its owner stops every
  * entity, and only then does the shard get a new home), and frees the shards of regions whose
  * node was removed, after the removal margin.
@@ -243,6 +244,10 @@ export class ShardCoordinator {
       if (member === undefined)
         this.scheduleTermination(region, replaced ? 0 : this.options.removalMarginMs);
     }
+    for (const proxy of this.state.proxies()) {
+      if (!members.some((m) => nodeKey(m.node) === nodeKey(proxy)))
+        this.queue.push({ kind: "removed", region: proxy, previous: "down" });
+    }
     this.scheduleRebalance();
     this.allocateHomeless();
     if (this.queue.length > 0) this.ref.tell({ kind: "drain" });
@@ -269,6 +274,16 @@ export class ShardCoordinator {
         return;
       case "removed": {
         const key = nodeKey(input.region);
+        const proxy = this.state.proxy(key);
+        if (proxy !== undefined) {
+          // A proxy hosts nothing: forget it at once, as Akka does on its Terminated.
+          this.persist({ type: "ShardRegionProxyTerminated", proxy }, () => {
+            for (const h of [...this.handOffs.values()]) {
+              if (h.awaiting.delete(key)) this.continueHandOff(h);
+            }
+          });
+          return;
+        }
         if (this.state.region(key) === undefined) return;
         // A node removed after exiting shut itself down, unless the leader removed it as an
         // unreachable exiting member: then it may never have heard it was exiting (a one-way
@@ -322,6 +337,9 @@ export class ShardCoordinator {
     switch (message.type) {
       case "Register":
         this.register(from);
+        return;
+      case "RegisterProxy":
+        this.registerProxy(from);
         return;
       case "GetShardHome":
         this.getShardHome(message.shard, from);
@@ -390,6 +408,15 @@ export class ShardCoordinator {
       return;
     }
     this.persist({ type: "ShardRegionRegistered", region }, ack);
+  }
+
+  private registerProxy(proxy: UniqueAddress): void {
+    const key = nodeKey(proxy);
+    const status = this.memberStatus(key);
+    if (status === undefined || !ALLOCATABLE.has(status)) return;
+    const ack = () => this.toRegion(proxy, { type: "RegisterAck" });
+    if (this.state.proxy(key) !== undefined) ack();
+    else this.persist({ type: "ShardRegionProxyRegistered", proxy }, ack);
   }
 
   private getShardHome(shard: ShardId, requester: UniqueAddress): void {
@@ -517,7 +544,9 @@ export class ShardCoordinator {
     const owner = this.state.homeOf(shard);
     if (owner === undefined || this.handOffs.has(shard)) return;
     const id = this.nextHandOffId++;
-    const regions = this.state.regions();
+    // Proxies cache homes too, so they stop routing to the shard as regions do (Akka sends
+    // BeginHandOff to `regions ++ regionProxies`).
+    const regions = [...this.state.regions(), ...this.state.proxies()];
     const h: HandOff = {
       id,
       shard,
@@ -553,7 +582,7 @@ export class ShardCoordinator {
       if (this.phase !== "active" || this.handOffs.get(h.shard) !== h) return;
       if (h.phase === "begin") {
         for (const key of h.awaiting) {
-          const region = this.state.region(key);
+          const region = this.state.region(key) ?? this.state.proxy(key);
           if (region !== undefined) this.toRegion(region, { type: "BeginHandOff", shard: h.shard });
         }
       } else this.toRegion(h.owner, { type: "HandOff", shard: h.shard });
