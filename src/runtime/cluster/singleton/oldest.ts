@@ -29,9 +29,12 @@ export interface Removal {
  * before it is gone. With a `role`, only members that have it count (Akka's
  * `ClusterSingletonManagerSettings.role`).
  *
- * @example
+ * @example The oldest member, and the oldest with a role
+ * ```ts
+ * declare const node: ClusterNode;
  * oldestMember(node.state().members)?.node.address; // "node-1"
  * oldestMember(node.state().members, "backend")?.node.address; // the oldest with that role
+ * ```
  */
 export function oldestMember(members: Iterable<Member>, role?: string): Member | undefined {
   let best: Member | undefined;
