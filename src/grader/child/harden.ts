@@ -6,6 +6,8 @@
  *   (Vitest, chai, the runtime) shares with lab code is frozen, and the constructor chain from
  *   any value to `Function` refuses. Lab code itself runs in a compartment (./lab-modules.ts).
  * - names each check on stderr as it starts, for the timeout message.
+ * - gives the check file about to be imported lab modules of its own (./lab-modules.ts), as the
+ *   browser's runner does, so no check file sees the state an earlier one left in a lab module.
  *
  * It is idempotent: with `isolate: false` Vitest runs it once per check file in the same worker.
  */
@@ -13,8 +15,10 @@
 import { writeSync } from "node:fs";
 import { beforeEach } from "vitest";
 import { lockdownOnce } from "../../labs/runner/confine.ts";
+import { currentLabModules } from "./lab-modules.ts";
 
 lockdownOnce();
+currentLabModules()?.newCheckFile();
 
 /**
  * Names each check on stderr, synchronously, as it starts. Vitest reports test starts in batches
