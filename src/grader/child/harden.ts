@@ -6,6 +6,8 @@
  *   (Vitest, chai, the runtime) shares with lab code is frozen, and the constructor chain from
  *   any value to `Function` refuses. Lab code itself runs in a compartment (./lab-modules.ts).
  * - names each check on stderr as it starts, for the timeout message.
+ * - puts the exception that stopped an actor, with the learner's `file:line`, first in a failed
+ *   check's errors, as the browser's runner does (src/labs/runner/actor-failures.ts).
  * - gives the check file about to be imported lab modules of its own (./lab-modules.ts), as the
  *   browser's runner does, so no check file sees the state an earlier one left in a lab module.
  *
@@ -14,11 +16,24 @@
 
 import { writeSync } from "node:fs";
 import { beforeEach } from "vitest";
+import { ActorFailureLog } from "../../labs/runner/actor-failures.ts";
 import { lockdownOnce } from "../../labs/runner/confine.ts";
 import { currentLabModules } from "./lab-modules.ts";
 
 lockdownOnce();
 currentLabModules()?.newCheckFile();
+
+// After lockdown, as the browser's worker does; before the runtime is hardened for lab code (the
+// first check file's import does that), so its ActorSystem can be wrapped. Later check files only
+// point the wrapper at their own log.
+const actorFailures = new ActorFailureLog(await import("@runtime"));
+beforeEach(({ task, onTestFailed }) => {
+  actorFailures.checkStarted();
+  onTestFailed(() => {
+    const cause = actorFailures.cause();
+    if (cause && task.result) task.result.errors = [cause, ...(task.result.errors ?? [])];
+  });
+});
 
 /**
  * Names each check on stderr, synchronously, as it starts. Vitest reports test starts in batches

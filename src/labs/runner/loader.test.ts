@@ -68,8 +68,8 @@ describe("ModuleLoader: each copy and each check file has module state of its ow
     });
     loader.compileAll();
     const check = loader.importCheck("checks/a.test.ts") as Record<string, Promise<Counter>>;
-    const a = await check.a;
-    const b = await check.b;
+    const a = (await check.a) as Counter;
+    const b = (await check.b) as Counter;
     a.next();
     expect(b.next()).toBe(2);
   });
