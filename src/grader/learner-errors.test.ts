@@ -4,14 +4,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabFiles } from "../labs/lab-files.node";
 import type { V3Results } from "../labs/results";
+import { throwingThread } from "../labs/runner/throwing-thread.fixture";
 import { gradeSubmission } from "./grade";
 import { loadLab } from "./lab";
 import { releaseVitestChildren } from "./run-vitest";
 
 /**
- * Messages that point at the learner's code, under `npm run grade` as on the lab page
- * (src/labs/runner/actor-failures.test.ts is the page's side): an exception thrown inside an
- * actor is named with the actor and the learner's `file:line`, not only by its symptom.
+ * Messages that point at the learner's code, under `npm run grade` as on the lab page (the
+ * page's side: src/labs/runner/actor-failures.test.ts and learner-location.test.ts): an
+ * exception thrown inside an actor is named with the actor and the learner's `file:line`, not
+ * only by its symptom; one thrown straight from the learner's code names its `file:line:col`.
  */
 const lab = loadLab("bank-account");
 const solution = readLabFiles("bank-account", "solution");
@@ -21,6 +23,8 @@ const line = account.split("\n").findIndex((l) => l.includes(anchor)) + 1;
 
 const work = mkdtempSync(join(tmpdir(), "learner-errors-"));
 let results: V3Results;
+let chat: V3Results;
+const throwing = throwingThread();
 
 beforeAll(async () => {
   const dir = join(work, "throws-in-actor");
@@ -29,7 +33,20 @@ beforeAll(async () => {
     join(dir, "account.ts"),
     account.replace(anchor, `throw new RangeError("deposits are broken");`),
   );
-  ({ results } = await gradeSubmission(lab, dir, { skipStaticChecks: true, timeoutSeconds: 60 }));
+  const chatLab = loadLab("chat-threads");
+  const chatDir = join(work, "throws-in-decide");
+  cpSync(join(chatLab.dir, "solution"), chatDir, { recursive: true });
+  writeFileSync(join(chatDir, "thread.ts"), throwing.thread);
+  const checksDir = join(work, "chat-checks");
+  cpSync(
+    join(chatLab.dir, "checks", "1-aggregate.test.ts"),
+    join(checksDir, "1-aggregate.test.ts"),
+  );
+  const options = { skipStaticChecks: true, timeoutSeconds: 60 };
+  [{ results }, { results: chat }] = await Promise.all([
+    gradeSubmission(lab, dir, options),
+    gradeSubmission(chatLab, chatDir, { ...options, checksDir }),
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -56,5 +73,17 @@ describe("npm run grade: an exception thrown inside an actor", () => {
     const refused = results.tests.filter((t) => t.name.startsWith("2.") && t.status === "pass");
     expect(refused.length).toBeGreaterThan(0);
     for (const t of refused) expect(t.message).toBeUndefined();
+  });
+});
+
+describe("npm run grade: an exception thrown straight from the learner's code", () => {
+  it("names the learner's file:line:col, mapped through the source map", () => {
+    const check = chat.tests.find((t) =>
+      t.name.endsWith("decide and apply never change the thread they are given"),
+    );
+    expect(check?.status).toBe("fail");
+    expect(check?.message?.split("\n")[0]).toBe(
+      `RangeError: removing is broken (at ${throwing.where})`,
+    );
   });
 });

@@ -30,8 +30,14 @@ const actorFailures = new ActorFailureLog(await import("@runtime"));
 beforeEach(({ task, onTestFailed }) => {
   actorFailures.checkStarted();
   onTestFailed(() => {
-    const cause = actorFailures.cause();
-    if (cause && task.result) task.result.errors = [cause, ...(task.result.errors ?? [])];
+    const result = task.result;
+    if (!result) return;
+    // Frames at the learner's own lines and columns, not the transpiled code's.
+    const mapStack = (stack: string) => currentLabModules()?.mapStack(stack) ?? stack;
+    for (const e of result.errors ?? [])
+      if (typeof e.stack === "string") e.stack = mapStack(e.stack);
+    const cause = actorFailures.cause(mapStack);
+    if (cause) result.errors = [cause, ...(result.errors ?? [])];
   });
 });
 

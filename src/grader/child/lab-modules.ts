@@ -33,6 +33,8 @@ export interface LabModules {
   /** Binds a bridge's exports now and again for each later check file. */
   bind(rebind: () => void): void;
   newCheckFile(): void;
+  /** A stack with each lab frame at the learner's line and column (the loader's `mapStack`). */
+  mapStack(stack: string): string;
 }
 
 type Slot = Record<symbol, LabModules | undefined>;
@@ -71,6 +73,7 @@ export function labModules(runtime: unknown, registry: LabRegistry): LabModules 
       loader.forgetFiles();
       for (const rebind of bridges) rebind();
     },
+    mapStack: (stack) => loader.mapStack(stack),
   };
   Object.defineProperty(slot, LOADER, { value: modules });
   return modules;

@@ -67,13 +67,17 @@ export function recordActorFailures(
 }
 
 /** "An actor threw …" with the error and where in the learner's code it was thrown. */
-export function describeActorFailure(failure: ActorFailure): string {
+export function describeActorFailure(
+  failure: ActorFailure,
+  mapStack: (stack: string) => string = (stack) => stack,
+): string {
   const { error } = failure;
   const text =
     error instanceof Error
       ? `${error.name}: ${error.message}`
       : `a thrown ${typeof error}: ${String(error)}`;
-  const where = labLocation(error);
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  const where = labLocation(typeof stack === "string" ? { stack: mapStack(stack) } : error);
   const actor = failure.path ? ` ${failure.path}` : "";
   return `The actor${actor} threw ${text}${where ? ` (at ${where})` : ""}`;
 }
@@ -104,9 +108,9 @@ export class ActorFailureLog {
    * The error to put first in a failed check's errors: the exception that stopped an actor
    * explains the failure better than its symptom ("the command got no reply").
    */
-  cause(): { name: string; message: string } | undefined {
+  cause(mapStack?: (stack: string) => string): { name: string; message: string } | undefined {
     if (this.failures.length === 0) return undefined;
-    const causes = [...new Set(this.failures.map(describeActorFailure))];
+    const causes = [...new Set(this.failures.map((f) => describeActorFailure(f, mapStack)))];
     return { name: "Error", message: causes.join("\n") };
   }
 

@@ -99,8 +99,14 @@ export async function runChecks(
     after(test) {
       current = undefined;
       const result = test.result;
-      const cause = result?.state === "fail" ? actorFailures.cause() : undefined;
-      if (result && cause) result.errors = [cause, ...(result.errors ?? [])];
+      if (result?.state === "fail") {
+        // Frames at the learner's own lines and columns, not the transpiled code's.
+        for (const e of result.errors ?? []) {
+          if (typeof e.stack === "string") e.stack = loader.mapStack(e.stack);
+        }
+        const cause = actorFailures.cause((stack) => loader.mapStack(stack));
+        if (cause) result.errors = [cause, ...(result.errors ?? [])];
+      }
       events.onTestEnd?.({
         id: test.id,
         name: fullTestName(test),

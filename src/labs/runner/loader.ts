@@ -8,6 +8,11 @@
  * stack traces and compile errors point at the learner's own lines.
  */
 
+import { inlineSourceMap, type LineMap } from "./source-map";
+
+/** A stack frame in a lab module, as `load` names them. */
+const LAB_FRAME = /lab:\/\/\/([^\s():]+):(\d+):(\d+)/g;
+
 /** Where a module specifier is allowed to point, by who imports it. */
 export const LAB_PREFIX = "@lab/";
 
@@ -16,6 +21,9 @@ export const LAB_PREFIX = "@lab/";
  * Lab files stay runnable anywhere the runtime runs, so they get neither.
  */
 export const CHECK_ONLY_MODULES: ReadonlySet<string> = new Set(["vitest", "fast-check"]);
+
+/** What `load` puts before a module's code, on its first line: frames there are shifted by it. */
+const WRAPPER_START = "(function (require, module, exports) {";
 
 export class LabCompileError extends Error {
   override name = "LabCompileError";
@@ -123,6 +131,30 @@ export class ModuleLoader {
     this.shared = new Map();
   }
 
+  /**
+   * `stack` with each frame of a lab module (`lab:///<file>:<line>:<col>`) at its place in the
+   * learner's source rather than in the transpiled code the loader ran.
+   */
+  mapStack(stack: string): string {
+    return stack.replace(LAB_FRAME, (frame, path: string, line: string, column: string) => {
+      const map = this.mapOf(withoutCopy(path));
+      let col = Number(column);
+      if (line === "1") col -= WRAPPER_START.length;
+      const at = map?.original(Number(line), col);
+      return at ? `lab:///${path}:${at.line}:${at.column}` : frame;
+    });
+  }
+
+  private readonly maps = new Map<string, LineMap | undefined>();
+
+  private mapOf(path: string): LineMap | undefined {
+    if (!this.maps.has(path)) {
+      const code = this.compiled.get(path);
+      this.maps.set(path, code === undefined ? undefined : inlineSourceMap(code));
+    }
+    return this.maps.get(path);
+  }
+
   private compile(path: string, source: string): string {
     let code = this.compiled.get(path);
     const ahead = this.input.precompiled?.get(path);
@@ -158,7 +190,7 @@ export class ModuleLoader {
     // another check file runs, still reaches this check file's modules.
     const require = (specifier: string) => this.require(path, specifier, code, scope);
     // One line of wrapper, on the same line as the code, keeps line numbers in stack traces.
-    const wrapped = `(function (require, module, exports) {${code}\n})\n//# sourceURL=lab:///${path}`;
+    const wrapped = `${WRAPPER_START}${code}\n})\n//# sourceURL=lab:///${path}`;
     const factory = this.evaluate(path, wrapped) as (
       r: typeof require,
       m: Module,
