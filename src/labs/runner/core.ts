@@ -10,8 +10,8 @@ import {
   type V3Results,
 } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
-import { ActorFailureLog } from "./actor-failures";
-import { labConfinement } from "./confine";
+import { ActorFailureLog, recordActorFailures } from "./actor-failures";
+import { labConfinement, runtimeForLab } from "./confine";
 import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
 import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
 import { transpile } from "./transpile";
@@ -58,6 +58,17 @@ export interface CheckRunOutcome {
 }
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+
+/**
+ * What a spare worker does with the runtime before any learner code is in it, so that a run does
+ * not: the actor-failure recorder's wrapper goes in (it must precede hardening), then every
+ * runtime export is hardened, which is most of what `labConfinement` costs a run. The run still
+ * gets a fresh compartment for the learner's code; hardening an object twice does nothing.
+ */
+export function prepareRuntime(runtime: unknown): void {
+  recordActorFailures(runtime, () => {})();
+  runtimeForLab(runtime, []);
+}
 
 export async function runChecks(
   input: CheckRunInput,
