@@ -16,6 +16,11 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "e2e/**", "dist/**", "src/grader/fixtures/**"],
     environment: "node",
     setupFiles: ["./vitest.setup.ts"],
+    // The lab runner (src/labs/runner/core.ts) drives its own @vitest/runner inside these tests.
+    // That package batches task updates in module-level state, so sharing Vitest's own instance
+    // let a throttled flush send the lab's tasks to Vitest's reporter (an unknown task: a crash).
+    // Inlined, the test files get an instance of their own.
+    server: { deps: { inline: ["@vitest/runner"] } },
     // Property tests run thousands of seeds; keep one slow case from being mistaken for a hang.
     testTimeout: 60_000,
   },
