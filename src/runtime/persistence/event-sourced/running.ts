@@ -1,7 +1,7 @@
 import { type Behavior, Behaviors } from "../../actor/behavior";
 import type { ActorContext } from "../../actor/context";
 import type { EffectBuilder, SideEffect } from "../effect";
-import { type EventWrite, type PersistentRepr, PersistRejected, type WriteAck } from "../journal";
+import { type Journal, type PersistentRepr, PersistRejected, type WriteAck } from "../journal";
 import { PersistFailure } from "./errors";
 import { type Inspection, Internal } from "./protocol";
 import type { BehaviorSetup } from "./setup";
@@ -32,7 +32,7 @@ export class Running<C, E, S> implements HandlerContext {
   private readonly onStored: () => void;
   private readonly onWriteFailed: (error: unknown) => void;
   private readonly appendNow: ((events: readonly PersistentRepr[]) => void) | undefined;
-  private readonly appendAcked: ((write: EventWrite, ack: WriteAck) => Promise<void>) | undefined;
+  private readonly acked: boolean;
   private readonly ack: WriteAck;
   private readonly snapshots: boolean;
 
@@ -53,7 +53,7 @@ export class Running<C, E, S> implements HandlerContext {
     this.appendNow = setup.journal.appendNow?.bind(setup.journal);
     // A journal that acknowledges by callback (Journal.appendAcked) is told where to, once: a write
     // then costs no promise and no record per event.
-    this.appendAcked = setup.journal.appendAcked?.bind(setup.journal);
+    this.acked = setup.journal.appendAcked !== undefined;
     this.ack = { persisted: this.onStored, failed: this.onWriteFailed };
     this.snapshots = !!(setup.options.snapshotEvery || setup.options.snapshotWhen);
   }
@@ -162,8 +162,13 @@ export class Running<C, E, S> implements HandlerContext {
     this.pendingSnapshot = snapshot;
     this.pendingSideEffects = effect.sideEffects;
     const scheduler = this.ctx.system.scheduler;
-    if (this.appendAcked) scheduler.track(this.appendAcked(setup.toWrite(events, first), this.ack));
-    else
+    if (this.acked) {
+      const journal = setup.journal as Required<Pick<Journal, "appendAcked">>;
+      scheduler.track(journal.appendAcked(setup.toWrite(events, first), this.ack));
+      // The journal copied what it keeps; holding the events until the next write would only
+      // keep them alive past a minor collection.
+      setup.releaseWrite();
+    } else
       scheduler
         .track(setup.journal.append(setup.toReprs(events, first)))
         .then(this.onStored, this.onWriteFailed);

@@ -144,6 +144,12 @@ export class BehaviorSetup<C, E, S> {
     return write;
   }
 
+  /** Drops the reused write's hold on the events it carried (see {@link toWrite}). */
+  releaseWrite(): void {
+    this.columns.payloads = NO_TAGS;
+    this.columns.tags = undefined;
+  }
+
   /** Whether a snapshot is due after `event` (applied, giving `state`) at `sequenceNr`. */
   shouldSnapshot(state: S, event: E, sequenceNr: number): boolean {
     const { snapshotEvery, snapshotWhen } = this.options;
