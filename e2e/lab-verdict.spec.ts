@@ -143,22 +143,6 @@ const firstCompileError = (message: string | undefined) =>
 
 test.describe.configure({ timeout: 600_000 });
 
-/**
- * Checks where the page and the grader are known to disagree, each with its reason; the test
- * asserts that they still disagree, so an entry cannot outlive its fix. Every other check of the
- * same submission is still compared.
- *
- * - sharding-crash's first-seen-order mutant: the check reads per-node copies of the learner's
- *   module (`@lab/extractors.ts?copy=<node>`). Under the grader, the node copies keep module state
- *   apart and the crash loses an acknowledged item; in the page's SES compartment this one check
- *   still passes. The mutant fails its tasks in both places (its other task-3 check fails in both).
- */
-const KNOWN_DIVERGENCES: Record<string, readonly string[]> = {
-  "sharding-crash/mutants-shards-in-first-seen-order": [
-    "3. Survive a crash > every acknowledged AddItem is in the journal, whichever node crashes (24 seeds)",
-  ],
-};
-
 for (const slug of LABS) {
   test(`${slug}: the lab page and npm run grade give the same verdict for the same files`, async ({
     page,
@@ -191,17 +175,10 @@ for (const slug of LABS) {
       expect(browser?.status, `${label}: status (CI says ${ci.status}: ${ci.message ?? ""})`).toBe(
         ci.status,
       );
-      const known = KNOWN_DIVERGENCES[label] ?? [];
-      const expected = ci.tests.map((t) => [t.name, t.status]);
-      expect(
-        browser?.tests.filter(([check]) => !known.includes(check as string)),
-        `${label}: per-check results`,
-      ).toEqual(expected.filter(([check]) => !known.includes(check as string)));
-      for (const check of known) {
-        const inCi = expected.find(([n]) => n === check)?.[1];
-        const onPage = browser?.tests.find(([n]) => n === check)?.[1];
-        expect(onPage, `${label}: "${check}" is listed as a known divergence`).not.toBe(inCi);
-      }
+      // Every check of every submission: status and name, in the same order.
+      expect(browser?.tests, `${label}: per-check results`).toEqual(
+        ci.tests.map((t) => [t.name, t.status]),
+      );
       if (name === "type-error") {
         expect(ci.message, label).toMatch(/^The submission does not compile:/);
         expect(browser?.message, label).toMatch(/^The submission does not compile:/);

@@ -40,7 +40,7 @@ export function writeLabBridge(root: string, lab: Lab, files: Readonly<Record<st
     [
       'import * as runtime from "@runtime";',
       `import { labModules } from ${JSON.stringify(LAB_MODULES)};`,
-      `export const load = labModules(runtime, ${JSON.stringify(registry)});`,
+      `export const labs = labModules(runtime, ${JSON.stringify(registry)});`,
       "",
     ].join("\n"),
   );
@@ -52,14 +52,21 @@ export function writeLabBridge(root: string, lab: Lab, files: Readonly<Record<st
     writeFileSync(
       bridge,
       [
-        `import { load as __labLoad } from ${JSON.stringify(join(root, "lab-modules.ts"))};`,
+        `import { labs as __labs } from ${JSON.stringify(join(root, "lab-modules.ts"))};`,
         // `@lab/<file>?copy=<name>` (a node's own copy, with module state of its own) makes Vite
         // evaluate this module once per query; the query is not in import.meta.url, but it is in
         // the module id that names this module's frame. The loader keeps one instance per copy.
         `const __labCopy = /\\?copy=[\\w-]+/.exec(new Error().stack?.split("\\n")[1] ?? "")?.[0] ?? "";`,
-        `const __labModule = __labLoad(${JSON.stringify(path)} + __labCopy);`,
-        ...(named.length > 0 ? [`export const { ${named.join(", ")} } = __labModule;`] : []),
-        ...(names.includes("default") ? ["export default __labModule.default;"] : []),
+        // Live bindings: Vitest evaluates this module once per worker, and each check file gets
+        // the lab file afresh (./child/lab-modules.ts), so the exports are bound again for it.
+        ...(named.length > 0 ? [`export let ${named.join(", ")};`] : []),
+        "let __labDefault;",
+        `__labs.bind(() => {`,
+        `  const __labModule = __labs.load(${JSON.stringify(path)} + __labCopy);`,
+        ...named.map((n) => `  ${n} = __labModule.${n};`),
+        "  __labDefault = __labModule.default;",
+        "});",
+        ...(names.includes("default") ? ["export { __labDefault as default };"] : []),
         "",
       ].join("\n"),
     );

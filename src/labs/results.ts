@@ -71,9 +71,25 @@ interface TaskError {
  * numbers; frames of the runner's own bundles are never shown.
  */
 export function labLocation(error: unknown): string | undefined {
+  return frames(error)[0];
+}
+
+/**
+ * The first stack frame in one of the learner's or the lab's files (`account.ts:14:11`), never a
+ * check's: where the learner's code threw, or called what threw. Both runners map the frame
+ * through the file's source map first (src/labs/runner/loader.ts `mapStack`).
+ */
+export function learnerLocation(error: unknown): string | undefined {
+  return frames(error).find((where) => !where.startsWith("checks/"));
+}
+
+/** `file:line:col` of each lab frame, a copy (`cart.ts?copy=node-1`) named by its file. */
+function frames(error: unknown): string[] {
   const stack = (error as { stack?: unknown } | null)?.stack;
-  if (typeof stack !== "string") return undefined;
-  return /lab:\/\/\/([^\s():]+):(\d+):(\d+)/.exec(stack)?.slice(1, 4).join(":");
+  if (typeof stack !== "string") return [];
+  return [...stack.matchAll(/lab:\/\/\/([^\s():?]+)(?:\?copy=[\w-]+)?:(\d+):(\d+)/g)].map((m) =>
+    m.slice(1, 4).join(":"),
+  );
 }
 
 /** Message plus diff, the way a learner should read a failed expectation. */
@@ -85,7 +101,10 @@ export function describeErrors(errors: readonly TaskError[] | undefined): string
         e.name && !["AssertionError", "Error", "LabCompileError"].includes(e.name)
           ? `${e.name}: `
           : "";
-      const message = stripAnsi(`${head}${e.message ?? ""}`).trim();
+      let message = stripAnsi(`${head}${e.message ?? ""}`).trim();
+      // An exception (not a failed expectation) names the learner's line that threw it.
+      const where = e.name === "AssertionError" ? undefined : learnerLocation(e);
+      if (where) message = message.replace(/^[^\n]*/, (first) => `${first} (at ${where})`);
       const diff = e.diff ? stripAnsi(e.diff).trim() : "";
       return diff ? `${message}\n\n${diff}` : message;
     })

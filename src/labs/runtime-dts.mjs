@@ -51,9 +51,9 @@ export function emitRuntimeDeclarations() {
 
 /**
  * What check files import besides `@runtime` and `@lab/…`, as Monaco needs it to type-check them
- * the way the grader does: fast-check's own declarations, and `vitest` as the names a check may
- * import (src/labs/worker/vitest-shim.ts), typed loosely where Vitest's types would need all of
- * Vitest. Only the page's type check reads these: the learner never opens a check in the editor.
+ * the way the grader does: fast-check's own declarations, and Vitest's (see
+ * {@link vitestDeclarations}). Only the page's type check reads these: the learner never opens a
+ * check in the editor.
  * @returns {Record<string, string>} `node_modules/<package>/….d.ts` → contents
  */
 export function checkDeclarations() {
@@ -67,31 +67,97 @@ export function checkDeclarations() {
     "node_modules/pure-rand/types/JumpableRandomGenerator.d.ts": read(
       "pure-rand/lib/types/JumpableRandomGenerator.d.ts",
     ),
-    "node_modules/vitest/index.d.ts": VITEST_DECLARATIONS,
+    ...vitestDeclarations(),
   };
 }
 
-const VITEST_DECLARATIONS = `type Awaitable<T> = T | PromiseLike<T>;
-type Body = () => Awaitable<unknown>;
-interface TestApi {
-  (name: string, fn?: Body, timeout?: number): void;
-  each<T extends readonly unknown[] | [unknown]>(
-    cases: readonly T[],
-  ): (name: string, fn: (...args: T) => Awaitable<unknown>, timeout?: number) => void;
-  each<T>(
-    cases: readonly T[],
-  ): (name: string, fn: (...args: T[]) => Awaitable<unknown>, timeout?: number) => void;
+/** Where Vitest's declarations go in Monaco's file system, apart from the packages' own paths. */
+const VITEST_TYPES = "node_modules/.vitest-types";
+
+/**
+ * Vitest's own declarations: every file `import … from "vitest"` reaches, resolved as the
+ * grader's compiler resolves them (src/grader/program.ts: bundler resolution, no `types`).
+ * Monaco resolves modules the Node 10 way, which cannot follow package `exports`
+ * (`@vitest/utils/diff`), so each import between these files is rewritten to the relative path
+ * of the file the grader reads. `expect` then has Vitest's exact types on the page: a check that
+ * does not compile in CI does not compile here.
+ * @returns {Record<string, string>}
+ */
+export function vitestDeclarations() {
+  /** @type {import("typescript").CompilerOptions} */
+  const options = {
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+  };
+  const resolveFrom = (/** @type {string} */ specifier, /** @type {string} */ importer) =>
+    ts.resolveModuleName(specifier, importer, options, ts.sys).resolvedModule?.resolvedFileName;
+  const entry = resolveFrom("vitest", resolve(root, "check.ts"));
+  if (!entry) throw new Error("vitest's declarations were not found in node_modules");
+  const modules = resolve(root, "node_modules");
+  // Monaco reads `.d.ts` files only: `.d.mts`/`.d.cts` keep their content under that name.
+  const pathOf = (/** @type {string} */ file) =>
+    `${VITEST_TYPES}/${relative(modules, file).replaceAll("\\", "/")}`.replace(
+      /\.d\.[mc]ts$/,
+      ".d.ts",
+    );
+  const importPath = (/** @type {string} */ from, /** @type {string} */ to) => {
+    const path = relative(dirname(from), to)
+      .replaceAll("\\", "/")
+      .replace(/\.d\.ts$/, "");
+    return path.startsWith(".") ? path : `./${path}`;
+  };
+  /** @type {Record<string, string>} */
+  const files = {};
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = /** @type {string} */ (pending.pop());
+    const path = pathOf(file);
+    if (path in files) continue;
+    const text = readFileSync(file, "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    /** @type {{ start: number; end: number; to: string }[]} */
+    const edits = [];
+    const visit = (/** @type {import("typescript").Node} */ node) => {
+      const literal =
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
+          ? node.moduleSpecifier
+          : ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)
+            ? node.argument.literal
+            : ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)
+              ? node.name
+              : ts.isImportEqualsDeclaration(node) &&
+                  ts.isExternalModuleReference(node.moduleReference)
+                ? node.moduleReference.expression
+                : undefined;
+      if (literal && ts.isStringLiteral(literal)) {
+        const target = resolveFrom(literal.text, file);
+        if (target && /\.d\.[mc]?ts$/.test(target)) {
+          pending.push(target);
+          const to = importPath(path, pathOf(target));
+          edits.push({ start: literal.getStart(source) + 1, end: literal.getEnd() - 1, to });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    let out = text;
+    for (const edit of edits.sort((a, b) => b.start - a.start)) {
+      out = out.slice(0, edit.start) + edit.to + out.slice(edit.end);
+    }
+    // Only the hidden check models read these, never a learner's hover: the docs can go.
+    const printer = ts.createPrinter({ removeComments: true });
+    files[path] = printer.printFile(ts.createSourceFile(path, out, ts.ScriptTarget.Latest, false));
+  }
+  files["node_modules/vitest/index.d.ts"] =
+    `export * from "${importPath("node_modules/vitest/index.d.ts", pathOf(entry))}";\n`;
+  return files;
 }
-export declare const it: TestApi;
-export declare const test: TestApi;
-export declare function describe(name: string, fn: () => void): void;
-export declare const suite: typeof describe;
-export declare function beforeAll(fn: Body, timeout?: number): void;
-export declare function beforeEach(fn: Body, timeout?: number): void;
-export declare function afterAll(fn: Body, timeout?: number): void;
-export declare function afterEach(fn: Body, timeout?: number): void;
-export declare function expect(actual: unknown, message?: string): any;
-`;
 
 /**
  * Vite plugin serving {@link emitRuntimeDeclarations} as `virtual:runtime-dts` and

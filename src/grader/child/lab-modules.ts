@@ -20,14 +20,31 @@ export interface LabRegistry {
   withheld: string[];
 }
 
-/** One loader per worker, shared by every check file, as the browser shares one per run. */
+/**
+ * One loader per worker, shared by every check file, as the browser shares one per run. As in
+ * the browser, each check file sees lab modules of its own: before each check file, the setup
+ * file (./harden.ts) calls `newCheckFile`, which forgets the loaded modules and binds every bridge
+ * already evaluated (Vitest keeps them between files under `isolate: false`) to fresh instances.
+ */
 const LOADER = Symbol.for("lab-grader.lab-modules");
-type Slot = Record<symbol, ((path: string) => Record<string, unknown>) | undefined>;
 
-export function labModules(
-  runtime: unknown,
-  registry: LabRegistry,
-): (path: string) => Record<string, unknown> {
+export interface LabModules {
+  load(path: string): Record<string, unknown>;
+  /** Binds a bridge's exports now and again for each later check file. */
+  bind(rebind: () => void): void;
+  newCheckFile(): void;
+  /** A stack with each lab frame at the learner's line and column (the loader's `mapStack`). */
+  mapStack(stack: string): string;
+}
+
+type Slot = Record<symbol, LabModules | undefined>;
+
+/** The worker's lab modules, once a check file imported one; undefined before. */
+export function currentLabModules(): LabModules | undefined {
+  return (globalThis as unknown as Slot)[LOADER];
+}
+
+export function labModules(runtime: unknown, registry: LabRegistry): LabModules {
   const slot = globalThis as unknown as Slot;
   const existing = slot[LOADER];
   if (existing) return existing;
@@ -45,7 +62,19 @@ export function labModules(
     editable: registry.editable,
     ...labConfinement({ runtime, withheld: registry.withheld }),
   });
-  const load = (path: string) => loader.importFile(path);
-  Object.defineProperty(slot, LOADER, { value: load });
-  return load;
+  const bridges: (() => void)[] = [];
+  const modules: LabModules = {
+    load: (path) => loader.importFile(path),
+    bind(rebind) {
+      bridges.push(rebind);
+      rebind();
+    },
+    newCheckFile() {
+      loader.forgetFiles();
+      for (const rebind of bridges) rebind();
+    },
+    mapStack: (stack) => loader.mapStack(stack),
+  };
+  Object.defineProperty(slot, LOADER, { value: modules });
+  return modules;
 }

@@ -67,13 +67,54 @@ export function recordActorFailures(
 }
 
 /** "An actor threw …" with the error and where in the learner's code it was thrown. */
-export function describeActorFailure(failure: ActorFailure): string {
+export function describeActorFailure(
+  failure: ActorFailure,
+  mapStack: (stack: string) => string = (stack) => stack,
+): string {
   const { error } = failure;
   const text =
     error instanceof Error
       ? `${error.name}: ${error.message}`
       : `a thrown ${typeof error}: ${String(error)}`;
-  const where = labLocation(error);
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  const where = labLocation(typeof stack === "string" ? { stack: mapStack(stack) } : error);
   const actor = failure.path ? ` ${failure.path}` : "";
   return `The actor${actor} threw ${text}${where ? ` (at ${where})` : ""}`;
+}
+
+/**
+ * The actor failures of the check that is running, as both runners report them: the page's
+ * (./core.ts) and the grader's Vitest worker (src/grader/child/harden.ts). Only exceptions the
+ * learner's or the checks' code threw count: a failure the runtime raises on purpose (a write a
+ * check made fail) is part of the check, not its cause.
+ */
+export class ActorFailureLog {
+  private failures: ActorFailure[] = [];
+  private readonly stop: () => void;
+
+  /** Call before the runtime is hardened for lab code (see `recordActorFailures`). */
+  constructor(runtime: unknown) {
+    this.stop = recordActorFailures(runtime, (f) => {
+      if (labLocation(f.error) !== undefined) this.failures.push(f);
+    });
+  }
+
+  /** A check starts: what failed before it is not its cause. */
+  checkStarted(): void {
+    this.failures = [];
+  }
+
+  /**
+   * The error to put first in a failed check's errors: the exception that stopped an actor
+   * explains the failure better than its symptom ("the command got no reply").
+   */
+  cause(mapStack?: (stack: string) => string): { name: string; message: string } | undefined {
+    if (this.failures.length === 0) return undefined;
+    const causes = [...new Set(this.failures.map((f) => describeActorFailure(f, mapStack)))];
+    return { name: "Error", message: causes.join("\n") };
+  }
+
+  close(): void {
+    this.stop();
+  }
 }

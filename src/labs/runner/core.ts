@@ -7,12 +7,11 @@ import {
   describeErrors,
   errorResults,
   fullTestName,
-  labLocation,
   type V3Results,
 } from "../results";
 import * as vitestShim from "../worker/vitest-shim";
-import { type ActorFailure, describeActorFailure, recordActorFailures } from "./actor-failures";
-import { labConfinement } from "./confine";
+import { ActorFailureLog, recordActorFailures } from "./actor-failures";
+import { labConfinement, runtimeForLab } from "./confine";
 import { createExpect, resetExpectState, verifyExpectedAssertions } from "./expect";
 import { LabCompileError, ModuleLoader, type Precompiled } from "./loader";
 import { transpile } from "./transpile";
@@ -60,18 +59,24 @@ export interface CheckRunOutcome {
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
 
+/**
+ * What a spare worker does with the runtime before any learner code is in it, so that a run does
+ * not: the actor-failure recorder's wrapper goes in (it must precede hardening), then every
+ * runtime export is hardened, which is most of what `labConfinement` costs a run. The run still
+ * gets a fresh compartment for the learner's code; hardening an object twice does nothing.
+ */
+export function prepareRuntime(runtime: unknown): void {
+  recordActorFailures(runtime, () => {})();
+  runtimeForLab(runtime, []);
+}
+
 export async function runChecks(
   input: CheckRunInput,
   events: CheckRunEvents = {},
 ): Promise<CheckRunOutcome> {
   const started = now();
   // Before the runtime is hardened for lab code below: its ActorSystem is wrapped once, here.
-  // Only exceptions the learner's or the checks' code threw count: a failure the runtime raises
-  // on purpose (a write a check made fail) is part of the check, not its cause.
-  let actorFailures: ActorFailure[] = [];
-  const stopRecording = recordActorFailures(input.runtime, (f) => {
-    if (labLocation(f.error) !== undefined) actorFailures.push(f);
-  });
+  const actorFailures = new ActorFailureLog(input.runtime);
   const externals: Record<string, unknown> = { vitest: vitestShim };
   if (input.runtime !== undefined) externals["@runtime"] = input.runtime;
   if (input.fastCheck !== undefined) externals["fast-check"] = input.fastCheck;
@@ -87,7 +92,7 @@ export async function runChecks(
   try {
     loader.compileAll();
   } catch (e) {
-    stopRecording();
+    actorFailures.close();
     return {
       results: errorResults(messageOf(e)),
       timings: { transpileMs: loader.transpileMs, runMs: now() - started },
@@ -99,16 +104,19 @@ export async function runChecks(
   const runner = createRunner(loader, input.testTimeoutMs ?? CHECK_TIMEOUT_MS, {
     before(test) {
       current = test;
-      actorFailures = [];
+      actorFailures.checkStarted();
       events.onTestStart?.({ id: test.id, name: fullTestName(test), file: test.file.filepath });
     },
     after(test) {
       current = undefined;
       const result = test.result;
-      // The exception that stopped an actor explains the failure better than its symptom.
-      if (result?.state === "fail" && actorFailures.length > 0) {
-        const causes = [...new Set(actorFailures.map(describeActorFailure))];
-        result.errors = [{ name: "Error", message: causes.join("\n") }, ...(result.errors ?? [])];
+      if (result?.state === "fail") {
+        // Frames at the learner's own lines and columns, not the transpiled code's.
+        for (const e of result.errors ?? []) {
+          if (typeof e.stack === "string") e.stack = loader.mapStack(e.stack);
+        }
+        const cause = actorFailures.cause((stack) => loader.mapStack(stack));
+        if (cause) result.errors = [cause, ...(result.errors ?? [])];
       }
       events.onTestEnd?.({
         id: test.id,
@@ -137,7 +145,7 @@ export async function runChecks(
     files = await startTests(Object.keys(input.checks), runner);
   } finally {
     for (const [method, fn] of original) sink[method] = fn;
-    stopRecording();
+    actorFailures.close();
   }
 
   const results = buildResults(files, {

@@ -78,10 +78,15 @@ function verdicts(results: V3Results) {
   }));
 }
 
-/** The first line of each failure message: the assertion that failed. */
+/**
+ * The first line of each failure message: the assertion that failed. Plain Vitest runs the lab
+ * files as its own modules, without the `lab:///` frames that let the runners add where the
+ * learner's code threw (` (at thread.ts:70:23)`), so that suffix is compared apart.
+ */
 function firstLines(results: V3Results) {
-  return results.tests.map((t) => t.message?.split("\n")[0]);
+  return results.tests.map((t) => t.message?.split("\n")[0]?.replace(LEARNER_LOCATION, ""));
 }
+const LEARNER_LOCATION = / \(at [\w./-]+\.ts:\d+:\d+\)$/;
 
 const runs = new Map<string, { real: V3Results; shim: V3Results }>();
 

@@ -8,6 +8,11 @@
  * stack traces and compile errors point at the learner's own lines.
  */
 
+import { inlineSourceMap, type LineMap } from "./source-map";
+
+/** A stack frame in a lab module, as `load` names them. */
+const LAB_FRAME = /lab:\/\/\/([^\s():]+):(\d+):(\d+)/g;
+
 /** Where a module specifier is allowed to point, by who imports it. */
 export const LAB_PREFIX = "@lab/";
 
@@ -16,6 +21,9 @@ export const LAB_PREFIX = "@lab/";
  * Lab files stay runnable anywhere the runtime runs, so they get neither.
  */
 export const CHECK_ONLY_MODULES: ReadonlySet<string> = new Set(["vitest", "fast-check"]);
+
+/** What `load` puts before a module's code, on its first line: frames there are shifted by it. */
+const WRAPPER_START = "(function (require, module, exports) {";
 
 export class LabCompileError extends Error {
   override name = "LabCompileError";
@@ -59,8 +67,18 @@ interface Module {
   loaded: boolean;
 }
 
+/**
+ * The module instances one check file sees, by path (copies under `<file>?copy=<name>`). Each
+ * check file gets its own, as under Vitest's default `isolate`: what one check file did to a lab
+ * module's state (a shard id handed out, a cache filled) never changes what the next one sees,
+ * so a check's verdict does not depend on which check files ran before it.
+ */
+type ModuleScope = Map<string, Module>;
+
 export class ModuleLoader {
-  private readonly cache = new Map<string, Module>();
+  private readonly scopes = new Map<string, ModuleScope>();
+  /** Modules loaded outside any check file (a trace replay, the grader's bridges). */
+  private shared: ModuleScope = new Map();
   private readonly compiled = new Map<string, string>();
   /** Milliseconds spent in sucrase, for the run's timings. */
   transpileMs = 0;
@@ -87,16 +105,54 @@ export class ModuleLoader {
     return path in this.input.checks;
   }
 
-  /** Loads a check file (and, through it, the learner's files). */
+  /** Loads a check file (and, through it, the learner's files), with modules of its own. */
   importCheck(path: string): Record<string, unknown> {
     if (!(path in this.input.checks)) throw new Error(`No check file named ${path}`);
-    return this.load(path);
+    let scope = this.scopes.get(path);
+    if (!scope) {
+      scope = new Map();
+      this.scopes.set(path, scope);
+    }
+    return this.load(path, scope);
   }
 
   /** Loads one of the learner's files on its own, outside any check (a trace replay). */
   importFile(path: string): Record<string, unknown> {
     if (!(withoutCopy(path) in this.input.files)) throw new Error(`No lab file named ${path}`);
-    return this.load(path);
+    return this.load(path, this.shared);
+  }
+
+  /**
+   * Forgets the modules `importFile` loaded: the next import evaluates each file afresh. The
+   * grader's worker calls this before each check file, which isolates check files there the way
+   * `importCheck` does here.
+   */
+  forgetFiles(): void {
+    this.shared = new Map();
+  }
+
+  /**
+   * `stack` with each frame of a lab module (`lab:///<file>:<line>:<col>`) at its place in the
+   * learner's source rather than in the transpiled code the loader ran.
+   */
+  mapStack(stack: string): string {
+    return stack.replace(LAB_FRAME, (frame, path: string, line: string, column: string) => {
+      const map = this.mapOf(withoutCopy(path));
+      let col = Number(column);
+      if (line === "1") col -= WRAPPER_START.length;
+      const at = map?.original(Number(line), col);
+      return at ? `lab:///${path}:${at.line}:${at.column}` : frame;
+    });
+  }
+
+  private readonly maps = new Map<string, LineMap | undefined>();
+
+  private mapOf(path: string): LineMap | undefined {
+    if (!this.maps.has(path)) {
+      const code = this.compiled.get(path);
+      this.maps.set(path, code === undefined ? undefined : inlineSourceMap(code));
+    }
+    return this.maps.get(path);
   }
 
   private compile(path: string, source: string): string {
@@ -122,17 +178,19 @@ export class ModuleLoader {
     return this.input.files[file] ?? this.input.checks[file];
   }
 
-  private load(path: string): Record<string, unknown> {
-    const cached = this.cache.get(path);
+  private load(path: string, scope: ModuleScope): Record<string, unknown> {
+    const cached = scope.get(path);
     if (cached) return cached.exports;
     const source = this.sourceOf(path);
     if (source === undefined) throw new Error(`No file named ${path}`);
     const code = this.compile(withoutCopy(path), source);
     const module: Module = { exports: {}, loaded: false };
-    this.cache.set(path, module);
-    const require = (specifier: string) => this.require(path, specifier, code);
+    scope.set(path, module);
+    // The scope travels with the module's own `require`: an `import()` that resolves later, while
+    // another check file runs, still reaches this check file's modules.
+    const require = (specifier: string) => this.require(path, specifier, code, scope);
     // One line of wrapper, on the same line as the code, keeps line numbers in stack traces.
-    const wrapped = `(function (require, module, exports) {${code}\n})\n//# sourceURL=lab:///${path}`;
+    const wrapped = `${WRAPPER_START}${code}\n})\n//# sourceURL=lab:///${path}`;
     const factory = this.evaluate(path, wrapped) as (
       r: typeof require,
       m: Module,
@@ -151,7 +209,12 @@ export class ModuleLoader {
     return indirectEval(wrapped);
   }
 
-  private require(importer: string, specifier: string, importerCode: string): unknown {
+  private require(
+    importer: string,
+    specifier: string,
+    importerCode: string,
+    scope: ModuleScope,
+  ): unknown {
     const isCheck = this.isCheck(importer);
     if (specifier in this.input.externals) {
       this.assertMayImport(importer, specifier);
@@ -163,7 +226,7 @@ export class ModuleLoader {
       return forLab && specifier in forLab ? forLab[specifier] : this.input.externals[specifier];
     }
     const target = this.resolve(importer, specifier, isCheck);
-    const exports = this.load(target);
+    const exports = this.load(target, scope);
     this.assertExports(importer, importerCode, specifier, target, exports);
     return exports;
   }

@@ -1,16 +1,22 @@
 import { transform } from "sucrase";
 import { LabCompileError } from "./loader";
+import { withInlineSourceMap } from "./source-map";
 
-/** Strips types and rewrites imports to `require`; errors come back as `file:line:col: …`. */
+/**
+ * Strips types and rewrites imports to `require`; errors come back as `file:line:col: …`. The
+ * output keeps every line where it was and carries its source map inline, as its last line, so
+ * a stack frame's column can be mapped back to the learner's file (./source-map.ts).
+ */
 export function transpile(path: string, source: string): string {
   try {
-    const { code } = transform(source, {
+    const { code, sourceMap } = transform(source, {
       transforms: ["typescript", "imports"],
       filePath: path,
       disableESTransforms: true,
       preserveDynamicImport: false,
+      sourceMapOptions: { compiledFilename: path },
     });
-    return code;
+    return sourceMap ? withInlineSourceMap(code, sourceMap) : code;
   } catch (e) {
     const err = e as Error & { loc?: { line: number; column: number } };
     const where = err.loc ? `${path}:${err.loc.line}:${err.loc.column + 1}` : path;

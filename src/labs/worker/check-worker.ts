@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { V3Results } from "../results";
 import { lockdownOnce } from "../runner/confine";
-import { runChecks } from "../runner/core";
+import { prepareRuntime, runChecks } from "../runner/core";
 import type { Precompiled } from "../runner/loader";
 import { replayTrace } from "../runner/trace";
 import { transpile } from "../runner/transpile";
@@ -92,6 +92,7 @@ async function prepare(request: PrepareRequest): Promise<void> {
   }
   const runtime = await runtimeLoading;
   await fastCheckLoading;
+  if (runtime !== undefined && !runRequested) prepareRuntime(runtime);
   if (request.warmUp && runtime !== undefined && !runRequested)
     await warmUpCluster(runtime as Parameters<typeof warmUpCluster>[0], async () => {
       await pause();

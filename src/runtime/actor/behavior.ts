@@ -35,11 +35,18 @@ type SignalHandler<T> = (ctx: ActorContext<T>, signal: Signal) => Behavior<T>;
 export class ReceiveBehavior<T> extends Behavior<T> {
   /** @internal */
   readonly tag = Tag.Receive;
+  /**
+   * @internal The `Behaviors.receiveMessage` handler itself, which the actor calls directly:
+   * `onMessage` wraps it to drop the context, a second call on every message otherwise.
+   */
+  readonly direct: ((message: T) => Behavior<T>) | undefined;
   constructor(
     readonly onMessage: MessageHandler<T>,
     readonly onSignal?: SignalHandler<T>,
+    direct?: (message: T) => Behavior<T>,
   ) {
     super();
+    this.direct = direct;
   }
 
   /**
@@ -47,7 +54,7 @@ export class ReceiveBehavior<T> extends Behavior<T> {
    * `Behaviors.unhandled` for signals you do not care about.
    */
   receiveSignal(onSignal: SignalHandler<T>): ReceiveBehavior<T> {
-    return new ReceiveBehavior(this.onMessage, onSignal);
+    return new ReceiveBehavior(this.onMessage, onSignal, this.direct);
   }
 }
 
@@ -165,7 +172,7 @@ export const Behaviors = {
   },
   /** Handles each message without needing the context. */
   receiveMessage<T>(onMessage: (message: T) => Behavior<T>): ReceiveBehavior<T> {
-    return new ReceiveBehavior((_ctx, message) => onMessage(message));
+    return new ReceiveBehavior<T>((_ctx, message) => onMessage(message), undefined, onMessage);
   },
   /** Handles only signals; messages are unhandled. */
   receiveSignal<T>(onSignal: SignalHandler<T>): ReceiveBehavior<T> {

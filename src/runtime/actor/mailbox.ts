@@ -9,7 +9,12 @@ interface Segment<T> {
 }
 
 function segment<T>(size: number, next: Segment<T> | null = null): Segment<T> {
-  return { items: new Array<T | undefined>(size), next };
+  const items = new Array<T | undefined>(size);
+  // `new Array(n)` starts as a small-integer array and the first object stored would change its
+  // hidden class: storing `undefined` now gives every segment the generic kind from the start,
+  // so the stores in `push` and `shift` see one array shape and compile to plain stores.
+  items[0] = undefined;
+  return { items, next };
 }
 
 /**
@@ -23,6 +28,10 @@ function segment<T>(size: number, next: Segment<T> | null = null): Segment<T> {
 export class SegmentQueue<T> {
   private headSegment: Segment<T> = segment<T>(FIRST_SEGMENT);
   private tailSegment: Segment<T> = this.headSegment;
+  // The two segments' arrays, kept at hand: push and shift, which every message pays for, then
+  // read one field for their array instead of a segment and then its array.
+  private headItems: Array<T | undefined> = this.headSegment.items;
+  private tailItems: Array<T | undefined> = this.headItems;
   /** Next slot to read in the head segment. */
   private head = 0;
   /** Next slot to write in the tail segment. */
@@ -31,37 +40,20 @@ export class SegmentQueue<T> {
   size = 0;
 
   push(item: T): void {
-    if (this.tail === this.tailSegment.items.length) {
-      const next =
-        this.spare ?? segment<T>(Math.min(this.tailSegment.items.length * 2, MAX_SEGMENT));
-      this.spare = null;
-      this.tailSegment.next = next;
-      this.tailSegment = next;
-      this.tail = 0;
-    }
-    this.tailSegment.items[this.tail++] = item;
+    if (this.tail === this.tailItems.length) this.addSegment();
+    this.tailItems[this.tail++] = item;
     this.size++;
   }
 
   shift(): T | undefined {
     if (this.size === 0) return undefined;
-    let seg = this.headSegment;
-    if (this.head === seg.items.length) {
-      const next = seg.next as Segment<T>;
-      seg.next = null;
-      this.spare = seg;
-      seg = this.headSegment = next;
-      this.head = 0;
-    }
-    const item = seg.items[this.head];
-    seg.items[this.head++] = undefined;
-    if (--this.size === 0) {
-      // Empty: start over at the front of the segment in hand.
-      seg.next = null;
-      this.tailSegment = seg;
-      this.head = 0;
-      this.tail = 0;
-    }
+    if (this.head === this.headItems.length) this.nextSegment();
+    const items = this.headItems;
+    const head = this.head;
+    const item = items[head];
+    items[head] = undefined;
+    this.head = head + 1;
+    if (--this.size === 0) this.rewind();
     return item;
   }
 
@@ -70,9 +62,10 @@ export class SegmentQueue<T> {
     for (let i = items.length - 1; i >= 0; i--) {
       if (this.head === 0) {
         this.headSegment = segment<T>(MAX_SEGMENT, this.headSegment);
+        this.headItems = this.headSegment.items;
         this.head = MAX_SEGMENT;
       }
-      this.headSegment.items[--this.head] = items[i];
+      this.headItems[--this.head] = items[i];
       this.size++;
     }
   }
@@ -82,6 +75,35 @@ export class SegmentQueue<T> {
     const out: T[] = [];
     while (this.size > 0) out.push(this.shift() as T);
     return out;
+  }
+
+  private addSegment(): void {
+    const next = this.spare ?? segment<T>(Math.min(this.tailItems.length * 2, MAX_SEGMENT));
+    this.spare = null;
+    this.tailSegment.next = next;
+    this.tailSegment = next;
+    this.tailItems = next.items;
+    this.tail = 0;
+  }
+
+  private nextSegment(): void {
+    const done = this.headSegment;
+    const next = done.next as Segment<T>;
+    done.next = null;
+    this.spare = done;
+    this.headSegment = next;
+    this.headItems = next.items;
+    this.head = 0;
+  }
+
+  /** Empty: start over at the front of the segment in hand. */
+  private rewind(): void {
+    const seg = this.headSegment;
+    seg.next = null;
+    this.tailSegment = seg;
+    this.tailItems = seg.items;
+    this.head = 0;
+    this.tail = 0;
   }
 }
 

@@ -48,6 +48,12 @@ export interface LiveClusterOptions {
   readonly network?: NetworkOptions;
   /** Run cluster sharding on every node, over the shared journal named here. */
   readonly sharding?: LiveShardingSpec;
+  /**
+   * Each node's roles (Akka's `akka.cluster.roles`), by address; none when absent. Members
+   * carry them, a split-brain resolver strategy's `role` counts only the members that have it,
+   * and a sharded entity type with a `role` runs its entities only on those nodes.
+   */
+  readonly roles?: Readonly<Record<Address, readonly string[]>>;
 }
 
 interface Incarnation {
@@ -99,6 +105,11 @@ export class LiveCluster {
       ...options.settings,
       failureDetector: { ...DEFAULT_PHI_ACCRUAL, ...options.settings?.failureDetector },
     });
+    for (const address of Object.keys(options.roles ?? {}))
+      if (!this.addresses.includes(address))
+        throw new RangeError(
+          `LiveClusterOptions.roles names "${address}", which is not one of the nodes`,
+        );
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.shardingTrace = new ShardingTrace(() => this.scheduler.now());
     this.random = new SeededRandom(options.seed ?? Math.floor(Math.random() * 0x7fffffff));
@@ -246,6 +257,7 @@ export class LiveCluster {
       settings: this.settings,
       downing: this.options.downing ?? { kind: "none" },
       joinSelf,
+      roles: [...(this.options.roles?.[address] ?? [])],
       seed: this.random.int(1, 0x7fffffff),
       sharding: this.options.sharding,
     });

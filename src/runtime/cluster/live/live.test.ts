@@ -439,3 +439,94 @@ const fastSettings = {
     firstHeartbeatEstimateMs: 200,
   },
 };
+
+describe("LiveCluster with per-node roles (Akka's akka.cluster.roles)", () => {
+  it("members carry their node's roles; a role-scoped keep-majority counts only backend members; sharding with a role runs entities only on backend nodes", async () => {
+    const scheduler = new VirtualScheduler();
+    const idb = new IDBFactory();
+    const workers = inProcessWorkers(scheduler, {
+      entities: { counter: counterEntity as (id: string) => Behavior<never> },
+      stores: (name) => ({
+        journal: new IndexedDBJournal(idb, name),
+        snapshotStore: new IndexedDBSnapshotStore(idb, name),
+      }),
+    });
+    expect(
+      () =>
+        new LiveCluster({
+          nodes: 2,
+          spawn: workers.spawn,
+          scheduler,
+          roles: { "node-9": ["backend"] },
+        }),
+    ).toThrow(/LiveClusterOptions\.roles names "node-9"/);
+    const cluster = new LiveCluster({
+      nodes: 4,
+      seed: 21,
+      scheduler,
+      spawn: workers.spawn,
+      settings: fastSettings,
+      roles: { "node-1": ["frontend"], "node-2": ["backend"], "node-3": ["backend"] },
+      downing: {
+        kind: "split-brain-resolver",
+        settings: {
+          strategy: { kind: "keep-majority", role: "backend" },
+          stableAfterMs: 2000,
+        },
+      },
+      sharding: {
+        journal: "live-roles",
+        entities: [{ typeName: "counter", settings: { role: "backend", numberOfShards: 6 } }],
+      },
+    });
+    const settle = async <T>(p: Promise<T>): Promise<T> => {
+      let done = false;
+      const watched = p.finally(() => {
+        done = true;
+      });
+      for (let i = 0; i < 300 && !done; i++) await advanceSimulation(scheduler, 100);
+      return watched;
+    };
+    await advanceSimulation(scheduler, 5000);
+    const view = await settle(cluster.state("node-4"));
+    expect(view?.members.map((m) => `${m.address}:${m.roles.join(",")}`)).toEqual([
+      "node-1:frontend",
+      "node-2:backend",
+      "node-3:backend",
+      "node-4:",
+    ]);
+    // Asked through nodes without the role (proxies), entities still answer.
+    for (let i = 0; i < 8; i++) {
+      const reply = (await settle(
+        cluster.ask(
+          i % 2 === 0 ? "node-1" : "node-4",
+          "counter",
+          `c${i}`,
+          { type: "add", n: 1 },
+          5000,
+        ),
+      )) as { total: number };
+      expect(reply.total).toBe(1);
+    }
+    const hosts = new Set(
+      cluster.shardingTrace.records.flatMap((r) =>
+        r.type === "entityStarted" ? [r.node.address] : [],
+      ),
+    );
+    expect([...hosts].sort()).toEqual(["node-2", "node-3"]);
+    const coordinators = cluster.shardingTrace.records.flatMap((r) =>
+      r.type === "coordinatorStarted" ? [r.node.address] : [],
+    );
+    expect(coordinators).toEqual(["node-2"]);
+    // Partition the two backend nodes apart from each other, with the role-less nodes split
+    // too: counted by role, each side holds one backend member of two, a tie, and keep-majority
+    // keeps the side with the lowest address among backend members (node-2's), whichever side
+    // has more members overall.
+    cluster.partition(["node-2"], ["node-1", "node-3", "node-4"]);
+    await advanceSimulation(scheduler, 15_000);
+    expect(cluster.incarnation("node-2")).toBeDefined();
+    expect(cluster.incarnation("node-3")).toBeUndefined();
+    expect(cluster.incarnation("node-1")).toBeUndefined();
+    cluster.shutdown();
+  });
+});

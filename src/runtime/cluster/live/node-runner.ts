@@ -83,6 +83,7 @@ export function nodeRunner(
           settings,
           downing,
           joinSelf: message.joinSelf,
+          roles: message.roles ?? [],
         });
         node = started;
         started.onTerminated((reason) => post({ kind: "terminated", reason }));
@@ -176,6 +177,7 @@ function stateOf(node: ClusterNode): LiveNodeState {
       uid: m.node.uid,
       status: m.status,
       reachable: !unreachable.has(nodeKey(m.node)),
+      roles: [...(m.roles ?? [])],
     })),
     leader: s.leader?.address ?? null,
   };

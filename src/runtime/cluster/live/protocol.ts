@@ -47,6 +47,8 @@ export interface NodeStart {
   readonly settings: ClusterSettings;
   readonly downing: DowningSpec;
   readonly joinSelf: boolean;
+  /** This node's roles (Akka's `akka.cluster.roles`); absent means none. */
+  readonly roles?: readonly string[];
   /** Seeds the node's gossip-target and timer-phase choices. */
   readonly seed: number;
   /** Run cluster sharding on this node too. */
@@ -72,6 +74,8 @@ export interface LiveMemberView {
   readonly uid: number;
   readonly status: MemberStatus;
   readonly reachable: boolean;
+  /** The member's roles, as it joined with them. */
+  readonly roles: readonly string[];
 }
 
 /** A node's view, answered on request (a plain copy of `ClusterNode.state()`). */

@@ -132,6 +132,11 @@ export class ClusterNode {
     return this._phase;
   }
 
+  /** This node's roles (Akka's `Cluster.selfRoles`). */
+  get selfRoles(): readonly string[] {
+    return this.roles;
+  }
+
   /** True once this incarnation has shut down; a restart is a new `ClusterNode` with a new UID. */
   get isTerminated(): boolean {
     return this._phase === "terminated";
@@ -514,7 +519,6 @@ export class ClusterNode {
         changed.set(key, { ...m, status: "exiting" });
       }
     }
-    if (removed.length === 0 && changed.size === 0) return;
     let next = g;
     if (changed.size > 0) {
       const members = new Map(g.members);
@@ -526,7 +530,12 @@ export class ClusterNode {
       next = next.remove(key, now);
       this.exitingConfirmed.delete(key);
     }
+    next = next.pruneTombstones(now - this.settings.pruneGossipTombstonesAfterMs);
+    if (next === g) return;
     this.updateGossip(next);
+    // As Akka, tell the two oldest (per role) at once, so a singleton there hands over early.
+    const exiting = [...changed.values()].filter((m) => m.status === "exiting");
+    for (const m of this.membership.gossipTargetsForExitingMembers(exiting)) this.gossipTo(m.node);
   }
 
   private moveJoiningToWeaklyUp(): void {

@@ -137,11 +137,33 @@ describe("Gossip.merge", () => {
   const summary = (g: Gossip) =>
     [...g.members.values()].map((m) => `${nodeKey(m.node)}:${m.status}`).sort();
 
-  it("is commutative, associative and idempotent on members", () => {
+  /**
+   * Members that are down or exiting in some inputs and absent (not tombstoned) from others:
+   * Akka's merge drops such a member when one side lacks it, which makes the merge order
+   * matter for them alone (GossipSpec "merge members by removing removed members").
+   */
+  const oneSidedRemovable = (...gs: Gossip[]) => {
+    const keys = new Set<string>();
+    for (const g of gs)
+      for (const [key, m] of g.members)
+        if (
+          (m.status === "down" || m.status === "exiting") &&
+          gs.some((o) => !o.members.has(key) && !o.tombstones.has(key))
+        )
+          keys.add(key);
+    return keys;
+  };
+  const summaryWithout = (g: Gossip, skip: ReadonlySet<string>) =>
+    summary(g).filter((s) => !skip.has(s.slice(0, s.lastIndexOf(":"))));
+
+  it("is commutative and idempotent on members, and associative but for one-sided down or exiting members", () => {
     fc.assert(
       fc.property(gossipArb, gossipArb, gossipArb, (a, b, c) => {
         expect(summary(a.merge(b))).toEqual(summary(b.merge(a)));
-        expect(summary(a.merge(b).merge(c))).toEqual(summary(a.merge(b.merge(c))));
+        const skip = oneSidedRemovable(a, b, c);
+        expect(summaryWithout(a.merge(b).merge(c), skip)).toEqual(
+          summaryWithout(a.merge(b.merge(c)), skip),
+        );
         expect(summary(a.merge(a))).toEqual(summary(a));
         expect(a.merge(b).version.compare(b.merge(a).version)).toBe("same");
       }),
@@ -149,14 +171,15 @@ describe("Gossip.merge", () => {
     );
   });
 
-  it("only moves members forward: the merge is at or above both inputs", () => {
+  it("only moves members forward: the merge is at or above both inputs, or dropped a member one side removed", () => {
     fc.assert(
       fc.property(gossipArb, gossipArb, (a, b) => {
         const merged = a.merge(b);
+        const skip = oneSidedRemovable(a, b);
         for (const g of [a, b]) {
           for (const [key, m] of g.members) {
             const after = merged.member(key);
-            if (after === undefined) expect(merged.tombstones.has(key)).toBe(true);
+            if (after === undefined) expect(merged.tombstones.has(key) || skip.has(key)).toBe(true);
             else expect(STATUS_RANK[after.status]).toBeGreaterThanOrEqual(STATUS_RANK[m.status]);
           }
         }

@@ -1,5 +1,12 @@
 import { VersionVector } from "../ddata/version-vector";
-import { compareNodes, highestPriorityOf, type Member, nodeKey, STATUS_RANK } from "./member";
+import {
+  compareNodes,
+  highestPriorityOf,
+  type Member,
+  type MemberStatus,
+  nodeKey,
+  STATUS_RANK,
+} from "./member";
 import { Reachability } from "./reachability";
 
 /**
@@ -7,6 +14,12 @@ import { Reachability } from "./reachability";
  * them: `Gossip.empty` may be frozen (labs harden the runtime's exports).
  */
 const sortedMembers = new WeakMap<Gossip, Member[]>();
+
+/**
+ * Statuses of a member that one side of a merge lacks and so has removed (Akka's
+ * `MembershipState.removeUnreachableWithMemberStatus`): the merge drops it.
+ */
+const REMOVED_WHEN_ONE_SIDED: ReadonlySet<MemberStatus> = new Set(["down", "exiting"]);
 
 /**
  * The state every node gossips, after Akka's `Gossip`: the members, which nodes have seen this
@@ -147,6 +160,21 @@ export class Gossip {
   }
 
   /**
+   * A copy without the tombstones of members removed at or before `removedBefore` (Akka's
+   * `Gossip.pruneTombstones`); the same gossip when there are none.
+   */
+  pruneTombstones(removedBefore: number): Gossip {
+    let tombstones: Map<string, number> | undefined;
+    for (const [key, at] of this.tombstones) {
+      if (at > removedBefore) continue;
+      tombstones ??= new Map(this.tombstones);
+      tombstones.delete(key);
+    }
+    if (tombstones === undefined) return this;
+    return new Gossip(this.members, this.seen, this.reachability, this.version, tombstones);
+  }
+
+  /**
    * True when this gossip knows at least as much about every member as `that`: each of its
    * members is here at an equal or higher status, or tombstoned here, and nothing it removed is
    * still a member here.
@@ -163,9 +191,11 @@ export class Gossip {
   }
 
   /**
-   * Merges two concurrent gossips: tombstones united, versions merged (without tombstoned
-   * entries), each member taken at its highest status, reachability rows by observer version.
-   * Nobody has seen the result yet.
+   * Merges two concurrent gossips, after Akka's `Gossip.merge`: tombstones united, versions
+   * merged (without tombstoned entries), each member known to both taken at its highest status,
+   * reachability rows by observer version. A member known to only one side is kept unless it is
+   * tombstoned or down or exiting (Akka's `Member.pickHighestPriority`): the other side has
+   * already removed it, so it must not come back. Nobody has seen the result yet.
    */
   merge(that: Gossip): Gossip {
     const tombstones = new Map(this.tombstones);
@@ -176,10 +206,13 @@ export class Gossip {
     for (const [k, m] of this.members) {
       if (tombstones.has(k)) continue;
       const other = that.members.get(k);
-      members.set(k, other === undefined ? m : highestPriorityOf(m, other));
+      if (other !== undefined) members.set(k, highestPriorityOf(m, other));
+      else if (!REMOVED_WHEN_ONE_SIDED.has(m.status)) members.set(k, m);
     }
     for (const [k, m] of that.members) {
-      if (!tombstones.has(k) && !members.has(k)) members.set(k, m);
+      if (tombstones.has(k) || this.members.has(k) || REMOVED_WHEN_ONE_SIDED.has(m.status))
+        continue;
+      members.set(k, m);
     }
     const reachability = this.reachability.merge(new Set(members.keys()), that.reachability);
     return new Gossip(members, new Set(), reachability, version, tombstones);

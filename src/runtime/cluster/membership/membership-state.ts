@@ -1,5 +1,13 @@
 import type { Gossip } from "./gossip";
-import { type Member, type MemberStatus, NOT_UP, nodeKey, type UniqueAddress } from "./member";
+import {
+  compareAge,
+  hasRole,
+  type Member,
+  type MemberStatus,
+  NOT_UP,
+  nodeKey,
+  type UniqueAddress,
+} from "./member";
 import type { Reachability } from "./reachability";
 
 /** Statuses whose members must have seen a version for convergence (Akka). */
@@ -98,6 +106,22 @@ export class MembershipState {
   /** Whether to gossip to `key`: another member that this node itself does not see as unreachable. */
   validNodeForGossip(key: string): boolean {
     return key !== this.selfKey && this.gossip.reachability.isReachableFrom(this.selfKey, key);
+  }
+
+  /**
+   * Who hears at once that `exiting` members are exiting, after Akka's
+   * `gossipTargetsForExitingMembers`: the two oldest members, and the two oldest with each role
+   * the exiting members have. A cluster singleton (the sharding coordinator among them) runs on
+   * one of those, so its hand-over starts without waiting for gossip rounds.
+   */
+  gossipTargetsForExitingMembers(exiting: readonly Member[]): Member[] {
+    if (exiting.length === 0) return [];
+    const byAge = [...this.gossip.members.values()].sort(compareAge);
+    const targets = new Set<Member>(byAge.slice(0, 2));
+    const roles = new Set(exiting.flatMap((m) => m.roles ?? []));
+    for (const role of roles)
+      for (const m of byAge.filter((m) => hasRole(m, role)).slice(0, 2)) targets.add(m);
+    return [...targets];
   }
 
   /** The highest up number in use, so the next member up is younger than everyone. */

@@ -39,6 +39,11 @@ export interface ClusterSettings {
    * ticks (Akka's `MaxTicksBeforeShuttingDownMyself`, 4).
    */
   readonly maxTicksBeforeShuttingDownWhenDown: number;
+  /**
+   * How long a removed member's tombstone stays in the gossip, so that an old gossip cannot
+   * bring it back (Akka's `prune-gossip-tombstones-after`, 24 h). The leader prunes older ones.
+   */
+  readonly pruneGossipTombstonesAfterMs: number;
 }
 
 /** Akka's defaults (`akka.cluster.*`); a simulation overrides only what it needs. */
@@ -57,6 +62,7 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   retryUnsuccessfulJoinAfterMs: 10_000,
   gossipDifferentViewProbability: 0.8,
   maxTicksBeforeShuttingDownWhenDown: 4,
+  pruneGossipTombstonesAfterMs: 24 * 60 * 60 * 1000,
 };
 
 /** Settings with defaults filled in; throws a RangeError naming the bad field. */
@@ -77,6 +83,7 @@ export function clusterSettings(overrides: Partial<ClusterSettings> = {}): Clust
     "joinRetryIntervalMs",
     "retryUnsuccessfulJoinAfterMs",
     "maxTicksBeforeShuttingDownWhenDown",
+    "pruneGossipTombstonesAfterMs",
   ];
   for (const field of positive) {
     const v = s[field] as number;

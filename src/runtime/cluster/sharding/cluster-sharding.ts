@@ -203,13 +203,18 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
     const node = runtime.node;
     const extractor = this.entity.extractorOn?.(node.self) ?? this.extractor;
     if (this.entity.extractorOn) this.extractors.set(node.address, extractor);
+    const role = this.settings.role;
+    // As Akka's `ClusterSharding.init` on a node without the role: a proxy, and no coordinator.
+    const proxy = role !== undefined && !node.selfRoles.includes(role);
     const region = new ShardRegion(runtime, {
       typeName: this.typeName,
       settings: this.settings,
       shardId: (id) => extractor.shardId(id),
       createBehavior: this.entity.createBehavior as (id: EntityId) => Behavior<never>,
+      proxy,
     });
     this.regions.set(node.address, region);
+    if (proxy) return;
     const removalMarginMs =
       this.settings.removalMarginMs ??
       downRemovalMargin(this.sharding.simulation.downing, this.sharding.simulation.settings);
@@ -220,6 +225,7 @@ export class ShardedEntity<M, E = ShardingEnvelope<M>> {
       name: `sharding-coordinator-${this.typeName}`,
       scheduler: runtime.scheduler,
       removalMarginMs,
+      ...(role === undefined ? {} : { role }),
       record: (r) => this.sharding.trace.emit(r),
       start: () => {
         const coordinator = new ShardCoordinator(runtime, {

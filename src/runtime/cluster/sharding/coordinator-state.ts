@@ -3,76 +3,155 @@ import type { ShardAllocations } from "./allocation";
 import type { ShardId } from "./extractor";
 
 /**
- * What the coordinator stores in the journal, after Akka's `ShardCoordinator.DomainEvent`.
+ * What the coordinator stores in the journal, named after Akka's `ShardCoordinator.Internal`
+ * domain events. Akka's `ShardCoordinatorInitialized` (used only by the ddata-mode coordinator)
+ * has no counterpart here.
  *
  * @example
- * const e: CoordinatorEvent = { type: "shardHomeAllocated", shard: "7", region: node.self };
+ * const e: CoordinatorEvent = { type: "ShardHomeAllocated", shard: "7", region: node.self };
  */
 export type CoordinatorEvent =
-  | { readonly type: "regionRegistered"; readonly region: UniqueAddress }
-  | { readonly type: "regionTerminated"; readonly region: UniqueAddress }
-  | { readonly type: "shardHomeAllocated"; readonly shard: ShardId; readonly region: UniqueAddress }
-  | { readonly type: "shardHomeDeallocated"; readonly shard: ShardId };
+  | { readonly type: "ShardRegionRegistered"; readonly region: UniqueAddress }
+  | { readonly type: "ShardRegionTerminated"; readonly region: UniqueAddress }
+  | { readonly type: "ShardRegionProxyRegistered"; readonly proxy: UniqueAddress }
+  | { readonly type: "ShardRegionProxyTerminated"; readonly proxy: UniqueAddress }
+  | { readonly type: "ShardHomeAllocated"; readonly shard: ShardId; readonly region: UniqueAddress }
+  | { readonly type: "ShardHomeDeallocated"; readonly shard: ShardId };
 
 /**
  * Which regions exist and where every shard lives: the coordinator's durable state, the fold of
- * its events. A new coordinator (after a crash or hand-over) replays it from the journal, so it
- * never hands out a second home for a shard that already has one.
+ * its events, after Akka's `ShardCoordinator.Internal.State`. It is immutable: `updated` returns
+ * a new state, so the coordinator's {@link EventSourcedBehavior} can apply an event to a
+ * candidate state before writing it, and an event that breaks the state's rules (a second home
+ * for a shard, a shard on an unregistered region) throws there and is never stored.
+ *
+ * A new coordinator (after a crash or hand-over) replays it from the journal, so it never hands
+ * out a second home for a shard that already has one.
  *
  * @example Rebuilding allocations from events
  * ```ts
  * declare const a: UniqueAddress;
- * const state = new CoordinatorState();
- * state.apply({ type: "regionRegistered", region: a });
- * state.apply({ type: "shardHomeAllocated", shard: "7", region: a });
+ * const state = CoordinatorState.empty
+ *   .updated({ type: "ShardRegionRegistered", region: a })
+ *   .updated({ type: "ShardHomeAllocated", shard: "7", region: a });
  * state.homeOf("7"); // a
  * ```
  */
 export class CoordinatorState {
-  private readonly regionNodes = new Map<string, UniqueAddress>();
-  private readonly regionShards = new Map<string, Set<ShardId>>();
-  private readonly homes = new Map<ShardId, string>();
-  private readonly homeless = new Set<ShardId>();
+  /** No regions, no shards: where a coordinator with an empty journal starts. */
+  static readonly empty = new CoordinatorState(
+    new Map(),
+    new Map(),
+    new Map(),
+    new Set(),
+    new Map(),
+  );
 
-  /** Applies one coordinator event (as in recovery: pure, no side effects). */
-  apply(event: CoordinatorEvent): void {
+  private constructor(
+    private readonly regionNodes: ReadonlyMap<string, UniqueAddress>,
+    /** Shards per region key, in the order they were allocated (as Akka's `regions`). */
+    private readonly regionShards: ReadonlyMap<string, readonly ShardId[]>,
+    private readonly homes: ReadonlyMap<ShardId, string>,
+    private readonly homeless: ReadonlySet<ShardId>,
+    /** Proxy-only regions (Akka's `regionProxies`): told of hand-offs, never given a shard. */
+    private readonly proxyNodes: ReadonlyMap<string, UniqueAddress>,
+  ) {}
+
+  /**
+   * The state after `event`. Pure; throws (as Akka's `State.updated` does with `require`) on an
+   * event that does not fit this state.
+   */
+  updated(event: CoordinatorEvent): CoordinatorState {
     switch (event.type) {
-      case "regionRegistered": {
+      case "ShardRegionRegistered": {
         const key = nodeKey(event.region);
-        if (this.regionNodes.has(key)) return;
-        this.regionNodes.set(key, event.region);
-        this.regionShards.set(key, new Set());
-        return;
+        if (this.regionNodes.has(key))
+          throw new Error(`ShardRegionRegistered: region ${key} is already registered`);
+        return new CoordinatorState(
+          new Map(this.regionNodes).set(key, event.region),
+          new Map(this.regionShards).set(key, []),
+          this.homes,
+          this.homeless,
+          this.proxyNodes,
+        );
       }
-      case "regionTerminated": {
-        const key = nodeKey(event.region);
-        for (const shard of this.regionShards.get(key) ?? []) {
-          this.homes.delete(shard);
-          this.homeless.add(shard);
-        }
-        this.regionNodes.delete(key);
-        this.regionShards.delete(key);
-        return;
+      case "ShardRegionProxyRegistered": {
+        const key = nodeKey(event.proxy);
+        if (this.proxyNodes.has(key))
+          throw new Error(`ShardRegionProxyRegistered: proxy ${key} is already registered`);
+        return new CoordinatorState(
+          this.regionNodes,
+          this.regionShards,
+          this.homes,
+          this.homeless,
+          new Map(this.proxyNodes).set(key, event.proxy),
+        );
       }
-      case "shardHomeAllocated": {
+      case "ShardRegionProxyTerminated": {
+        const key = nodeKey(event.proxy);
+        if (!this.proxyNodes.has(key))
+          throw new Error(`ShardRegionProxyTerminated: proxy ${key} is not registered`);
+        const proxyNodes = new Map(this.proxyNodes);
+        proxyNodes.delete(key);
+        return new CoordinatorState(
+          this.regionNodes,
+          this.regionShards,
+          this.homes,
+          this.homeless,
+          proxyNodes,
+        );
+      }
+      case "ShardRegionTerminated": {
         const key = nodeKey(event.region);
         const shards = this.regionShards.get(key);
         if (shards === undefined)
-          throw new Error(`shardHomeAllocated: shard ${event.shard} to unknown region ${key}`);
-        if (this.homes.has(event.shard))
-          throw new Error(`shardHomeAllocated: shard ${event.shard} already has a home`);
-        shards.add(event.shard);
-        this.homes.set(event.shard, key);
-        this.homeless.delete(event.shard);
-        return;
+          throw new Error(`ShardRegionTerminated: region ${key} is not registered`);
+        const regionNodes = new Map(this.regionNodes);
+        regionNodes.delete(key);
+        const regionShards = new Map(this.regionShards);
+        regionShards.delete(key);
+        const homes = new Map(this.homes);
+        const homeless = new Set(this.homeless);
+        for (const shard of shards) {
+          homes.delete(shard);
+          homeless.add(shard);
+        }
+        return new CoordinatorState(regionNodes, regionShards, homes, homeless, this.proxyNodes);
       }
-      case "shardHomeDeallocated": {
+      case "ShardHomeAllocated": {
+        const key = nodeKey(event.region);
+        const shards = this.regionShards.get(key);
+        if (shards === undefined)
+          throw new Error(`ShardHomeAllocated: shard ${event.shard} to unknown region ${key}`);
+        if (this.homes.has(event.shard))
+          throw new Error(`ShardHomeAllocated: shard ${event.shard} already has a home`);
+        const homeless = new Set(this.homeless);
+        homeless.delete(event.shard);
+        return new CoordinatorState(
+          this.regionNodes,
+          new Map(this.regionShards).set(key, [...shards, event.shard]),
+          new Map(this.homes).set(event.shard, key),
+          homeless,
+          this.proxyNodes,
+        );
+      }
+      case "ShardHomeDeallocated": {
         const key = this.homes.get(event.shard);
-        if (key === undefined) return;
-        this.regionShards.get(key)?.delete(event.shard);
-        this.homes.delete(event.shard);
-        this.homeless.add(event.shard);
-        return;
+        if (key === undefined)
+          throw new Error(`ShardHomeDeallocated: shard ${event.shard} is not allocated`);
+        const homes = new Map(this.homes);
+        homes.delete(event.shard);
+        const shards = this.regionShards.get(key) ?? [];
+        return new CoordinatorState(
+          this.regionNodes,
+          new Map(this.regionShards).set(
+            key,
+            shards.filter((s) => s !== event.shard),
+          ),
+          homes,
+          new Set(this.homeless).add(event.shard),
+          this.proxyNodes,
+        );
       }
     }
   }
@@ -101,7 +180,17 @@ export class CoordinatorState {
     return [...this.regionNodes.values()];
   }
 
-  /** The shards hosted by the region with this node key. */
+  /** The registered proxy-only region with this node key, if any. */
+  proxy(key: string): UniqueAddress | undefined {
+    return this.proxyNodes.get(key);
+  }
+
+  /** Every registered proxy-only region. */
+  proxies(): UniqueAddress[] {
+    return [...this.proxyNodes.values()];
+  }
+
+  /** The shards hosted by the region with this node key, in the order they were allocated. */
   shardsOf(key: string): ShardId[] {
     return [...(this.regionShards.get(key) ?? [])];
   }

@@ -1,4 +1,7 @@
-import type { PersistentRepr } from "../../persistence/journal";
+import type { Behavior } from "../../actor/behavior";
+import type { ActorRef } from "../../actor/ref";
+import { Effect, type EffectBuilder } from "../../persistence/effect";
+import { EventSourcedBehavior } from "../../persistence/event-sourced-behavior";
 import type { Cancellable } from "../../sim/scheduler";
 import type { ClusterEvent } from "../membership/events";
 import { type MemberStatus, nodeKey, type UniqueAddress } from "../membership/member";
@@ -23,6 +26,14 @@ type Input =
   | { readonly kind: "allocate"; readonly shard: ShardId }
   | { readonly kind: "handOffTimeout"; readonly shard: ShardId; readonly id: number };
 
+/**
+ * What the coordinator actor handles: an input, or `drain` (go on with inputs queued while an
+ * event was being stored), or `stop`.
+ */
+type CoordinatorCommand = Input | { readonly kind: "drain" } | { readonly kind: "stop" };
+
+type Step = EffectBuilder<CoordinatorEvent, CoordinatorState>;
+
 interface HandOff {
   readonly id: number;
   readonly shard: ShardId;
@@ -36,6 +47,12 @@ interface HandOff {
 const ALLOCATABLE: ReadonlySet<MemberStatus> = new Set(["up", "weakly-up"]);
 
 /**
+ * Commands wait in the stash while an event is stored; Akka's persistent actors stash without a
+ * bound, and a coordinator that dropped a `GetShardHome` would leave its sender waiting.
+ */
+const STASH_CAPACITY = 1_000_000;
+
+/**
  * The persistence id of an entity type's coordinator state.
  *
  * @example
@@ -46,9 +63,11 @@ export function coordinatorPersistenceId(typeName: string): string {
 }
 
 /**
- * Decides where every shard of one entity type lives, after Akka's persistent
- * `ShardCoordinator`. It runs as a cluster singleton, stores its decisions in the journal
- * (so its successor replays them), allocates new shards with the allocation strategy, moves
+ * Decides where every shard of one entity type lives, after Akka's `PersistentShardCoordinator`.
+ * It runs as a cluster singleton; its decisions are the events of an
+ * {@link EventSourcedBehavior} (`ShardRegionRegistered`, `ShardRegionProxyRegistered`,
+ * `ShardHomeAllocated`, `ShardHomeDeallocated`, `ShardRegionTerminated`,
+ * `ShardRegionProxyTerminated`), so its successor replays them; allocates new shards with the allocation strategy, moves
  * shards with a hand-off (every region stops routing to the shard, then its owner stops every
  * entity, and only then does the shard get a new home), and frees the shards of regions whose
  * node was removed, after the removal margin.
@@ -70,12 +89,13 @@ export function coordinatorPersistenceId(typeName: string): string {
  */
 export class ShardCoordinator {
   readonly typeName: string;
-  private readonly state = new CoordinatorState();
+  private state = CoordinatorState.empty;
   private readonly persistenceId: string;
   private readonly self: UniqueAddress;
   private phase: "recovering" | "active" | "stopped" = "recovering";
-  private writing = false;
-  private sequenceNr = 0;
+  private readonly ref: ActorRef<CoordinatorCommand>;
+  /** The event the input being handled decided to store, and what follows its write. */
+  private write: { readonly event: CoordinatorEvent; readonly then: () => void } | undefined;
   private readonly queue: Input[] = [];
   private readonly handOffs = new Map<ShardId, HandOff>();
   private nextHandOffId = 1;
@@ -99,18 +119,16 @@ export class ShardCoordinator {
     this.self = runtime.self;
     this.persistenceId = coordinatorPersistenceId(options.typeName);
     runtime.trace.emit({ type: "coordinatorStarted", typeName: this.typeName, node: this.self });
+    this.ref = runtime.system.systemActorOf(
+      this.behavior(),
+      runtime.actorName(`sharding-coordinator-${this.typeName}`),
+    );
     const node = runtime.node;
     this.cleanup.push(
       node.receiveOn(coordinatorChannel(this.typeName), (from, message) =>
         this.enqueue({ kind: "message", from, message: message as CoordinatorMessage }),
       ),
       node.subscribe((e) => this.onClusterEvent(e)),
-    );
-    this.track(this.recover()).then(
-      () => this.recovered(),
-      (error: unknown) => {
-        if (this.phase !== "stopped") throw error;
-      },
     );
   }
 
@@ -127,6 +145,16 @@ export class ShardCoordinator {
   /** Stops this coordinator (hand-over or node stop); its state stays in the journal. */
   stop(): void {
     if (this.phase === "stopped") return;
+    this.halt();
+    this.ref.tell({ kind: "stop" });
+    this.runtime.trace.emit({
+      type: "coordinatorStopped",
+      typeName: this.typeName,
+      node: this.self,
+    });
+  }
+
+  private halt(): void {
     this.phase = "stopped";
     this.rebalanceTimer?.cancel();
     for (const c of this.cleanup) c();
@@ -137,31 +165,67 @@ export class ShardCoordinator {
     for (const t of this.unackedHosts.values()) t.cancel();
     for (const t of this.terminations.values()) t.cancel();
     this.queue.length = 0;
-    this.runtime.trace.emit({
-      type: "coordinatorStopped",
-      typeName: this.typeName,
-      node: this.self,
-    });
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    return this.runtime.scheduler.track(p);
+  // ---- the event-sourced actor ------------------------------------------------------------
+
+  /**
+   * The coordinator's actor, after Akka's `PersistentShardCoordinator`: an event-sourced
+   * behaviour whose state is {@link CoordinatorState}. Recovery replays the journal; while an
+   * event is stored, commands wait in its stash (Akka's `persist` does the same); a failed or
+   * conflicting write (a second coordinator wrote first, or this node is gone) stops it, as
+   * Akka's persist failure stops a persistent actor. What is not durable (hand-offs in
+   * progress, timers, regions shutting down) lives beside it, as the vars of Akka's
+   * coordinator do, and is lost with the incarnation.
+   */
+  private behavior(): Behavior<CoordinatorCommand> {
+    return EventSourcedBehavior.create<CoordinatorCommand, CoordinatorEvent, CoordinatorState>({
+      persistenceId: this.persistenceId,
+      emptyState: CoordinatorState.empty,
+      commandHandler: (state, command) => this.onCommand(state, command),
+      eventHandler: (state, event) => state.updated(event),
+    })
+      .withStashCapacity(STASH_CAPACITY)
+      .withStashOverflowStrategy("fail")
+      .receiveSignal((state, signal) => {
+        if (signal.type === "RecoveryCompleted") {
+          this.state = state;
+          this.recovered();
+        } else if (signal.type === "PostStop" && this.runtime.isAlive) {
+          // A failed or conflicting write, or a failed recovery, stopped it. (When its node
+          // stops, the singleton manager stops this coordinator.)
+          this.stop();
+        }
+      });
   }
 
-  private now(): number {
-    return this.runtime.scheduler.now();
+  private onCommand(state: CoordinatorState, command: CoordinatorCommand): Step {
+    this.state = state;
+    if (command.kind === "stop" || this.phase === "stopped") return Effect.stop();
+    if (command.kind !== "drain") this.queue.push(command);
+    return this.drain();
   }
 
-  // ---- recovery ---------------------------------------------------------------------------
-
-  private async recover(): Promise<void> {
-    const journal = this.runtime.journal;
-    const highest = await journal.highestSequenceNr(this.persistenceId);
-    if (highest > 0) {
-      const events = await journal.read(this.persistenceId, 1, highest);
-      for (const repr of events) this.state.apply(repr.event as CoordinatorEvent);
+  /**
+   * Handles queued inputs in order until one decides to store an event, and returns that
+   * write. Inputs queued by a step (allocations of homeless shards, requests that waited for a
+   * hand-off) go to the front, so they are answered after whatever that step stores and before
+   * anything newer.
+   */
+  private drain(): Step {
+    while (this.phase === "active" && this.queue.length > 0) {
+      this.handle(this.queue.shift() as Input);
+      const write = this.write;
+      if (write === undefined) continue;
+      this.write = undefined;
+      return Effect.persist<CoordinatorEvent, CoordinatorState>(write.event).thenRun((s) => {
+        if (this.phase === "stopped") return;
+        this.state = s;
+        write.then();
+        if (this.queue.length > 0) this.ref.tell({ kind: "drain" });
+      });
     }
-    this.sequenceNr = highest;
+    return Effect.none();
   }
 
   private recovered(): void {
@@ -180,50 +244,27 @@ export class ShardCoordinator {
       if (member === undefined)
         this.scheduleTermination(region, replaced ? 0 : this.options.removalMarginMs);
     }
+    for (const proxy of this.state.proxies()) {
+      if (!members.some((m) => nodeKey(m.node) === nodeKey(proxy)))
+        this.queue.push({ kind: "removed", region: proxy, previous: "down" });
+    }
     this.scheduleRebalance();
     this.allocateHomeless();
-    this.drain();
+    if (this.queue.length > 0) this.ref.tell({ kind: "drain" });
   }
 
-  // ---- the input queue --------------------------------------------------------------------
+  // ---- inputs -----------------------------------------------------------------------------
 
   private enqueue(input: Input): void {
     if (this.phase === "stopped") return;
-    this.queue.push(input);
-    this.drain();
+    this.ref.tell(input);
   }
 
-  private drain(): void {
-    while (this.phase === "active" && !this.writing && this.queue.length > 0) {
-      this.handle(this.queue.shift() as Input);
-    }
-  }
-
+  /** Decides to store `event`; `then` runs once it is stored and applied. One per input. */
   private persist(event: CoordinatorEvent, then: () => void): void {
-    this.writing = true;
-    const repr: PersistentRepr = {
-      persistenceId: this.persistenceId,
-      sequenceNr: this.sequenceNr + 1,
-      event,
-      timestamp: this.now(),
-      tags: [],
-      writerUuid: String(this.self.uid),
-      manifest: "",
-    };
-    this.track(this.runtime.journal.append([repr])).then(
-      () => {
-        if (this.phase === "stopped") return;
-        this.sequenceNr = repr.sequenceNr;
-        this.state.apply(event);
-        this.writing = false;
-        then();
-        this.drain();
-      },
-      () => {
-        // Another coordinator wrote first (or this node is gone): this one must not go on.
-        this.stop();
-      },
-    );
+    if (this.write !== undefined)
+      throw new Error(`ShardCoordinator: one input stores at most one event (${event.type})`);
+    this.write = { event, then };
   }
 
   private handle(input: Input): void {
@@ -233,6 +274,16 @@ export class ShardCoordinator {
         return;
       case "removed": {
         const key = nodeKey(input.region);
+        const proxy = this.state.proxy(key);
+        if (proxy !== undefined) {
+          // A proxy hosts nothing: forget it at once, as Akka does on its Terminated.
+          this.persist({ type: "ShardRegionProxyTerminated", proxy }, () => {
+            for (const h of [...this.handOffs.values()]) {
+              if (h.awaiting.delete(key)) this.continueHandOff(h);
+            }
+          });
+          return;
+        }
         if (this.state.region(key) === undefined) return;
         // A node removed after exiting shut itself down, unless the leader removed it as an
         // unreachable exiting member: then it may never have heard it was exiting (a one-way
@@ -287,6 +338,9 @@ export class ShardCoordinator {
       case "Register":
         this.register(from);
         return;
+      case "RegisterProxy":
+        this.registerProxy(from);
+        return;
       case "GetShardHome":
         this.getShardHome(message.shard, from);
         return;
@@ -304,7 +358,12 @@ export class ShardCoordinator {
       case "ShardStopped": {
         const h = this.handOffs.get(message.shard);
         if (h === undefined || h.phase !== "hand-off" || nodeKey(h.owner) !== nodeKey(from)) return;
-        this.persist({ type: "shardHomeDeallocated", shard: message.shard }, () => {
+        // As in Akka, the shard may have lost its home to its region's termination meanwhile.
+        if (this.state.homeOf(message.shard) === undefined) {
+          this.finishHandOff(message.shard);
+          return;
+        }
+        this.persist({ type: "ShardHomeDeallocated", shard: message.shard }, () => {
           this.runtime.trace.emit({
             type: "shardDeallocated",
             typeName: this.typeName,
@@ -348,7 +407,16 @@ export class ShardCoordinator {
       this.queue.unshift({ kind: "message", from: region, message: { type: "Register" } });
       return;
     }
-    this.persist({ type: "regionRegistered", region }, ack);
+    this.persist({ type: "ShardRegionRegistered", region }, ack);
+  }
+
+  private registerProxy(proxy: UniqueAddress): void {
+    const key = nodeKey(proxy);
+    const status = this.memberStatus(key);
+    if (status === undefined || !ALLOCATABLE.has(status)) return;
+    const ack = () => this.toRegion(proxy, { type: "RegisterAck" });
+    if (this.state.proxy(key) !== undefined) ack();
+    else this.persist({ type: "ShardRegionProxyRegistered", proxy }, ack);
   }
 
   private getShardHome(shard: ShardId, requester: UniqueAddress): void {
@@ -388,7 +456,7 @@ export class ShardCoordinator {
     const key = this.options.strategy.allocateShard(shard, this.state.allocations(this.eligible()));
     const region = key === undefined ? undefined : this.state.region(key);
     if (region === undefined) return; // no region yet: the requester asks again
-    this.persist({ type: "shardHomeAllocated", shard, region }, () => {
+    this.persist({ type: "ShardHomeAllocated", shard, region }, () => {
       this.runtime.trace.emit({
         type: "shardAllocated",
         typeName: this.typeName,
@@ -420,7 +488,7 @@ export class ShardCoordinator {
     const key = nodeKey(region);
     if (this.state.region(key) === undefined) return;
     const shards = this.state.shardsOf(key);
-    this.persist({ type: "regionTerminated", region }, () => {
+    this.persist({ type: "ShardRegionTerminated", region }, () => {
       this.shuttingDown.delete(key);
       for (const shard of shards) {
         this.runtime.trace.emit({
@@ -476,7 +544,9 @@ export class ShardCoordinator {
     const owner = this.state.homeOf(shard);
     if (owner === undefined || this.handOffs.has(shard)) return;
     const id = this.nextHandOffId++;
-    const regions = this.state.regions();
+    // Proxies cache homes too, so they stop routing to the shard as regions do (Akka sends
+    // BeginHandOff to `regions ++ regionProxies`).
+    const regions = [...this.state.regions(), ...this.state.proxies()];
     const h: HandOff = {
       id,
       shard,
@@ -512,7 +582,7 @@ export class ShardCoordinator {
       if (this.phase !== "active" || this.handOffs.get(h.shard) !== h) return;
       if (h.phase === "begin") {
         for (const key of h.awaiting) {
-          const region = this.state.region(key);
+          const region = this.state.region(key) ?? this.state.proxy(key);
           if (region !== undefined) this.toRegion(region, { type: "BeginHandOff", shard: h.shard });
         }
       } else this.toRegion(h.owner, { type: "HandOff", shard: h.shard });

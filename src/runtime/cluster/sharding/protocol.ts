@@ -4,6 +4,7 @@ import type { EntityId, ShardId } from "./extractor";
 /** Messages to a shard coordinator, over the simulated network. */
 export type CoordinatorMessage =
   | { readonly type: "Register" }
+  | { readonly type: "RegisterProxy" }
   | { readonly type: "GetShardHome"; readonly shard: ShardId }
   | { readonly type: "ShardStarted"; readonly shard: ShardId }
   | { readonly type: "BeginHandOffAck"; readonly shard: ShardId }

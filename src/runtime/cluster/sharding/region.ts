@@ -28,6 +28,11 @@ export interface ShardRegionOptions {
   readonly settings: ShardingSettings;
   readonly shardId: (entityId: EntityId) => ShardId;
   readonly createBehavior: (entityId: EntityId) => Behavior<never>;
+  /**
+   * A proxy-only region (Akka's `startProxy`, or a node without the entity type's role): it
+   * routes messages to the shards' homes and hosts none itself.
+   */
+  readonly proxy?: boolean;
 }
 
 interface Buffered {
@@ -106,7 +111,9 @@ export class ShardRegion {
       this.stopped = true;
       return;
     }
-    runtime.trace.emit({ type: "regionStarted", typeName: this.typeName, node: this.self });
+    // A proxy hosts nothing, so it is no region for the trace's allocation picture.
+    if (options.proxy !== true)
+      runtime.trace.emit({ type: "regionStarted", typeName: this.typeName, node: this.self });
     this.cleanup.push(
       node.receiveOn(regionChannel(this.typeName), (from, payload) =>
         this.receive(from, payload as RegionMessage),
@@ -261,6 +268,7 @@ export class ShardRegion {
         this.onShardHome(message.shard, message.region);
         return;
       case "HostShard":
+        if (this.options.proxy === true) return; // never a home: the coordinator only picks regions
         this.onShardHome(message.shard, this.self);
         this.toCoordinator(from, { type: "ShardStarted", shard: message.shard });
         return;
@@ -328,12 +336,20 @@ export class ShardRegion {
   }
 
   private oldest() {
-    return oldestMember(this.runtime.node.membershipState().gossip.members.values());
+    // The coordinator runs on the oldest node with the entity type's role (Akka's
+    // `coordinatorSingletonManagerSettings.withRole`).
+    return oldestMember(
+      this.runtime.node.membershipState().gossip.members.values(),
+      this.options.settings.role,
+    );
   }
 
   private register(): void {
     const oldest = this.oldest();
-    if (oldest !== undefined) this.toCoordinator(oldest.node, { type: "Register" });
+    if (oldest !== undefined)
+      this.toCoordinator(oldest.node, {
+        type: this.options.proxy === true ? "RegisterProxy" : "Register",
+      });
   }
 
   private scheduleTick(): void {

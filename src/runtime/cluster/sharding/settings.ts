@@ -36,6 +36,12 @@ export interface ShardingSettings {
    */
   readonly removalMarginMs: number | undefined;
   readonly leastShardAllocation: LeastShardAllocationSettings;
+  /**
+   * Run this entity type's entities and its coordinator only on nodes with this role (Akka's
+   * `akka.cluster.sharding.role`). Other nodes start a proxy-only region: it routes messages
+   * but hosts no shard. Default: every node.
+   */
+  readonly role: string | undefined;
 }
 
 /**
@@ -55,6 +61,7 @@ export const DEFAULT_SHARDING_SETTINGS: ShardingSettings = {
   entityRestartBackoffMs: 10_000,
   removalMarginMs: undefined,
   leastShardAllocation: {},
+  role: undefined,
 };
 
 /**
@@ -85,6 +92,10 @@ export function shardingSettings(overrides: Partial<ShardingSettings> = {}): Sha
   if (s.passivateIdleAfterMs !== null && !(s.passivateIdleAfterMs > 0))
     throw new RangeError(
       `ShardingSettings.passivateIdleAfterMs must be > 0 or null, got ${s.passivateIdleAfterMs}`,
+    );
+  if (s.role !== undefined && (typeof s.role !== "string" || s.role === ""))
+    throw new RangeError(
+      `ShardingSettings.role must be a non-empty string or undefined, got ${JSON.stringify(s.role)}`,
     );
   if (s.removalMarginMs !== undefined && !(s.removalMarginMs >= 0))
     throw new RangeError(`ShardingSettings.removalMarginMs must be >= 0, got ${s.removalMarginMs}`);

@@ -1,5 +1,12 @@
 import type { ClusterEvent } from "../membership/events";
-import { compareAge, type Member, type MemberStatus, NOT_UP, nodeKey } from "../membership/member";
+import {
+  compareAge,
+  hasRole,
+  type Member,
+  type MemberStatus,
+  NOT_UP,
+  nodeKey,
+} from "../membership/member";
 
 /** Statuses of members that can hold a singleton, or still block the next in line. */
 const HOLDING: ReadonlySet<MemberStatus> = new Set(["up", "down"]);
@@ -19,15 +26,21 @@ export interface Removal {
  * The oldest member of a view: the up member with the smallest up number. A leaving member
  * stops counting at once (it hands over), but a downed member keeps its place until it is
  * removed: its node may still run on the other side of a partition, so nobody may take over
- * before it is gone.
+ * before it is gone. With a `role`, only members that have it count (Akka's
+ * `ClusterSingletonManagerSettings.role`).
  *
- * @example
+ * @example The oldest member, and the oldest with a role
+ * ```ts
+ * declare const node: ClusterNode;
  * oldestMember(node.state().members)?.node.address; // "node-1"
+ * oldestMember(node.state().members, "backend")?.node.address; // the oldest with that role
+ * ```
  */
-export function oldestMember(members: Iterable<Member>): Member | undefined {
+export function oldestMember(members: Iterable<Member>, role?: string): Member | undefined {
   let best: Member | undefined;
   for (const m of members) {
     if (!HOLDING.has(m.status) || m.upNumber === NOT_UP) continue;
+    if (role !== undefined && !hasRole(m, role)) continue;
     if (best === undefined || compareAge(m, best) < 0) best = m;
   }
   return best;

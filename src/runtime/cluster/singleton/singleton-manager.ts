@@ -57,6 +57,11 @@ export interface ClusterSingletonManagerOptions {
   readonly removalMarginMs?: number;
   /** How often to repeat `HandOverToMe` to the previous oldest (1 s). */
   readonly handOverRetryIntervalMs?: number;
+  /**
+   * Run the singleton on the oldest member with this role only (Akka's
+   * `ClusterSingletonManagerSettings.role`); start managers only on nodes that have it.
+   */
+  readonly role?: string;
   readonly record?: (record: SingletonRecordInput) => void;
 }
 
@@ -171,7 +176,7 @@ export class ClusterSingletonManager {
   }
 
   private currentOldest(): Member | undefined {
-    return oldestMember(this.node.membershipState().gossip.members.values());
+    return oldestMember(this.node.membershipState().gossip.members.values(), this.options.role);
   }
 
   private now(): number {
