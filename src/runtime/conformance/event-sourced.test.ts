@@ -14,7 +14,7 @@ import {
   SupervisorStrategy,
 } from "../index";
 import { type Cmd, counter, type State } from "./counter";
-import { Harness, TestException, WRITE_MODES } from "./harness";
+import { ACK_MODES, Harness, TestException } from "./harness";
 
 const backoff = SupervisorStrategy.restartWithBackoff({
   minBackoff: 100,
@@ -22,11 +22,11 @@ const backoff = SupervisorStrategy.restartWithBackoff({
   randomFactor: 0,
 });
 
-describe.each(WRITE_MODES)(
+describe.each(ACK_MODES)(
   "EventSourcedBehavior specs (conformance, $mode)",
-  ({ immediateWrites }) => {
+  ({ immediateWrites, ackedByPromise }) => {
     const setup = () => {
-      const h = new Harness({ immediateWrites });
+      const h = new Harness({ immediateWrites, ackedByPromise });
       const acks = h.probe<string>("acks");
       const states = h.probe<State>("states");
       const get = (ref: ActorRef<Cmd>) => ref.tell({ type: "get", replyTo: states.ref });

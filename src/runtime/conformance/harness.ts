@@ -23,14 +23,21 @@ export class Harness {
   readonly snapshots = new InMemorySnapshotStore();
   private names = 0;
 
-  constructor(options: { immediateWrites?: boolean } = {}) {
+  constructor(options: { immediateWrites?: boolean; ackedByPromise?: boolean } = {}) {
     this.system = ActorSystem.create(Behaviors.ignore as Behavior<never>, "conformance", {
       scheduler: this.sim,
       seed: 7,
     });
     this.journal = new InMemoryJournal({ immediateWrites: options.immediateWrites ?? true });
     Persistence.register(this.system as ActorSystem<unknown>, {
-      journal: this.journal,
+      // Without `appendAcked`, an actor takes the promise path of a journal that has only
+      // `append` (a wrapper, a third-party store); tests still inspect and inject through
+      // `this.journal`.
+      journal: options.ackedByPromise
+        ? new Proxy(this.journal, {
+            get: (target, key) => (key === "appendAcked" ? undefined : Reflect.get(target, key)),
+          })
+        : this.journal,
       snapshotStore: this.snapshots,
     });
     this.system.observe((e) => this.events.push(e));
@@ -81,4 +88,14 @@ export class Exc3 extends Error {}
 export const WRITE_MODES = [
   { mode: "immediate writes", immediateWrites: true },
   { mode: "later-acknowledged writes", immediateWrites: false },
+] as const;
+
+/**
+ * The ways an event-sourced actor's writes are acknowledged: at once, later by callback
+ * (`Journal.appendAcked`, as the in-memory journal does), and later by promise (a journal with
+ * only `append`).
+ */
+export const ACK_MODES = [
+  ...WRITE_MODES.map((m) => ({ ...m, ackedByPromise: false })),
+  { mode: "later-acknowledged writes, by promise", immediateWrites: false, ackedByPromise: true },
 ] as const;

@@ -5,10 +5,12 @@ import { describe, expect, it } from "vitest";
 import { IndexedDBJournal } from "./indexeddb-journal";
 import { IndexedDBSnapshotStore } from "./indexeddb-snapshot-store";
 import {
+  type EventWrite,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
   type SnapshotStore,
+  type WriteAck,
 } from "./journal";
 import { InMemoryJournal } from "./memory-journal";
 import { InMemorySnapshotStore } from "./memory-snapshot-store";
@@ -245,6 +247,86 @@ for (const make of backends) {
     });
   });
 }
+
+describe("in-memory journal: writes acknowledged by callback (appendAcked)", () => {
+  const columns = (
+    pid: string,
+    first: number,
+    payloads: unknown[],
+    extra: Partial<EventWrite> = {},
+  ) =>
+    ({
+      persistenceId: pid,
+      firstSequenceNr: first,
+      payloads,
+      timestamp: first * 10,
+      writerUuid: "w",
+      manifest: "",
+      tags: undefined,
+      ...extra,
+    }) satisfies EventWrite;
+  const recorder = () => {
+    const heard: string[] = [];
+    const ack = (name: string): WriteAck => ({
+      persisted: () => heard.push(`${name} stored`),
+      failed: (error) => heard.push(`${name} failed: ${(error as Error).name}`),
+    });
+    return { heard, ack };
+  };
+
+  it("stores what append would, and reads back the same records", async () => {
+    const viaColumns = new InMemoryJournal({ immediateWrites: false });
+    const viaAppend = new InMemoryJournal();
+    const { ack } = recorder();
+    await viaColumns.appendAcked(columns("a", 1, [{ n: 1 }, { n: 2 }]), ack("w1"));
+    await viaColumns.appendAcked(
+      columns("a", 3, [{ n: 3 }], { manifest: ["v2"], tags: [["t"]] }),
+      ack("w2"),
+    );
+    // One timestamp per write, as a writer stamps them.
+    await viaAppend.append([evt("a", 1, { n: 1 }), { ...evt("a", 2, { n: 2 }), timestamp: 10 }]);
+    await viaAppend.append([{ ...evt("a", 3, { n: 3 }), manifest: "v2", tags: ["t"] }]);
+    expect(await viaColumns.read("a", 1, 10)).toEqual(await viaAppend.read("a", 1, 10));
+    expect(await viaColumns.readByTag("t", 0)).toEqual(await viaAppend.readByTag("t", 0));
+  });
+
+  it("acknowledges only after it returned, the writes of one turn together and in write order", async () => {
+    const journal = new InMemoryJournal({ immediateWrites: false });
+    const { heard, ack } = recorder();
+    const first = journal.appendAcked(columns("a", 1, [1]), ack("a1"));
+    const second = journal.appendAcked(columns("b", 1, [1]), ack("b1"));
+    journal.appendAcked(columns("a", 1, [1]), ack("a1 again"));
+    expect(heard).toEqual([]);
+    expect(second).toBe(first);
+    await first;
+    expect(heard).toEqual(["a1 stored", "b1 stored", "a1 again failed: SequenceConflict"]);
+    journal.appendAcked(columns("a", 2, [2]), ack("a2"));
+    expect(heard).toHaveLength(3);
+    await Promise.resolve();
+    expect(heard[3]).toBe("a2 stored");
+  });
+
+  it("tells a failed, rejected or refused write so, storing nothing of it", async () => {
+    const journal = new InMemoryJournal({ immediateWrites: false });
+    const { heard, ack } = recorder();
+    journal.failNextAppend();
+    journal.appendAcked(columns("a", 1, [1, 2]), ack("failed"));
+    journal.rejectNextAppend();
+    journal.appendAcked(columns("a", 1, [1, 2]), ack("rejected"));
+    journal.appendAcked(columns("a", 1, [1, undefined]), ack("unstorable"));
+    await journal.appendAcked(
+      columns("a", 1, [1], { tags: [7 as unknown as string[]] }),
+      ack("bad tags"),
+    );
+    expect(heard).toEqual([
+      "failed failed: Error",
+      "rejected failed: PersistRejected",
+      "unstorable failed: PersistRejected",
+      "bad tags failed: PersistRejected",
+    ]);
+    expect(await journal.highestSequenceNr("a")).toBe(0);
+  });
+});
 
 describe("IndexedDB group commit", () => {
   it("appends issued in one tick share a transaction", async () => {

@@ -19,6 +19,35 @@ export interface PersistentRepr<E = unknown> {
 export type AtomicWrite<E = unknown> = readonly PersistentRepr<E>[];
 
 /**
+ * An atomic write handed over as columns, for {@link Journal.appendAcked}: the events of one
+ * persistence id numbered from `firstSequenceNr`, all stamped `timestamp` by `writerUuid`. It
+ * says the same as the {@link PersistentRepr}s `append` takes, without a record per event.
+ *
+ * The writer may reuse this object and its arrays once `appendAcked` returns, so a journal copies
+ * what it keeps before returning.
+ */
+export interface EventWrite {
+  readonly persistenceId: string;
+  readonly firstSequenceNr: number;
+  /** The payloads, oldest first; never empty. */
+  readonly payloads: readonly unknown[];
+  readonly timestamp: number;
+  readonly writerUuid: string;
+  /** One manifest for every event, or one per event. */
+  readonly manifest: string | readonly string[];
+  /** Each event's tags, or undefined when no event has any. */
+  readonly tags: readonly (readonly string[])[] | undefined;
+}
+
+/** How {@link Journal.appendAcked} answers: exactly one of the two, once, after `appendAcked` returned. */
+export interface WriteAck {
+  /** Every event of the write is stored. */
+  persisted(): void;
+  /** Nothing of the write is stored; `error` is what `append` would have rejected with. */
+  failed(error: unknown): void;
+}
+
+/**
  * The append-only event log. Implementations: in-memory (tests, simulation) and IndexedDB
  * (browser). Every method is asynchronous so both share one contract.
  *
@@ -61,6 +90,14 @@ export interface Journal {
    * with nothing to stash.
    */
   appendNow?(events: AtomicWrite): void;
+  /**
+   * Optional: the same write as `append`, by the same rules, acknowledged through `ack`
+   * instead of a promise of its own, and never before it returns. An event-sourced actor uses
+   * it when present: a write then costs no promise and no record per event. The promise it
+   * returns is for a virtual clock to wait on (`Scheduler.track`): its reactions run after the
+   * acknowledgement was made, and writes acknowledged together may share it.
+   */
+  appendAcked?(write: EventWrite, ack: WriteAck): Promise<void>;
   /**
    * Optional, for a journal that holds its events in memory: calls `visit` with each stored
    * event with from ≤ sequenceNr ≤ to, oldest first, at most `max`, without building a record
@@ -142,7 +179,9 @@ export class PersistRejected extends Error {
  *
  * @internal
  */
-export function badTags(e: PersistentRepr): PersistRejected | undefined {
+export function badTags(
+  e: Pick<PersistentRepr, "persistenceId" | "sequenceNr" | "tags">,
+): PersistRejected | undefined {
   const tags = e.tags as unknown;
   if (Array.isArray(tags) && tags.every((t) => typeof t === "string")) return undefined;
   return new PersistRejected(

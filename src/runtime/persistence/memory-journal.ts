@@ -1,14 +1,17 @@
 import {
   type AtomicWrite,
   badTags,
+  type EventWrite,
   type PersistentRepr,
   PersistRejected,
   SequenceConflict,
+  type WriteAck,
 } from "./journal";
 import { StoredStream } from "./memory-stream";
 import type { EventEnvelope, TaggedJournal } from "./query";
 
 const DONE: Promise<void> = Promise.resolve();
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /**
  * A journal in memory: for tests, simulations and labs. Payloads are kept by reference and
@@ -43,6 +46,10 @@ export class InMemoryJournal implements TaggedJournal {
   /** …and sequence number. */
   private readonly logSeqs: number[] = [];
   private readonly tagged = new Map<string, EventEnvelope[]>();
+  /** Writes by `appendAcked` this turn, and what each is told (undefined: stored). */
+  private acks: WriteAck[] = [];
+  private ackErrors: unknown[] = [];
+  private acking: Promise<void> | undefined;
 
   /**
    * @param options.immediateWrites `true` (the default): a write is stored before `append`
@@ -71,6 +78,45 @@ export class InMemoryJournal implements TaggedJournal {
     }
   }
 
+  /**
+   * `append` acknowledged through `ack` (see `Journal.appendAcked`): stored now, acknowledged
+   * later, as a durable journal's group commit is. The writes of one turn are acknowledged
+   * together, in write order, by one promise reaction: no promise and no record per write.
+   */
+  appendAcked(write: EventWrite, ack: WriteAck): Promise<void> {
+    let error: unknown;
+    try {
+      this.storeColumns(write);
+    } catch (failure) {
+      error = failure ?? new Error("journal write failed with no reason given");
+    }
+    this.acks.push(ack);
+    this.ackErrors.push(error);
+    this.acking ??= DONE.then(this.deliverAcks);
+    return this.acking;
+  }
+
+  /** Acknowledges the writes of the turn just ended; a write made meanwhile waits for the next. */
+  private readonly deliverAcks = (): void => {
+    const { acks, ackErrors } = this;
+    this.acks = [];
+    this.ackErrors = [];
+    this.acking = undefined;
+    for (let i = 0; i < acks.length; i++) {
+      const ack = acks[i] as WriteAck;
+      const error = ackErrors[i];
+      try {
+        if (error === undefined) ack.persisted();
+        else ack.failed(error);
+      } catch (thrown) {
+        // One writer's callback must not cost the others their acknowledgement.
+        queueMicrotask(() => {
+          throw thrown;
+        });
+      }
+    }
+  };
+
   private store(events: AtomicWrite): void {
     const first = events[0];
     if (!first) return;
@@ -83,6 +129,35 @@ export class InMemoryJournal implements TaggedJournal {
         );
       }
     }
+    this.refuseInjected(pid, first.sequenceNr);
+    for (const e of events) this.refuseUnstorable(pid, e.sequenceNr, e.event, e.tags);
+    const stream = this.nextWrite(pid, first.sequenceNr);
+    stream.append(events);
+    this.logged(stream, events.length);
+    if (this.listeners.size > 0) this.notify(events);
+  }
+
+  /** `store` for a write handed over as columns; the same checks, in the same order. */
+  private storeColumns(write: EventWrite): void {
+    const { persistenceId: pid, firstSequenceNr: first, payloads, tags } = write;
+    if (payloads.length === 0) return;
+    this.refuseInjected(pid, first);
+    for (let i = 0; i < payloads.length; i++) {
+      this.refuseUnstorable(pid, first + i, payloads[i], tags === undefined ? NO_TAGS : tags[i]);
+    }
+    const stream = this.nextWrite(pid, first);
+    stream.appendColumns(write);
+    this.logged(stream, payloads.length);
+    if (this.listeners.size > 0) {
+      const stored: PersistentRepr[] = [];
+      for (let seq = first; seq <= stream.highest; seq++)
+        stored.push(stream.at(seq) as PersistentRepr);
+      this.notify(stored);
+    }
+  }
+
+  /** Throws the failure or rejection a test injected for the next append, once. */
+  private refuseInjected(pid: string, firstSequenceNr: number): void {
     if (this.nextAppendFailure) {
       const error = this.nextAppendFailure;
       this.nextAppendFailure = undefined;
@@ -91,37 +166,50 @@ export class InMemoryJournal implements TaggedJournal {
     if (this.nextAppendRejection !== undefined) {
       const reason = this.nextAppendRejection;
       this.nextAppendRejection = undefined;
-      throw new PersistRejected(pid, first.sequenceNr, reason);
+      throw new PersistRejected(pid, firstSequenceNr, reason);
     }
-    for (const e of events) {
-      if (!Array.isArray(e.tags) || e.tags.length !== 0) {
-        const tagProblem = badTags(e);
-        if (tagProblem) throw tagProblem;
-      }
-      if (e.event === undefined || typeof e.event === "function") {
-        throw new PersistRejected(
-          pid,
-          e.sequenceNr,
-          `payload of type ${typeof e.event} cannot be stored`,
-        );
-      }
+  }
+
+  /** Throws `PersistRejected` for an event this journal cannot store. */
+  private refuseUnstorable(pid: string, sequenceNr: number, payload: unknown, tags: unknown): void {
+    if (!Array.isArray(tags) || tags.length !== 0) {
+      const tagProblem = badTags({
+        persistenceId: pid,
+        sequenceNr,
+        tags: tags as readonly string[],
+      });
+      if (tagProblem) throw tagProblem;
     }
+    if (payload === undefined || typeof payload === "function") {
+      throw new PersistRejected(
+        pid,
+        sequenceNr,
+        `payload of type ${typeof payload} cannot be stored`,
+      );
+    }
+  }
+
+  /** The stream a write starting at `firstSequenceNr` goes to; a `SequenceConflict` if taken. */
+  private nextWrite(pid: string, firstSequenceNr: number): StoredStream {
     let stream = this.streams.get(pid);
     if (!stream) {
       stream = new StoredStream(pid);
       this.streams.set(pid, stream);
     }
-    if (first.sequenceNr !== stream.highest + 1) {
-      throw new SequenceConflict(pid, stream.highest + 1, first.sequenceNr);
+    if (firstSequenceNr !== stream.highest + 1) {
+      throw new SequenceConflict(pid, stream.highest + 1, firstSequenceNr);
     }
-    stream.append(events);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i] as PersistentRepr;
+    return stream;
+  }
+
+  /** Adds the last `count` events just stored in `stream` to the global log and tag index. */
+  private logged(stream: StoredStream, count: number): void {
+    for (let seq = stream.highest - count + 1; seq <= stream.highest; seq++) {
       this.logStreams.push(stream);
-      this.logSeqs.push(e.sequenceNr);
-      if (e.tags.length > 0) this.index(e, this.logSeqs.length);
+      this.logSeqs.push(seq);
+      const tags = stream.tagsAt(seq);
+      if (tags !== undefined) this.index(stream, seq, tags, this.logSeqs.length);
     }
-    if (this.listeners.size > 0) this.notify(events);
   }
 
   private notify(events: AtomicWrite): void {
@@ -196,7 +284,8 @@ export class InMemoryJournal implements TaggedJournal {
     return Promise.resolve(list.slice(lo, lo + max));
   }
 
-  private index(e: PersistentRepr, offset: number): void {
+  private index(stream: StoredStream, seq: number, tags: readonly string[], offset: number): void {
+    const e = stream.at(seq) as PersistentRepr;
     const envelope: EventEnvelope = {
       offset,
       persistenceId: e.persistenceId,
@@ -204,7 +293,7 @@ export class InMemoryJournal implements TaggedJournal {
       timestamp: e.timestamp,
       event: e.event,
     };
-    for (const tag of e.tags) {
+    for (const tag of tags) {
       let list = this.tagged.get(tag);
       if (!list) {
         list = [];

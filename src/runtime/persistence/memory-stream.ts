@@ -1,4 +1,4 @@
-import type { AtomicWrite, PersistentRepr } from "./journal";
+import type { AtomicWrite, EventWrite, PersistentRepr } from "./journal";
 
 /** Who wrote a run of events, and in which schema: both change rarely, so they are run-length coded. */
 interface Origin {
@@ -35,18 +35,42 @@ export class StoredStream {
   append(events: AtomicWrite): void {
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as PersistentRepr;
-      this.payloads.push(e.event);
-      this.timestamps.push(e.timestamp);
-      const last = this.origins[this.origins.length - 1];
-      if (last === undefined || last.writerUuid !== e.writerUuid || last.manifest !== e.manifest) {
-        this.origins.push({ from: e.sequenceNr, writerUuid: e.writerUuid, manifest: e.manifest });
-      }
-      if (e.tags.length > 0) {
-        this.tags ??= new Map();
-        this.tags.set(e.sequenceNr, e.tags);
-      }
+      this.push(e.event, e.timestamp, e.writerUuid, e.manifest, e.tags);
     }
-    this.highest += events.length;
+  }
+
+  /** The same for a write handed over as columns (see `Journal.appendAcked`). */
+  appendColumns(write: EventWrite): void {
+    const { payloads, timestamp, writerUuid, manifest, tags } = write;
+    for (let i = 0; i < payloads.length; i++) {
+      this.push(
+        payloads[i],
+        timestamp,
+        writerUuid,
+        typeof manifest === "string" ? manifest : (manifest[i] as string),
+        tags === undefined ? NO_TAGS : (tags[i] as readonly string[]),
+      );
+    }
+  }
+
+  private push(
+    payload: unknown,
+    timestamp: number,
+    writerUuid: string,
+    manifest: string,
+    tags: readonly string[],
+  ): void {
+    const seq = ++this.highest;
+    this.payloads.push(payload);
+    this.timestamps.push(timestamp);
+    const last = this.origins[this.origins.length - 1];
+    if (last === undefined || last.writerUuid !== writerUuid || last.manifest !== manifest) {
+      this.origins.push({ from: seq, writerUuid, manifest });
+    }
+    if (tags.length > 0) {
+      this.tags ??= new Map();
+      this.tags.set(seq, tags);
+    }
   }
 
   /** Stored events with from ≤ sequenceNr ≤ to, oldest first, at most `max`. */
@@ -93,6 +117,11 @@ export class StoredStream {
   at(seq: number): PersistentRepr | undefined {
     if (seq < this.firstSeq || seq > this.highest) return undefined;
     return this.record(seq, this.origins[this.originAt(seq)] as Origin);
+  }
+
+  /** The tags stored with `seq`, or undefined when it has none. */
+  tagsAt(seq: number): readonly string[] | undefined {
+    return this.tags?.get(seq);
   }
 
   /** Deletes events up to and including `toSequenceNr`. */

@@ -1,7 +1,7 @@
 import { type Behavior, Behaviors } from "../../actor/behavior";
 import type { ActorContext } from "../../actor/context";
 import type { EffectBuilder, SideEffect } from "../effect";
-import { type PersistentRepr, PersistRejected } from "../journal";
+import { type Journal, type PersistentRepr, PersistRejected, type WriteAck } from "../journal";
 import { PersistFailure } from "./errors";
 import { type Inspection, Internal } from "./protocol";
 import type { BehaviorSetup } from "./setup";
@@ -32,6 +32,8 @@ export class Running<C, E, S> implements HandlerContext {
   private readonly onStored: () => void;
   private readonly onWriteFailed: (error: unknown) => void;
   private readonly appendNow: ((events: readonly PersistentRepr[]) => void) | undefined;
+  private readonly acked: boolean;
+  private readonly ack: WriteAck;
   private readonly snapshots: boolean;
 
   constructor(
@@ -49,6 +51,10 @@ export class Running<C, E, S> implements HandlerContext {
     // command's own turn; what the actor and its senders observe is the same as with a later
     // acknowledgement (see BehaviorSetup.heldInMailbox).
     this.appendNow = setup.journal.appendNow?.bind(setup.journal);
+    // A journal that acknowledges by callback (Journal.appendAcked) is told where to, once: a write
+    // then costs no promise and no record per event.
+    this.acked = setup.journal.appendAcked !== undefined;
+    this.ack = { persisted: this.onStored, failed: this.onWriteFailed };
     this.snapshots = !!(setup.options.snapshotEvery || setup.options.snapshotWhen);
   }
 
@@ -140,10 +146,9 @@ export class Running<C, E, S> implements HandlerContext {
       // Each event is checked against the state it produced, as Akka does for persistAll.
       if (this.snapshots && !snapshot) snapshot = setup.shouldSnapshot(candidate, event, first + i);
     }
-    const reprs = setup.toReprs(events, first);
     if (this.appendNow) {
       try {
-        this.appendNow(reprs);
+        this.appendNow(setup.toReprs(events, first));
       } catch (error) {
         return this.writeFailed(error);
       }
@@ -156,9 +161,17 @@ export class Running<C, E, S> implements HandlerContext {
     this.pendingCount = events.length;
     this.pendingSnapshot = snapshot;
     this.pendingSideEffects = effect.sideEffects;
-    this.ctx.system.scheduler
-      .track(setup.journal.append(reprs))
-      .then(this.onStored, this.onWriteFailed);
+    const scheduler = this.ctx.system.scheduler;
+    if (this.acked) {
+      const journal = setup.journal as Required<Pick<Journal, "appendAcked">>;
+      scheduler.track(journal.appendAcked(setup.toWrite(events, first), this.ack));
+      // The journal copied what it keeps; holding the events until the next write would only
+      // keep them alive past a minor collection.
+      setup.releaseWrite();
+    } else
+      scheduler
+        .track(setup.journal.append(setup.toReprs(events, first)))
+        .then(this.onStored, this.onWriteFailed);
     return Behaviors.same;
   }
 

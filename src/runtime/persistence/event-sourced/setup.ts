@@ -2,7 +2,7 @@ import { type Behavior, Behaviors } from "../../actor/behavior";
 import type { ActorContext } from "../../actor/context";
 import { sendGuard } from "../../actor/ref";
 import type { Signal } from "../../actor/signals";
-import type { Journal, PersistentRepr, SnapshotStore } from "../journal";
+import type { EventWrite, Journal, PersistentRepr, SnapshotStore } from "../journal";
 import { Persistence } from "../persistence-plugin";
 import type { StashState } from "./stash-state";
 import type { EventContext, EventSourcedSettings, EventSourcedSignal, Options } from "./types";
@@ -17,6 +17,22 @@ class ReusedEventContext implements EventContext {
   sequenceNr = 0;
   recovering = true;
   constructor(readonly persistenceId: string) {}
+}
+
+/**
+ * The columns of the write in flight, one per actor and re-pointed at each write: a journal
+ * keeps nothing of it once `Journal.appendAcked` returns, so a write allocates no record of its own.
+ */
+class ReusedWrite implements EventWrite {
+  firstSequenceNr = 0;
+  payloads: readonly unknown[] = NO_TAGS;
+  timestamp = 0;
+  manifest: string | readonly string[] = "";
+  tags: readonly (readonly string[])[] | undefined = undefined;
+  constructor(
+    readonly persistenceId: string,
+    readonly writerUuid: string,
+  ) {}
 }
 
 /**
@@ -38,6 +54,7 @@ export class BehaviorSetup<C, E, S> {
   heldInMailbox = 0;
   lastSnapshotSeq = 0;
   private readonly eventCtx: ReusedEventContext;
+  private readonly columns: ReusedWrite;
 
   constructor(
     readonly ctx: ActorContext<C>,
@@ -53,6 +70,7 @@ export class BehaviorSetup<C, E, S> {
       .toString(16)
       .padStart(8, "0");
     this.eventCtx = new ReusedEventContext(this.persistenceId);
+    this.columns = new ReusedWrite(this.persistenceId, this.writerUuid);
   }
 
   signal(state: S, signal: EventSourcedSignal<S>): void {
@@ -91,6 +109,45 @@ export class BehaviorSetup<C, E, S> {
       };
     }
     return reprs;
+  }
+
+  /**
+   * The same write as {@link toReprs}, as columns for `Journal.appendAcked`. The object is reused by
+   * the next write; without an adapter, `payloads` is `events` itself.
+   */
+  toWrite(events: readonly E[], firstSequenceNr: number): EventWrite {
+    const { adapter, tagger } = this.options;
+    const write = this.columns;
+    write.firstSequenceNr = firstSequenceNr;
+    write.timestamp = this.ctx.now();
+    if (!adapter && !tagger) {
+      write.payloads = events;
+      write.manifest = "";
+      write.tags = undefined;
+      return write;
+    }
+    // Per event in toReprs' order (payload, tags, manifest), in case the adapter or tagger keeps count.
+    const payloads: unknown[] = new Array(events.length);
+    const tags: (readonly string[])[] | undefined = tagger ? new Array(events.length) : undefined;
+    const manifests: string[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as E;
+      payloads[i] = adapter ? adapter.toJournal(event) : event;
+      if (tags) tags[i] = tagger?.(event) ?? NO_TAGS;
+      manifests[i] = adapter ? adapter.manifest(event) : "";
+    }
+    write.payloads = payloads;
+    write.tags = tags;
+    write.manifest = manifests.every((m) => m === manifests[0])
+      ? (manifests[0] as string)
+      : manifests;
+    return write;
+  }
+
+  /** Drops the reused write's hold on the events it carried (see {@link toWrite}). */
+  releaseWrite(): void {
+    this.columns.payloads = NO_TAGS;
+    this.columns.tags = undefined;
   }
 
   /** Whether a snapshot is due after `event` (applied, giving `state`) at `sequenceNr`. */
