@@ -187,7 +187,7 @@ function planFor(mode: ChildPlan["mode"], sandbox: Sandbox, options: GradeOption
     labDir: sandbox.bridgeDir,
     runtimeEntry: runtimeBundle(),
     hardenFile: HARDEN,
-    readable: [sandbox.root, NODE_MODULES],
+    readable: [sandbox.root, NODE_MODULES, runtimeBundle()],
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     testTimeoutMs: TEST_TIMEOUT_MS,
   };
