@@ -6,6 +6,7 @@ import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
 import { runtimeDeclarations } from "./src/labs/runtime-dts.mjs";
 import { katexMath } from "./src/markdown/katex-math.mjs";
+import { deckModulePreload } from "./src/slides/module-preload.ts";
 import { highlightStepsTransformer } from "./src/slides/shiki-steps.ts";
 import { slideBreaks } from "./src/slides/slide-breaks.ts";
 
@@ -25,7 +26,8 @@ export default defineConfig({
     processor: satteri({ features: { math: true }, hastPlugins: [katexMath, slideBreaks] }),
     shikiConfig: { transformers: [highlightStepsTransformer] },
   },
-  integrations: [mdx()],
+  // Deck pages: modulepreload links for their scripts' chunks (src/slides/module-preload.ts).
+  integrations: [mdx(), deckModulePreload()],
   vite: {
     // The lab editor shows the runtime's types and TSDoc in Monaco (virtual:runtime-dts).
     plugins: [runtimeDeclarations()],

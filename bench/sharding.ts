@@ -136,7 +136,7 @@ export const shardingSection: Section = {
       log(
         `entities reachable again after a crash, ${name}, Akka's defaults (stable-after 20 s, ` +
           `removal margin = stable-after): ${seconds?.toFixed(1) ?? "never"} s ` +
-          `(Akka's docs: "around 45 seconds", split-brain-resolver.md, Expected Failover Time)`,
+          `(for scale only, not measured here: Akka's docs say "around 45 seconds", split-brain-resolver.md, Expected Failover Time)`,
       );
     }
     // The named longer margin (not Akka's default), for comparison.

@@ -175,7 +175,8 @@ test.describe("navigation", () => {
     await expect(input).toBeFocused();
     await input.fill("14");
     await page.keyboard.press("Enter");
-    expect(await hash(page)).toBe("#14");
+    // The dialog's close event, which moves the deck, is a task of its own after the key.
+    await expect.poll(() => hash(page)).toBe("#14");
     await expect(page.locator("dialog[open]")).toHaveCount(0);
   });
 
@@ -262,6 +263,70 @@ test.describe("scaling", () => {
       expect(heading && (heading.x - box.x) / box.width).toBeCloseTo(72 / 1280, 2);
     });
   }
+});
+
+test.describe("first paint (boot.ts), before the deck script runs", () => {
+  /** Holds the deck page's module script until the returned function is called. */
+  async function holdDeckScript(page: Page, slug: string): Promise<() => void> {
+    const src = await deckScript(page, slug);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`**${src}`, async (route) => {
+      await released;
+      await route.continue();
+    });
+    return release;
+  }
+  const frame = (page: Page, n: number) =>
+    page.locator(".deck-slide").nth(n).locator(".slide-frame").boundingBox();
+
+  test("slide 1 is already on screen as presented, alone, and stays where it is", async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1000, height: 700 });
+    const release = await holdDeckScript(page, AKKA);
+    await page.goto(deck(AKKA), { waitUntil: "commit" });
+    await expect(page.locator(".deck-toolbar")).toBeVisible();
+    await expect(page.locator(".deck")).toHaveAttribute("data-mode", "boot");
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(1);
+    await expect(page.locator(".deck-slide").first().locator("h1")).toBeVisible();
+    await expect(page.locator(".slide-notes").first()).toBeHidden();
+    const before = await frame(page, 0);
+    expect(before?.width).toBeCloseTo(1000, 0);
+    release();
+    await expect(page.locator(".deck")).toHaveAttribute("data-mode", "present");
+    await expect(page.locator("[data-deck-counter]")).toHaveText("1 / 34");
+    await expect(current(page)).toHaveCount(1);
+    expect(await frame(page, 0)).toEqual(before);
+  });
+
+  test("a deep link shows no slide until the deck script opens the linked one", async ({
+    page,
+  }) => {
+    const release = await holdDeckScript(page, AKKA);
+    await page.goto(deck(AKKA, "#7"), { waitUntil: "commit" });
+    await expect(page.locator(".deck-toolbar")).toBeVisible();
+    await expect(page.locator(".deck")).toHaveAttribute("data-mode", "boot");
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(0);
+    release();
+    await expect(page.locator("[data-deck-counter]")).toHaveText("7 / 34");
+    await expect(current(page).locator("h2")).toBeVisible();
+  });
+
+  test("a deck script that never takes over leaves the reading stack, not a dead slide", async ({
+    page,
+  }) => {
+    const src = await deckScript(page, AKKA);
+    await page.route(`**${src}`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
+    );
+    await page.goto(deck(AKKA));
+    await expect(page.locator(".deck")).toHaveAttribute("data-mode", "read");
+    await expect(page.locator(".deck-slide:visible")).toHaveCount(34);
+    await expect(page.locator(".slide-notes").first()).toBeVisible();
+  });
 });
 
 test.describe("presenter view", () => {
@@ -384,6 +449,14 @@ test("a deck page without demos ships at most 50 KB of JavaScript (gzip) and nev
   expect(gzipKb).toBeLessThanOrEqual(50);
   expect(urls.filter((u) => /monaco/i.test(u))).toEqual([]);
 });
+
+/** The src of a deck page's module script, from its HTML. */
+async function deckScript(page: Page, slug: string): Promise<string> {
+  const html = await (await page.request.get(deck(slug))).text();
+  const src = html.match(/<script type="module" src="([^"]+)"/)?.[1];
+  if (!src) throw new Error(`${deck(slug)}: no module script`);
+  return src;
+}
 
 /** Page count of a PDF, from its page objects. */
 function pdfPages(pdf: Buffer): number {

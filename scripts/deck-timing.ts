@@ -21,7 +21,7 @@ try {
     const timing = await measureFirstSlide(browser, base, slug, runs);
     slowest = Math.max(slowest, timing.firstSlideMs);
     console.log(
-      `${slug}: ${timing.slides} slides, first slide ${timing.firstKb.toFixed(2)} KB JS gzip, FCP ${timing.fcpMs.toFixed(0)} ms, deck ready ${timing.readyMs.toFixed(0)} ms`,
+      `${slug}: ${timing.slides} slides, first slide ${timing.firstKb.toFixed(2)} KB JS gzip, FCP ${timing.fcpMs.toFixed(0)} ms, deck ready ${timing.readyMs.toFixed(0)} ms, shown ${timing.shownMs.toFixed(0)} ms, first slide ${timing.firstSlideMs.toFixed(0)} ms`,
     );
 
     // Each demo: go to its slide and count what loads beyond the first slide.

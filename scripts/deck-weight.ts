@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { staticImports } from "../src/slides/module-preload";
 
 const dist = resolve(process.env.DIST_DIR ?? "dist");
 const base = (process.env.SITE_BASE ?? "/").replace(/\/?$/, "/");
@@ -18,17 +19,6 @@ function fileFor(url: string): string | undefined {
   const path = url.split(/[?#]/)[0] ?? "";
   const local = path.startsWith(base) ? path.slice(base.length) : path.replace(/^\//, "");
   return join(dist, local);
-}
-
-/** Static imports of an ES module chunk: `import … from "./x.js"`, `import "./x.js"`, `export … from`. */
-export function staticImports(code: string): string[] {
-  const found = new Set<string>();
-  for (const m of code.matchAll(
-    /(?:^|[;\s}])(?:import|export)\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+\.m?js)["']/g,
-  )) {
-    if (m[1]) found.add(m[1]);
-  }
-  return [...found];
 }
 
 /** The JavaScript files and inline scripts one built page loads eagerly. */

@@ -1,5 +1,6 @@
 import { hydrateNear, hydrateWhenVisible } from "../demos/islands";
 import { windowLogs } from "../demos/logs";
+import { deckMode } from "./boot";
 import {
   type DeckChannel,
   type DeckMessage,
@@ -34,19 +35,19 @@ import {
  * stack again; with `?print-steps`, one printed page per step).
  */
 export function startDeck(root: HTMLElement): void {
-  const params = new URLSearchParams(location.search);
+  const mode = deckMode(location.search);
   const slides = [...root.querySelectorAll<HTMLElement>(".deck-slide")];
   const canvases = slides.map((s) => s.querySelector<HTMLElement>(".slide") as HTMLElement);
 
   // Live demos replay this window's command logs; the channel keeps them in step with the
   // presenter's window.
   const logs = windowLogs();
-  if (params.get("mode") === "read") {
+  if (mode === "read") {
     startReading(root, slides, canvases);
     hydrateWhenVisible(root, logs);
     return;
   }
-  if (params.has("print-steps")) {
+  if (mode === "print-steps") {
     expandStepsForPrint(root, slides);
     return;
   }
@@ -62,19 +63,6 @@ export function startDeck(root: HTMLElement): void {
   const slug = root.dataset.slug ?? "";
   const readLink = root.querySelector<HTMLAnchorElement>("a[data-read-link]");
   let position: Position = { slide: -1, step: 0 };
-
-  root.dataset.mode = "present";
-  watchScale(stage, containScale);
-  // The overview's grid: as many ~300 px columns as fit, each thumbnail a scaled canvas.
-  new ResizeObserver(() => {
-    const width = stage.clientWidth - 48;
-    const columns = Math.max(2, Math.min(6, Math.floor(width / 300)));
-    stage.style.setProperty("--thumb-columns", String(columns));
-    stage.style.setProperty(
-      "--thumb-scale",
-      String((width - (columns - 1) * 20) / columns / CANVAS_WIDTH),
-    );
-  }).observe(stage);
 
   // A window follows a presenter only once joined to its session: opened with `?session=`, or
   // when this window opens the presenter view. Until then it is a reader's tab, on its own.
@@ -101,11 +89,14 @@ export function startDeck(root: HTMLElement): void {
     if (samePosition(next, position)) return;
     if (slideChanged) {
       const overview = root.dataset.view === "overview";
+      // The slide the page opens on is already on screen (boot.ts); only a turn fades in.
+      const turned = position.slide >= 0;
       slides.forEach((slide, i) => {
         const current = i === next.slide;
         slide.hidden = !current && !overview;
         slide.inert = !current && !overview;
         slide.classList.toggle("is-current", current);
+        slide.classList.toggle("is-entering", current && turned);
       });
       const canvas = canvases[next.slide];
       if (canvas) fitSlide(canvas);
@@ -303,19 +294,56 @@ export function startDeck(root: HTMLElement): void {
     for (const canvas of canvases) fitSlide(canvas);
   });
 
+  // Every slide hidden before the page leaves its boot (or reading) layout, so that the first
+  // measurements lay out the slide shown and nothing else.
+  for (const slide of slides) slide.hidden = true;
   root.dataset.view = "slide";
+  root.dataset.mode = "present";
+  delete root.dataset.bootHash;
   show(fromLocation() ?? { slide: 0, step: 0 }, { history: "replace", broadcast: false });
+  watchScale(stage, containScale);
+  // The overview's grid: as many ~300 px columns as fit, each thumbnail a scaled canvas.
+  new ResizeObserver(() => {
+    const width = stage.clientWidth - 48;
+    const columns = Math.max(2, Math.min(6, Math.floor(width / 300)));
+    stage.style.setProperty("--thumb-columns", String(columns));
+    stage.style.setProperty(
+      "--thumb-scale",
+      String((width - (columns - 1) * 20) / columns / CANVAS_WIDTH),
+    );
+  }).observe(stage);
   if (session) {
     join(session);
     channel.send({ type: "hello" });
   }
-  // Fit the other slides when the browser is idle, so overview and print are ready.
-  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
-  idle(() => {
-    root.classList.add("is-measuring");
-    for (const canvas of canvases) fitSlide(canvas);
-    root.classList.remove("is-measuring");
-  });
+  fitWhenIdle(slides);
+}
+
+/**
+ * Fits the hidden slides in the browser's idle time, one at a time and each laid out alone, so
+ * the overview and print are ready and no key press waits behind one task over every slide.
+ */
+function fitWhenIdle(slides: readonly HTMLElement[]): void {
+  const idle =
+    window.requestIdleCallback ??
+    ((fn: (deadline: { timeRemaining(): number }) => void) =>
+      setTimeout(() => {
+        const end = performance.now() + 10;
+        fn({ timeRemaining: () => end - performance.now() });
+      }, 200));
+  let next = 0;
+  const fitSome = (deadline: { timeRemaining(): number }) => {
+    do {
+      const slide = slides[next++];
+      const canvas = slide?.querySelector<HTMLElement>(".slide");
+      if (!slide || !canvas || canvas.dataset.fitted) continue;
+      slide.classList.add("is-measuring");
+      fitSlide(canvas);
+      slide.classList.remove("is-measuring");
+    } while (next < slides.length && deadline.timeRemaining() > 5);
+    if (next < slides.length) idle(fitSome);
+  };
+  idle(fitSome);
 }
 
 /**

@@ -62,9 +62,19 @@ async function dump(factory: IDBFactory, name: string) {
       req.onsuccess = () => resolve(req.result as T[]);
       req.onerror = () => reject(req.error);
     });
-  const chunks = await all<{ persistenceId: string; first: number; payloads: Payload[] }>("chunks");
+  type StoredChunk = { persistenceId: string; first: number; last: number; payloads: Payload[] };
+  // Events live in per-entity chunks and, until the group log is folded, in its records: both
+  // count as stored, in that order (the log holds the newer events).
+  const folded = await all<StoredChunk>("chunks");
+  const log = (await all<{ chunks: StoredChunk[] }>("groups")).flatMap((g) => g.chunks);
+  const chunks = [...folded, ...log];
   const tags = await all<{ tag: string; persistenceId: string; sequenceNr: number }>("tags");
-  const meta = await all<{ persistenceId: string; highest: number }>("meta");
+  const metaRows = await all<{ persistenceId: string; highest: number }>("meta");
+  // An entity's highest sequence number: its metadata, or its newest event in the log.
+  const highest = new Map(metaRows.map((m) => [m.persistenceId, m.highest]));
+  for (const c of log)
+    highest.set(c.persistenceId, Math.max(highest.get(c.persistenceId) ?? 0, c.last));
+  const meta = [...highest].map(([persistenceId, h]) => ({ persistenceId, highest: h }));
   db.close();
   return { chunks, tags, meta };
 }
@@ -233,7 +243,7 @@ describe("IndexedDB journal under invalid appends and faults inside a group comm
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
-    failPutAfter(3); // the chunk of a, its tag row, the chunk of b, then b's tag row throws
+    failPutAfter(3); // a's tag row, b's tag row, the group's record, then the counter's put throws
     const outcomes = await Promise.allSettled([
       journal.append([repr("a", 2, { n: 2 }, ["t"])]),
       journal.append([repr("b", 1, { n: 1 }, ["t"])]),

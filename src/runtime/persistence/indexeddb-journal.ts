@@ -1,4 +1,5 @@
 import { type Chunk, dropThrough, eventAt, mergeChunks, toChunk } from "./indexeddb-chunk";
+import { GroupLog, type GroupRecord } from "./indexeddb-group-log";
 import { ReadBatch } from "./indexeddb-read-batch";
 import {
   acknowledgeDataLoss,
@@ -7,7 +8,9 @@ import {
   completion,
   type DatabaseNotices,
   type DataLossRecord,
+  GENERATION,
   GLOBAL_OFFSET,
+  GROUPS,
   keyRange,
   META,
   type Meta,
@@ -128,12 +131,68 @@ async function compact(chunks: IDBObjectStore, m: Meta): Promise<void> {
   m.tailChunks = 0;
 }
 
+/**
+ * What a writer remembers of the stores between its group commits: the metadata it has read and
+ * the group log. It is the stores' state exactly while the counters still read `offset` and
+ * `generation` (every append moves the offset, every other rewrite the generation), which each
+ * group commit checks inside its own transaction before trusting it.
+ */
+interface WriterView {
+  offset: number;
+  generation: number;
+  metas: Map<string, Meta>;
+  log: GroupLog;
+}
+
+/** Reads, inside `store`'s transaction, the metadata of every id in `pids` not yet in `metas`. */
+async function loadMetas(
+  store: IDBObjectStore,
+  metas: Map<string, Meta>,
+  pids: Iterable<string>,
+): Promise<void> {
+  const reads: Promise<unknown>[] = [];
+  for (const pid of pids) {
+    if (metas.has(pid)) continue;
+    const empty: Meta = { persistenceId: pid, highest: 0 };
+    metas.set(pid, empty);
+    reads.push(
+      request(store.get(pid)).then((m) => {
+        if (m !== undefined) metas.set(pid, m as Meta);
+      }),
+    );
+  }
+  await Promise.all(reads);
+}
+
+// Moves every entity's appends in the group log into one chunk of its own, and clears the log.
+// Runs inside a readwrite transaction over chunks, meta and groups, with `metas` holding the
+// metadata of every id in the log: all or nothing with that transaction.
+async function fold(tx: IDBTransaction, metas: Map<string, Meta>, log: GroupLog): Promise<void> {
+  const chunks = tx.objectStore(CHUNKS);
+  const folded: Meta[] = [];
+  const compactions: Promise<void>[] = [];
+  for (const { chunk, owner } of log.folded()) {
+    const m = metas.get(chunk.persistenceId) as Meta;
+    chunks.put(chunk);
+    m.highest = chunk.last;
+    m.tailChunks = (m.tailChunks ?? 0) + 1;
+    m.owner = owner;
+    folded.push(m);
+    // Side by side: entities that write in step all compact in the same transaction.
+    if (m.tailChunks >= COMPACT_AFTER) compactions.push(compact(chunks, m));
+  }
+  await Promise.all(compactions);
+  const meta = tx.objectStore(META);
+  for (const m of folded) meta.put(m);
+  tx.objectStore(GROUPS).clear();
+}
+
 const isString = (value: unknown): value is string => typeof value === "string";
 
 /**
  * Everything that could make a write fail once its transaction is open, checked before: the
- * shape of the atomic write, its tags (they become keys), and its payloads (cloned here, so an
- * unclonable value or a throwing getter fails this append alone). Returns the chunk to store.
+ * shape of the atomic write and its tags (they become keys). Returns the chunk to store, still
+ * holding the caller's payloads: {@link seal} copies them.
  */
 function prepare(events: AtomicWrite): Chunk | Error {
   const first = events[0] as PersistentRepr;
@@ -159,14 +218,32 @@ function prepare(events: AtomicWrite): Chunk | Error {
         "timestamp must be a number, writerUuid and manifest strings",
       );
   }
+  return toChunk(events);
+}
+
+/**
+ * The appends as they will be stored: their payloads structured-cloned, so nothing in them can
+ * throw later or change if the caller mutates its events (the rest of a chunk is numbers and
+ * strings `prepare` copied). One clone for all of them, as each call has a fixed cost of
+ * several microseconds; when it fails (an unclonable value, a throwing getter), each is cloned
+ * alone, so only the bad ones are refused.
+ */
+function seal(chunks: readonly Chunk[]): Array<Chunk | PersistRejected> {
   try {
-    return structuredClone(toChunk(events));
-  } catch (error) {
-    return new PersistRejected(
-      pid,
-      first.sequenceNr,
-      `payload cannot be stored: ${reasonOf(error)}`,
-    );
+    const payloads = structuredClone(chunks.map((chunk) => chunk.payloads));
+    return chunks.map((chunk, i) => ({ ...chunk, payloads: payloads[i] as unknown[] }));
+  } catch {
+    return chunks.map((chunk) => {
+      try {
+        return { ...chunk, payloads: structuredClone(chunk.payloads) };
+      } catch (error) {
+        return new PersistRejected(
+          chunk.persistenceId,
+          chunk.first,
+          `payload cannot be stored: ${reasonOf(error)}`,
+        );
+      }
+    });
   }
 }
 
@@ -198,8 +275,10 @@ function defaultLabel(id: string): string {
 
 /**
  * The browser's journal: events in IndexedDB, so they survive a reload and can be shared by
- * several tabs and workers. Appends issued in the same tick share one readwrite transaction
- * (group commit, at most `maxBatchEvents` events each).
+ * several tabs and workers. Appends issued in the same tick, or while a transaction is in
+ * flight, share the next readwrite transaction (group commit, at most `maxBatchEvents` events
+ * each), which stores them as one record in a group log, folded into per-entity chunks now and
+ * then (see `indexeddb-group-log.ts`).
  *
  * **What an acknowledgement promises.** `append` resolves only after the transaction holding the
  * write fired `complete`: the events are in IndexedDB, readable by every tab, and with the
@@ -209,7 +288,10 @@ function defaultLabel(id: string): string {
  * `notices.onDataLoss`. A rejected append stored nothing of itself.
  *
  * **All or nothing.** Every append is checked (shape, tags, payload) and copied before any
- * transaction opens, so a bad append is refused alone and never fails its neighbours. Inside the
+ * transaction opens, so a bad append is refused alone and never fails its neighbours. The copy
+ * is taken at the end of the tick of the `append` call, with every other append of that tick:
+ * mutating an event later does not change what is stored (events are meant to be immutable, as
+ * in Akka, whose journals also serialize them after `persist` returns). Inside the
  * transaction each append is checked against the stored highest sequence number; a conflict
  * refuses that append only. Anything else going wrong aborts the whole transaction, and every
  * append in it is rejected with {@link JournalWriteFailed}: nothing of it is stored.
@@ -240,6 +322,8 @@ function defaultLabel(id: string): string {
 export class IndexedDBJournal implements TaggedJournal {
   private readonly db: Promise<IDBDatabase>;
   private readonly reads: ReadBatch;
+  /** Appends of this tick, checked but not yet copied (see {@link seal}). */
+  private unsealed: PendingAppend[] = [];
   private pending: PendingAppend[] = [];
   private flushing = false;
   private readonly durability: IDBTransactionDurability;
@@ -250,6 +334,12 @@ export class IndexedDBJournal implements TaggedJournal {
   /** Persistence ids this connection lost to a live owner, with that owner. */
   private readonly fenced = new Map<string, { id: string; label: string }>();
   private releaseLock: (() => void) | undefined;
+  /** What this connection remembers of the stores since its last group commit. */
+  private view: WriterView | undefined;
+  /** The group log as each read transaction found it, read once per transaction. */
+  private readonly logs = new WeakMap<IDBTransaction, Promise<GroupLog>>();
+  /** The group log as a read last found it, and the counters it was read at. */
+  private lastLog: { offset: number; generation: number; log: Promise<GroupLog> } | undefined;
   /**
    * How the database opened: `dataLoss` is set when the browser deleted the stored events (the
    * loss stays reported, to every connection, until {@link acknowledgeDataLoss}).
@@ -278,7 +368,7 @@ export class IndexedDBJournal implements TaggedJournal {
     });
     // Opening failures surface through the first read or write; this copy must not go unheard.
     this.opened.catch(() => {});
-    this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS]);
+    this.reads = new ReadBatch(this.db, [CHUNKS, META, TAGS, GROUPS, COUNTERS]);
   }
 
   private holdWriterLock(): void {
@@ -311,12 +401,25 @@ export class IndexedDBJournal implements TaggedJournal {
     const chunk = prepare(events);
     if (chunk instanceof Error) return Promise.reject(chunk);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ events, chunk, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        queueMicrotask(() => void this.flush());
-      }
+      // Copied at the end of this tick, with every other append of it: before the caller's
+      // code runs again, so what is stored is what was appended.
+      if (this.unsealed.push({ events, chunk, resolve, reject }) === 1)
+        queueMicrotask(() => this.sealAll());
     });
+  }
+
+  private sealAll(): void {
+    const items = this.unsealed.splice(0);
+    const sealed = seal(items.map((item) => item.chunk));
+    items.forEach((item, i) => {
+      const chunk = sealed[i] as Chunk | PersistRejected;
+      if (chunk instanceof PersistRejected) item.reject(chunk);
+      else this.pending.push({ ...item, chunk });
+    });
+    if (!this.flushing && this.pending.length > 0) {
+      this.flushing = true;
+      void this.flush();
+    }
   }
 
   // The appends of the next group commit: in arrival order, up to maxBatchEvents (at least one).
@@ -369,46 +472,56 @@ export class IndexedDBJournal implements TaggedJournal {
         }
       batch = batch.filter((item) => !settled.has(item));
       if (batch.length === 0) return;
-      tx = db.transaction([CHUNKS, META, TAGS, COUNTERS], "readwrite", {
+      tx = db.transaction([CHUNKS, META, TAGS, COUNTERS, GROUPS], "readwrite", {
         durability: this.durability,
       });
       const committed = completion(tx);
       // Awaited below, or replaced by the flush's own error: never an unhandled rejection.
       committed.catch(() => {});
-      const chunks = tx.objectStore(CHUNKS);
-      const meta = tx.objectStore(META);
       const tags = tx.objectStore(TAGS);
       const counters = tx.objectStore(COUNTERS);
-      const pids = [...new Set(batch.map((p) => p.chunk.persistenceId))];
-      const metas = new Map<string, Meta>();
-      const [offsetBefore] = await Promise.all([
-        request(counters.get(GLOBAL_OFFSET)) as Promise<number | undefined>,
-        ...pids.map(async (pid) =>
-          metas.set(
-            pid,
-            ((await request(meta.get(pid))) as Meta | undefined) ?? {
-              persistenceId: pid,
-              highest: 0,
-            },
-          ),
-        ),
-      ]);
-      let offset = offsetBefore ?? 0;
+      const [offsetStored, generationStored] = (await Promise.all([
+        request(counters.get(GLOBAL_OFFSET)),
+        request(counters.get(GENERATION)),
+      ])) as [number | undefined, number | undefined];
+      const offsetBefore = offsetStored ?? 0;
+      const generation = generationStored ?? 0;
+      let view = this.view;
+      // Another connection wrote since this one's last commit (or there was none): what this
+      // connection remembers may be stale, so start again from the stores.
+      if (view === undefined || view.offset !== offsetBefore || view.generation !== generation) {
+        this.view = undefined;
+        const records = (await request(tx.objectStore(GROUPS).getAll())) as GroupRecord[];
+        view = { offset: offsetBefore, generation, metas: new Map(), log: new GroupLog(records) };
+      }
+      this.view = view;
+      const meta = tx.objectStore(META);
+      await loadMetas(meta, view.metas, new Set(batch.map((p) => p.chunk.persistenceId)));
+      let offset = offsetBefore;
+      const me = { id: this.writerId, label: this.writer };
+      const highest = new Map<string, number>();
       const owners = new Map<string, Meta["owner"]>();
       const conflicts: Array<{ item: PendingAppend; expected: number }> = [];
       const stored: PendingAppend[] = [];
-      const me = { id: this.writerId, label: this.writer };
+      const record: GroupRecord = { writer: me, chunks: [] };
+      let log = view.log;
       for (const item of batch) {
         const chunk = item.chunk;
         const pid = chunk.persistenceId;
-        const m = metas.get(pid) as Meta;
-        const expected = m.highest + 1;
+        const before =
+          highest.get(pid) ??
+          Math.max((view.metas.get(pid) as Meta).highest, view.log.highest(pid));
+        const expected = before + 1;
         if (chunk.first !== expected) {
-          if (!owners.has(pid)) owners.set(pid, m.owner);
+          if (!owners.has(pid))
+            owners.set(
+              pid,
+              highest.has(pid) ? me : (view.log.owner(pid) ?? (view.metas.get(pid) as Meta).owner),
+            );
           conflicts.push({ item, expected });
           continue;
         }
-        chunks.put(chunk);
+        record.chunks.push(chunk);
         for (let i = 0; i < chunk.payloads.length; i++) {
           offset++;
           for (const tag of chunk.tags?.[i] ?? []) {
@@ -424,20 +537,25 @@ export class IndexedDBJournal implements TaggedJournal {
             } satisfies TagRow);
           }
         }
-        m.highest = chunk.last;
-        m.tailChunks = (m.tailChunks ?? 0) + 1;
-        m.owner = me;
+        highest.set(pid, chunk.last);
         stored.push(item);
       }
-      // Compactions run side by side: entities that write in step all compact in the same
-      // transaction, and one after another that was a browser round trip per entity.
-      const compactions: Promise<void>[] = [];
-      for (const m of metas.values())
-        if ((m.tailChunks ?? 0) >= COMPACT_AFTER) compactions.push(compact(chunks, m));
-      await Promise.all(compactions);
-      for (const m of metas.values()) meta.put(m);
+      if (record.chunks.length > 0) {
+        // The whole group as one record, keyed by the offset after its last event.
+        tx.objectStore(GROUPS).put(record, offset);
+        log = view.log.with(record);
+        if (log.shouldFold) {
+          await loadMetas(meta, view.metas, log.persistenceIds);
+          await fold(tx, view.metas, log);
+          log = new GroupLog();
+        }
+      }
       counters.put(offset, GLOBAL_OFFSET);
       await committed;
+      view.offset = offset;
+      view.log = log;
+      // Reads that find the counters as this commit left them need not read the log back.
+      this.lastLog = { offset, generation, log: Promise.resolve(log) };
       this.commits++;
       for (const item of stored) settle(item);
       for (const { item, expected } of conflicts) {
@@ -450,7 +568,9 @@ export class IndexedDBJournal implements TaggedJournal {
       }
     } catch (error) {
       // Something failed inside the transaction (or it could not open): abort it, so nothing of
-      // the batch is stored, and tell every caller not yet answered exactly that.
+      // the batch is stored, and tell every caller not yet answered exactly that. What this
+      // connection remembered was changed for a commit that did not happen: forget it.
+      this.view = undefined;
       try {
         tx?.abort();
       } catch {
@@ -467,6 +587,38 @@ export class IndexedDBJournal implements TaggedJournal {
     }
   }
 
+  /** The group log as `tx` sees it: read once per transaction, shared by its reads. */
+  private logIn(tx: IDBTransaction): Promise<GroupLog> {
+    let log = this.logs.get(tx);
+    if (log === undefined) {
+      const counters = tx.objectStore(COUNTERS);
+      // Reading the log costs as much as the events in it; while nobody has written since
+      // (the counters say so), the log a read found before is still the log.
+      log = Promise.all([
+        request(counters.get(GLOBAL_OFFSET)),
+        request(counters.get(GENERATION)),
+      ]).then(([o, g]) => {
+        const offset = (o as number | undefined) ?? 0;
+        const generation = (g as number | undefined) ?? 0;
+        const last = this.lastLog;
+        if (last && last.offset === offset && last.generation === generation) return last.log;
+        const read = request(tx.objectStore(GROUPS).getAll()).then(
+          (records) => new GroupLog(records as GroupRecord[]),
+        );
+        const mine = { offset, generation, log: read };
+        this.lastLog = mine;
+        read.catch(() => {
+          if (this.lastLog === mine) this.lastLog = undefined;
+        });
+        return read;
+      });
+      // A read that ends before it needs the log must not leave its failure unheard.
+      log.catch(() => {});
+      this.logs.set(tx, log);
+    }
+    return log;
+  }
+
   read(
     persistenceId: string,
     fromSequenceNr: number,
@@ -475,27 +627,35 @@ export class IndexedDBJournal implements TaggedJournal {
   ): Promise<PersistentRepr[]> {
     if (toSequenceNr < fromSequenceNr || max <= 0) return Promise.resolve([]);
     return this.reads.run(async (tx) => {
+      const logged = this.logIn(tx);
       const out: PersistentRepr[] = [];
+      // Adds the chunk's events in range; true once nothing after it can be in range.
+      const take = (chunk: Chunk): boolean => {
+        if (chunk.first > toSequenceNr) return true;
+        const start = Math.max(0, fromSequenceNr - chunk.first);
+        const end = Math.min(chunk.payloads.length, toSequenceNr - chunk.first + 1);
+        for (let i = start; i < end; i++) {
+          out.push(eventAt(chunk, i));
+          if (out.length >= max) return true;
+        }
+        return false;
+      };
       const store = tx.objectStore(CHUNKS);
       const KeyRange = keyRange();
       // Chunks are keyed by their last sequence number: the first one that matters is the first
-      // whose last ≥ from; read on in pages until a chunk starts after `to`.
+      // whose last ≥ from; read on in pages until a chunk starts after `to`. The group log
+      // holds the entity's newer events, not yet folded into chunks.
       let range = KeyRange.bound([persistenceId, fromSequenceNr], [persistenceId, Infinity]);
       for (;;) {
         const page = (await request(store.getAll(range, READ_PAGE))) as Chunk[];
-        for (const chunk of page) {
-          if (chunk.first > toSequenceNr) return out;
-          const start = Math.max(0, fromSequenceNr - chunk.first);
-          const end = Math.min(chunk.payloads.length, toSequenceNr - chunk.first + 1);
-          for (let i = start; i < end; i++) {
-            out.push(eventAt(chunk, i));
-            if (out.length >= max) return out;
-          }
-        }
-        if (page.length < READ_PAGE) return out;
+        for (const chunk of page) if (take(chunk)) return out;
+        if (page.length < READ_PAGE) break;
         const lastKey = (page[page.length - 1] as Chunk).last;
         range = KeyRange.bound([persistenceId, lastKey], [persistenceId, Infinity], true);
       }
+      for (const chunk of (await logged).chunksOf(persistenceId))
+        if (chunk.last >= fromSequenceNr && take(chunk)) return out;
+      return out;
     });
   }
 
@@ -503,21 +663,40 @@ export class IndexedDBJournal implements TaggedJournal {
   async highestSequenceNr(persistenceId: string): Promise<number> {
     const owner = await this.fence(persistenceId);
     if (owner) throw this.fencedError(persistenceId, owner, 0, 0);
-    return this.reads.run(
-      async (tx) =>
-        ((await request(tx.objectStore(META).get(persistenceId))) as Meta | undefined)?.highest ??
-        0,
-    );
+    return this.reads.run(async (tx) => {
+      const [m, log] = await Promise.all([
+        request(tx.objectStore(META).get(persistenceId)) as Promise<Meta | undefined>,
+        this.logIn(tx),
+      ]);
+      return Math.max(m?.highest ?? 0, log.highest(persistenceId));
+    });
   }
 
   /** Deletes events up to `toSequenceNr`; the tag index keeps them, as tag offsets are final. */
   async deleteTo(persistenceId: string, toSequenceNr: number): Promise<void> {
     if (toSequenceNr < 1) return;
     const db = await this.db;
-    const tx = db.transaction(CHUNKS, "readwrite", { durability: this.durability });
+    const tx = db.transaction([CHUNKS, META, COUNTERS, GROUPS], "readwrite", {
+      durability: this.durability,
+    });
     const committed = completion(tx);
-    committed.catch(() => {}); // awaited below unless the read fails first
+    committed.catch(() => {}); // awaited below unless a read fails first
+    this.view = undefined;
     const chunks = tx.objectStore(CHUNKS);
+    const counters = tx.objectStore(COUNTERS);
+    // Fold the group log first, so that every event of the entity is in its chunks; the
+    // generation tells other writers that what they remember of the log is gone.
+    const [records, generation] = (await Promise.all([
+      request(tx.objectStore(GROUPS).getAll()),
+      request(counters.get(GENERATION)),
+    ])) as [GroupRecord[], number | undefined];
+    if (records.length > 0) {
+      const log = new GroupLog(records);
+      const metas = new Map<string, Meta>();
+      await loadMetas(tx.objectStore(META), metas, log.persistenceIds);
+      await fold(tx, metas, log);
+    }
+    counters.put((generation ?? 0) + 1, GENERATION);
     const KeyRange = keyRange();
     chunks.delete(KeyRange.bound([persistenceId, 0], [persistenceId, toSequenceNr]));
     // A chunk straddling the cut keeps only its events after it (same key: same last).

@@ -10,6 +10,9 @@
  *   of its own.
  * - 3: chunks are stored column by column (see `indexeddb-chunk.ts`), which reads about four
  *   times faster. Upgrading from 2 rewrites every chunk in place.
+ * - 4: a group commit is first stored as one record in `groups` and folded into `chunks` later
+ *   (see `indexeddb-group-log.ts`); a `generation` counter tells writers that another connection
+ *   rewrote stored state without appending. Upgrading from 3 adds the empty store.
  *
  * @internal
  */
@@ -21,8 +24,9 @@ export const META = "meta";
 export const SNAPSHOTS = "snapshots";
 export const TAGS = "tags";
 export const COUNTERS = "counters";
+export const GROUPS = "groups";
 const V1_EVENTS = "events";
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The highest sequence number per persistence id (survives `deleteTo`), and compaction state. */
 export interface Meta {
@@ -49,6 +53,13 @@ export interface TagRow {
 
 /** The key in `counters` of the global offset: how many events were ever appended. */
 export const GLOBAL_OFFSET = "globalOffset";
+
+/**
+ * The key in `counters` of a number that every write other than an append bumps (`deleteTo`).
+ * With the global offset it tells a writer whether what it remembers of the stores is still
+ * what they hold.
+ */
+export const GENERATION = "generation";
 
 /**
  * The key in `counters` of a data-loss record: written when the browser reported, while opening,
@@ -129,6 +140,7 @@ export function openDatabase(
       if (!db.objectStoreNames.contains(COUNTERS)) db.createObjectStore(COUNTERS);
       if (!db.objectStoreNames.contains(CHUNKS))
         db.createObjectStore(CHUNKS, { keyPath: ["persistenceId", "last"] });
+      if (!db.objectStoreNames.contains(GROUPS)) db.createObjectStore(GROUPS);
       const loss = event as IDBVersionChangeEvent & { dataLoss?: string; dataLossMessage?: string };
       if (loss.dataLoss === "total") {
         tx.objectStore(COUNTERS).put(

@@ -319,19 +319,21 @@ describe("IndexedDB group reads and compaction", () => {
     );
   });
 
-  it("keeps about one record per 64 one-event writes", async () => {
+  it("keeps about one record per 64 one-event writes, counting the group log's records", async () => {
     const factory = new IDBFactory();
     const journal = new IndexedDBJournal(factory, "compact-count");
     for (let seq = 1; seq <= 300; seq++) await journal.append(batch("a", seq, 1));
     const records = await new Promise<number>((resolve, reject) => {
       const open = factory.open("compact-count");
       open.onsuccess = () => {
-        const count = open.result.transaction("chunks").objectStore("chunks").count();
-        count.onsuccess = () => resolve(count.result);
-        count.onerror = () => reject(count.error);
+        const tx = open.result.transaction(["chunks", "groups"]);
+        const chunks = tx.objectStore("chunks").count();
+        const groups = tx.objectStore("groups").count();
+        groups.onsuccess = () => resolve(chunks.result + groups.result);
+        groups.onerror = () => reject(groups.error);
       };
     });
-    // Four merged chunks of 64 and a tail of 44 not yet merged.
+    // Four chunks folded from 64 group records each, and 44 records in the log not yet folded.
     expect(records).toBe(4 + 44);
     expect((await journal.read("a", 1, 300)).map((e) => e.sequenceNr)).toEqual(
       Array.from({ length: 300 }, (_, i) => i + 1),
