@@ -14,17 +14,14 @@ import { locate, type SandboxProgram } from "./program";
  */
 
 export function compileErrors(sandbox: SandboxProgram, order: readonly string[]): string[] {
-  const { program } = sandbox;
   const files = order
     .map((name) => sandbox.fileOf(name))
     .filter((f): f is ts.SourceFile => f !== undefined);
   const found: string[] = [];
   for (const file of files) {
-    const syntactic = program.getSyntacticDiagnostics(file);
-    const diagnostics = syntactic.length > 0 ? syntactic : program.getSemanticDiagnostics(file);
-    for (const d of diagnostics) found.push(formatDiagnostic(sandbox, d));
+    for (const d of sandbox.diagnostics(file)) found.push(formatDiagnostic(sandbox, d));
   }
-  const global = program.getGlobalDiagnostics().map((d) => formatDiagnostic(sandbox, d));
+  const global = sandbox.globalDiagnostics().map((d) => formatDiagnostic(sandbox, d));
   return limitCompileErrors([...found, ...global]);
 }
 

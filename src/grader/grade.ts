@@ -6,11 +6,11 @@ import type { ChildPlan } from "./child/protocol";
 import { compileErrors } from "./compile-errors";
 import { checkFiles, type Lab } from "./lab";
 import { policyViolations } from "./policy";
-import { createSandboxProgram } from "./program";
+import { LabTypeCheck } from "./program";
 import { checksOf, type ExpectedCheck, hydrate, resultsOf } from "./report";
 import { HARDEN, runVitestChild } from "./run-vitest";
 import { runtimeBundle } from "./runtime-bundle";
-import { createSandbox, NODE_MODULES, RUNTIME_ENTRY, type Sandbox } from "./sandbox";
+import { createSandbox, NODE_MODULES, REPO_DIR, RUNTIME_ENTRY, type Sandbox } from "./sandbox";
 import { readSubmission } from "./submission";
 
 /**
@@ -74,9 +74,7 @@ export async function gradeSubmission(
 
   const sandbox = createSandbox(lab, submission.files, checks);
   try {
-    const static_ = options.skipStaticChecks
-      ? undefined
-      : staticProblems(lab, sandbox, Object.keys(checks));
+    const static_ = options.skipStaticChecks ? undefined : staticProblems(lab, sandbox, checks);
     if (static_) return { results: errorResults(static_), ignored, couldNotGrade: false };
 
     const timeoutMs = (options.timeoutSeconds ?? lab.meta.timeoutSeconds) * 1000;
@@ -104,13 +102,27 @@ export async function gradeSubmission(
   }
 }
 
+/** One incremental type check per lab for the whole process (program.ts says why). */
+const typeChecks = new Map<string, LabTypeCheck>();
+
+function typeCheckOf(lab: Lab): LabTypeCheck {
+  let check = typeChecks.get(lab.dir);
+  if (!check) {
+    // A folder that does not exist, inside the repository so that packages resolve as in a sandbox.
+    const root = join(REPO_DIR, ".lab-typecheck", String(typeChecks.size + 1));
+    check = new LabTypeCheck(root, RUNTIME_ENTRY);
+    typeChecks.set(lab.dir, check);
+  }
+  return check;
+}
+
 /** Policy violations first (they say why code was refused), then compile errors. */
-function staticProblems(lab: Lab, sandbox: Sandbox, checkNames: string[]): string | undefined {
-  const program = createSandboxProgram({
-    root: sandbox.root,
-    rootNames: sandbox.paths,
-    runtimeEntry: RUNTIME_ENTRY,
-  });
+function staticProblems(
+  lab: Lab,
+  sandbox: Sandbox,
+  checks: Readonly<Record<string, string>>,
+): string | undefined {
+  const program = typeCheckOf(lab).check(sandbox.labFiles, checks);
   const violations = policyViolations(program, {
     editable: lab.meta.editable,
     labFiles: lab.files,
@@ -122,7 +134,7 @@ function staticProblems(lab: Lab, sandbox: Sandbox, checkNames: string[]): strin
   const errors = compileErrors(program, [
     ...lab.meta.editable,
     ...lab.meta.readonly,
-    ...checkNames,
+    ...Object.keys(checks),
   ]);
   if (errors.length > 0) return doesNotCompile(errors);
   return undefined;
@@ -175,7 +187,7 @@ function planFor(mode: ChildPlan["mode"], sandbox: Sandbox, options: GradeOption
     labDir: sandbox.bridgeDir,
     runtimeEntry: runtimeBundle(),
     hardenFile: HARDEN,
-    readable: [sandbox.root, NODE_MODULES],
+    readable: [sandbox.root, NODE_MODULES, runtimeBundle()],
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     testTimeoutMs: TEST_TIMEOUT_MS,
   };

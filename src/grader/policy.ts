@@ -132,6 +132,18 @@ export function policyViolations(sandbox: SandboxProgram, input: PolicyInput): s
     if (!file) continue;
     const report = (node: ts.Node, message: string) =>
       found.push(`${locate(sandbox, file, node.getStart(file))}: ${message}`);
+    // `/// <reference path=…>` would have the type check read any file on the machine (the lab's
+    // solution, say) and quote it in its errors; lab files need none.
+    for (const directive of [
+      ...file.referencedFiles,
+      ...file.typeReferenceDirectives,
+      ...file.libReferenceDirectives,
+    ]) {
+      const { line, character } = file.getLineAndCharacterOfPosition(directive.pos);
+      found.push(
+        `${sandbox.display(file.fileName)}:${line + 1}:${character + 1}: triple-slash references (\`/// <reference …>\`) are not allowed in lab code; use \`import … from\``,
+      );
+    }
     const visit = (node: ts.Node): void => {
       const export_ =
         ts.isIdentifier(node) || ts.isStringLiteral(node)
@@ -167,6 +179,16 @@ function checkNode(
   ) {
     const problem = importProblem(node.moduleSpecifier.text, importer, input);
     if (problem) report(node.moduleSpecifier, problem);
+    return;
+  }
+  // `typeof import("x")` in a type: the same rule as `import … from "x"`.
+  if (
+    ts.isImportTypeNode(node) &&
+    ts.isLiteralTypeNode(node.argument) &&
+    ts.isStringLiteral(node.argument.literal)
+  ) {
+    const problem = importProblem(node.argument.literal.text, importer, input);
+    if (problem) report(node.argument, problem);
     return;
   }
   if (ts.isImportEqualsDeclaration(node)) {

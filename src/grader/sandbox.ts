@@ -17,14 +17,14 @@ import { writeLabBridge } from "./lab-bridge";
  * A fresh folder for one grading run, outside the submission's folder and the repository:
  *
  *     <tmp>/lab-grade-XXXX/
- *       lab/          the submission's editable files + the lab's read-only files (type check)
- *       bridge/, lab-modules.ts   how checks load those files in a compartment (lab-bridge.ts)
+ *       bridge/, lab-modules.ts   how checks load the lab's files in a compartment (lab-bridge.ts)
  *       checks/       the checks (the lab's, or hidden ones)
  *       .tmp/         Vitest's scratch space (its TMPDIR)
  *       node_modules  → the repository's, so `vitest` resolves from the checks
  *
  * The worker that runs the learner's code may read this folder and node_modules, and nothing
- * else: the lab's solution is never copied here.
+ * else: the lab's solution is never copied here. (The type check reads the same files from
+ * memory: program.ts.)
  */
 export const REPO_DIR = fileURLToPath(new URL("../../", import.meta.url));
 export const NODE_MODULES = realpathSync(join(REPO_DIR, "node_modules"));
@@ -32,13 +32,12 @@ export const RUNTIME_ENTRY = join(REPO_DIR, "src/runtime/index.ts");
 
 export interface Sandbox {
   root: string;
-  labDir: string;
+  /** The lab's files as this run sees them: the submission's editable files, the lab's read-only ones. */
+  labFiles: Readonly<Record<string, string>>;
   /** Where `@lab/<file>` points in the worker. */
   bridgeDir: string;
   checksDir: string;
   tmpDir: string;
-  /** Absolute paths of every lab file and check, for the type checker. */
-  paths: string[];
   dispose(): void;
 }
 
@@ -48,35 +47,27 @@ export function createSandbox(
   checks: Readonly<Record<string, string>>,
 ): Sandbox {
   const root = realpathSync(mkdtempSync(join(tmpdir(), "lab-grade-")));
-  const labDir = join(root, "lab");
   const tmpDir = join(root, ".tmp");
   mkdirSync(tmpDir, { recursive: true });
-  const paths: string[] = [];
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    paths.push(path);
-  };
   const labFiles: Record<string, string> = {};
-  for (const name of lab.meta.editable) {
-    labFiles[name] = files[name] ?? "";
-    write(join(labDir, name), labFiles[name]);
-  }
+  for (const name of lab.meta.editable) labFiles[name] = files[name] ?? "";
   // Read-only files come from the lab, whatever the submission holds.
   for (const name of lab.meta.readonly) {
     labFiles[name] = readFileSync(join(lab.dir, "starter", name), "utf8");
-    write(join(labDir, name), labFiles[name]);
   }
   writeLabBridge(root, lab, labFiles);
-  for (const [name, text] of Object.entries(checks)) write(join(root, name), text);
+  for (const [name, text] of Object.entries(checks)) {
+    const path = join(root, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
   symlinkSync(NODE_MODULES, join(root, "node_modules"), "dir");
   return {
     root,
-    labDir,
+    labFiles,
     bridgeDir: join(root, "bridge"),
     checksDir: join(root, "checks"),
     tmpDir,
-    paths,
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -76,6 +76,7 @@ const STOPPED_AT_RUN_TIME: Record<string, RegExp> = {
     /LabValueRefused: the value(\.balance has an "asymmetricMatch"| holds more than 100000 objects)/,
   "callee-caller": /'caller', 'callee', and 'arguments' properties may not be accessed/,
   "hostile-thrown-error": /<unserializable>: message unavailable/,
+  "expected-side-matcher": /LabValueRefused: the value has an "asymmetricMatch" method/,
 };
 /**
  * Allowed attempts that reach for nothing at all (they print what a pass looks like): they get

@@ -13,7 +13,7 @@ export interface ChildPlan {
   tmpDir: string;
   /** Where `@lab/<file>` points: the sandbox's bridge modules (../lab-bridge.ts). */
   labDir: string;
-  /** Where `@runtime` points. */
+  /** Where `@runtime` points: one ES module, which the worker imports natively. */
   runtimeEntry: string;
   /** Setup file that hardens the worker before any lab file loads. */
   hardenFile: string;

@@ -45,6 +45,10 @@ function wireTask(task: RunnerTask | RunnerTestFile): WireTask {
   return wire;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
 class FileOrder {
   shard(files: TestSpecification[]) {
     return files;
@@ -104,6 +108,10 @@ async function runPlan(plan: ChildPlan): Promise<void> {
       hookTimeout: plan.testTimeoutMs,
       // File order, as the browser runs them, so both hang in the same check and list tests alike.
       sequence: { shuffle: false, sequencer: FileOrder },
+      // The runtime, one prebuilt module, is imported by Node itself, as node_modules are: passed
+      // through Vite it would be transformed, given an inline source map (1.8 MB) and written
+      // out for every submission.
+      server: { deps: { external: [new RegExp(`^${escapeRegExp(plan.runtimeEntry)}$`)] } },
       alias: [
         { find: /^@lab\/(.*)$/, replacement: `${plan.labDir}/$1` },
         { find: /^@runtime$/, replacement: plan.runtimeEntry },

@@ -65,3 +65,48 @@ describe("asData: what a check's expect accepts from lab code", () => {
     expect(() => asData(padded)).toThrow(/more than 100000 objects/);
   });
 });
+
+describe("the expected side: a matcher's arguments from lab code are data too", () => {
+  // The browser's expect (./expect.ts); the grader's (src/grader/child/checks-vitest.ts) wraps
+  // Vitest's own the same way, which the tamper corpus shows.
+  const check = async () => (await import("./expect")).createExpect();
+  const lying = () => ({ balance: 1, asymmetricMatch: () => true });
+
+  it("refuses a value from lab code that would decide toEqual, toStrictEqual, toMatchObject or toContainEqual", async () => {
+    const expect_ = await check();
+    expect(() => expect_({ balance: 2 }).toEqual(lying())).toThrow(LabValueRefused);
+    expect(() => expect_({ balance: 2 }).not.toEqual(lying())).toThrow(LabValueRefused);
+    expect(() => expect_({ balance: 2 }).toStrictEqual({ nested: lying() })).toThrow(
+      /the value\.nested has an "asymmetricMatch" method/,
+    );
+    expect(() => expect_({ balance: 2 }).toMatchObject(lying())).toThrow(LabValueRefused);
+    expect(() => expect_([{ balance: 2 }]).toContainEqual(lying())).toThrow(LabValueRefused);
+  });
+
+  it("refuses a class from lab code that claims every instance", async () => {
+    const expect_ = await check();
+    const Anything = Object.defineProperty(function Anything() {}, Symbol.hasInstance, {
+      value: () => true,
+    });
+    expect(() => expect_(7).toBeInstanceOf(Anything)).toThrow(/Symbol\.hasInstance/);
+    expect(() => expect_({}).toEqual(expect_.any(Anything))).toThrow(/Symbol\.hasInstance/);
+  });
+
+  it("lets the check's own matchers through, and looks inside what they carry", async () => {
+    const expect_ = await check();
+    expect_({ id: "a", balance: 2 }).toEqual({ id: expect_.any(String), balance: 2 });
+    expect_({ balance: 2 }).toEqual(expect_.objectContaining({ balance: 2 }));
+    expect_([1, 2]).not.toEqual(expect_.arrayContaining([3]));
+    expect(() =>
+      expect_({ balance: 2 }).toEqual(expect_.objectContaining({ balance: lying() })),
+    ).toThrow(/matcher's sample.*asymmetricMatch/);
+  });
+
+  it("still fails an honest comparison that does not hold, and passes one that does", async () => {
+    const expect_ = await check();
+    expect(() => expect_({ balance: 2 }).toEqual({ balance: 3 })).toThrow(/expected/);
+    expect_({ balance: 2 }).toEqual({ balance: 2 });
+    await expect_(Promise.resolve({ balance: 2 })).resolves.toEqual({ balance: 2 });
+    expect(() => expect_(Promise.resolve(1)).resolves.toEqual(lying())).toThrow(LabValueRefused);
+  });
+});

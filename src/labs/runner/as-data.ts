@@ -10,8 +10,16 @@
  * - a getter on a plain object or array is refused: it could answer one way to the check and
  *   another to the matcher (it can read the stack). State and replies are plain data.
  *
+ * - a function with a `Symbol.hasInstance` of its own making is refused: `toBeInstanceOf`,
+ *   `toThrow(Class)` and `expect.any(Class)` would ask it, and it could claim anything.
+ *
  * Everything else is handed over as it is, so `toBe` still compares identities. `Proxy` is not
  * granted to lab code (./confine.ts), so no value here can trap these reads.
+ *
+ * The expected side of a matcher (`toEqual(b)`) gets the same treatment (`screenExpected`): a
+ * check may compare two values from lab code. There, the framework's own asymmetric matchers,
+ * which the check's author wrote (`expect.any(Number)`), are let through, and what they carry
+ * (`objectContaining(sample)`) is checked like the rest.
  */
 
 export class LabValueRefused extends TypeError {
@@ -42,8 +50,14 @@ function holderOf(value: object, key: PropertyKey): object | undefined {
   return undefined;
 }
 
-/** Checks `value` and hands it back unchanged, or throws `LabValueRefused` saying why not. */
-export function asData(value: unknown): unknown {
+/** True for the test framework's own asymmetric matchers (`expect.any`, `objectContaining`, …). */
+export type GenuineMatcher = (value: object) => boolean;
+
+/**
+ * Checks `value` and hands it back unchanged, or throws `LabValueRefused` saying why not.
+ * `isGenuineMatcher` names the matchers a check's author may put on the expected side.
+ */
+export function asData(value: unknown, isGenuineMatcher?: GenuineMatcher): unknown {
   const seen = new Set<object>();
   let budget = BUDGET;
 
@@ -57,11 +71,23 @@ export function asData(value: unknown): unknown {
     }
     seen.add(v);
     if ("asymmetricMatch" in v) {
+      if (isGenuineMatcher?.(v)) {
+        visit((v as { sample?: unknown }).sample, `${path} (the matcher's sample)`);
+        return v;
+      }
       throw new LabValueRefused(
         `${path} has an "asymmetricMatch" method: checks compare values from lab code as data and do not let them decide whether they match.`,
       );
     }
-    if (typeof v === "function") return v;
+    if (typeof v === "function") {
+      const claims = holderOf(v, Symbol.hasInstance);
+      if (claims && claims !== Function.prototype) {
+        throw new LabValueRefused(
+          `${path} has a Symbol.hasInstance of its own, so it could claim any value as an instance: checks compare values from lab code as data.`,
+        );
+      }
+      return v;
+    }
     const converts = holderOf(v, Symbol.toPrimitive);
     if (converts && converts !== Date.prototype && converts !== Symbol.prototype) {
       throw new LabValueRefused(
@@ -108,4 +134,31 @@ export function asData(value: unknown): unknown {
   };
 
   return visit(value, "the value");
+}
+
+/**
+ * `assertion` (what `expect(value)` returns), whose matchers check their arguments with `asData`
+ * before they run: `expect(a).toEqual(b)` with `b` from lab code must not let `b` decide. Chains
+ * (`.not`, `.resolves`) are screened the same way; a matcher's promise is handed back as it is.
+ */
+export function screenExpected<T extends object>(assertion: T, genuine: GenuineMatcher): T {
+  const targets = new WeakMap<object, object>();
+  const wrap = (value: unknown): unknown => {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return value;
+    if (typeof (value as { then?: unknown }).then === "function") return value;
+    const proxy = new Proxy(value, {
+      get: (target, key) => wrap(Reflect.get(target, key, target)),
+      apply: (target, self, args: unknown[]) => {
+        for (const arg of args) asData(arg, genuine);
+        const receiver =
+          (typeof self === "object" || typeof self === "function") && self !== null
+            ? (targets.get(self) ?? self)
+            : self;
+        return wrap(Reflect.apply(target as (...a: unknown[]) => unknown, receiver, args));
+      },
+    });
+    targets.set(proxy, value);
+    return proxy;
+  };
+  return wrap(assertion) as T;
 }

@@ -1,5 +1,6 @@
 import {
   ASYMMETRIC_MATCHERS_OBJECT,
+  AsymmetricMatcher,
   ChaiStyleAssertions,
   chai,
   customMatchers,
@@ -13,7 +14,7 @@ import {
 } from "@vitest/expect";
 import type { Test } from "@vitest/runner";
 import { getCurrentTest } from "@vitest/runner";
-import { asData } from "./as-data";
+import { asData, screenExpected } from "./as-data";
 
 /**
  * `expect` for checks that run outside Vitest, assembled from chai and @vitest/expect the way
@@ -36,7 +37,11 @@ export function createExpect(test?: Test): ExpectStatic {
       withTest(t: Test): unknown;
     };
     const current = test ?? getCurrentTest();
-    return current ? assertion.withTest(current) : assertion;
+    // And so are the matchers' arguments: only the framework's own matchers may decide.
+    return screenExpected(
+      (current ? assertion.withTest(current) : assertion) as object,
+      (v) => v instanceof AsymmetricMatcher,
+    );
   }) as unknown as AnyExpect;
   Object.assign(expect, chai.expect);
   Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
