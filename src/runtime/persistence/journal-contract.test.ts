@@ -326,6 +326,41 @@ describe("in-memory journal: writes acknowledged by callback (appendAcked)", () 
     ]);
     expect(await journal.highestSequenceNr("a")).toBe(0);
   });
+
+  it("a reused write object keeps no stale stream: after clear, in another journal, for another id", async () => {
+    const first = new InMemoryJournal({ immediateWrites: false });
+    const second = new InMemoryJournal({ immediateWrites: false });
+    const { heard, ack } = recorder();
+    // One object re-pointed at each write, as an event-sourced actor's writer does.
+    const write: EventWrite = columns("a", 1, [1]);
+    const send = (journal: InMemoryJournal, pid: string, seq: number, payload: number) =>
+      journal.appendAcked(
+        Object.assign(write, { persistenceId: pid, firstSequenceNr: seq, payloads: [payload] }),
+        ack(`${pid}${seq}`),
+      );
+    await send(first, "a", 1, 1);
+    await send(first, "a", 2, 2);
+    first.clear();
+    // The stream the object last went to is forgotten: this must not continue it at 3.
+    await send(first, "a", 3, 3);
+    await send(first, "a", 1, 10);
+    await send(second, "a", 1, 20);
+    await send(first, "b", 1, 30);
+    await send(first, "a", 2, 11);
+    expect(heard).toEqual([
+      "a1 stored",
+      "a2 stored",
+      "a3 failed: SequenceConflict",
+      "a1 stored",
+      "a1 stored",
+      "b1 stored",
+      "a2 stored",
+    ]);
+    expect((await first.read("a", 1, 10)).map((e) => e.event)).toEqual([10, 11]);
+    expect((await first.read("b", 1, 10)).map((e) => e.event)).toEqual([30]);
+    expect((await second.read("a", 1, 10)).map((e) => e.event)).toEqual([20]);
+    expect(first.persistenceIds()).toEqual(["a", "b"]);
+  });
 });
 
 describe("IndexedDB group commit", () => {

@@ -37,6 +37,12 @@ export interface EventWrite {
   readonly manifest: string | readonly string[];
   /** Each event's tags, or undefined when no event has any. */
   readonly tags: readonly (readonly string[])[] | undefined;
+  /**
+   * The journal's own: where it may keep a handle to this writer's stream between writes, so a
+   * writer that reuses this object is not looked up by persistence id on every write. Writers
+   * leave it alone.
+   */
+  journalSlot?: unknown;
 }
 
 /** How {@link Journal.appendAcked} answers: exactly one of the two, once, after `appendAcked` returned. */

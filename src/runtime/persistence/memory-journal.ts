@@ -63,6 +63,7 @@ export class InMemoryJournal implements TaggedJournal {
 
   /** Forgets every stored event (for tests that reuse one journal, like the test kit's `clear`). */
   clear(): void {
+    for (const stream of this.streams.values()) stream.live = false;
     this.streams.clear();
     this.logStreams.length = 0;
     this.logSeqs.length = 0;
@@ -145,7 +146,14 @@ export class InMemoryJournal implements TaggedJournal {
     for (let i = 0; i < payloads.length; i++) {
       this.refuseUnstorable(pid, first + i, payloads[i], tags === undefined ? NO_TAGS : tags[i]);
     }
-    const stream = this.nextWrite(pid, first);
+    // The writer's handle to its stream, when it holds one: no lookup by persistence id.
+    const held = write.journalSlot;
+    const stream =
+      held instanceof StoredStream && held.owner === this && held.live && held.persistenceId === pid
+        ? this.checkNext(held, first)
+        : this.nextWrite(pid, first);
+    // A write that cannot carry the handle (a frozen object) is simply looked up each time.
+    if (held !== stream && Object.isExtensible(write)) write.journalSlot = stream;
     stream.appendColumns(write);
     this.logged(stream, payloads.length);
     if (this.listeners.size > 0) {
@@ -193,11 +201,16 @@ export class InMemoryJournal implements TaggedJournal {
   private nextWrite(pid: string, firstSequenceNr: number): StoredStream {
     let stream = this.streams.get(pid);
     if (!stream) {
-      stream = new StoredStream(pid);
+      stream = new StoredStream(pid, this);
       this.streams.set(pid, stream);
     }
+    return this.checkNext(stream, firstSequenceNr);
+  }
+
+  /** `stream`, if a write starting at `firstSequenceNr` is the next one; else a `SequenceConflict`. */
+  private checkNext(stream: StoredStream, firstSequenceNr: number): StoredStream {
     if (firstSequenceNr !== stream.highest + 1) {
-      throw new SequenceConflict(pid, stream.highest + 1, firstSequenceNr);
+      throw new SequenceConflict(stream.persistenceId, stream.highest + 1, firstSequenceNr);
     }
     return stream;
   }

@@ -29,7 +29,14 @@ export class StoredStream {
   private origins: Origin[] = [];
   private tags: Map<number, readonly string[]> | undefined;
 
-  constructor(readonly persistenceId: string) {}
+  /** False once its journal forgot it (`clear`): a writer's handle to it is then stale. */
+  live = true;
+
+  constructor(
+    readonly persistenceId: string,
+    /** The journal that holds it, so a handle is never used with another journal. */
+    readonly owner: object,
+  ) {}
 
   /** Stores a write the journal has checked: consecutive, starting at `highest + 1`. */
   append(events: AtomicWrite): void {

@@ -7,6 +7,9 @@ import { type Inspection, Internal } from "./protocol";
 import type { BehaviorSetup } from "./setup";
 import type { HandlerContext } from "./types";
 
+/** Shared by every write that has no side effects left to run: a commit allocates nothing. */
+const NO_SIDE_EFFECTS: readonly SideEffect<never>[] = Object.freeze([]);
+
 /**
  * Phase 3 and 4, after Akka's `Running`: handling commands, and persisting events.
  *
@@ -28,7 +31,7 @@ export class Running<C, E, S> implements HandlerContext {
   private candidate!: S;
   private pendingCount = 0;
   private pendingSnapshot = false;
-  private pendingSideEffects: readonly SideEffect<S>[] = [];
+  private pendingSideEffects: readonly SideEffect<S>[] = NO_SIDE_EFFECTS;
   private readonly onStored: () => void;
   private readonly onWriteFailed: (error: unknown) => void;
   private readonly appendNow: ((events: readonly PersistentRepr[]) => void) | undefined;
@@ -184,7 +187,7 @@ export class Running<C, E, S> implements HandlerContext {
   ): Behavior<C> {
     this.state = candidate;
     this.sequenceNr += count;
-    this.pendingSideEffects = [];
+    this.pendingSideEffects = NO_SIDE_EFFECTS;
     if (snapshot) this.setup.saveSnapshot(candidate, this.sequenceNr);
     return this.runSideEffects(sideEffects);
   }
@@ -238,7 +241,7 @@ export class Running<C, E, S> implements HandlerContext {
    * `onPersistFailure`'s strategy handles. Nothing after the failed write ran.
    */
   private writeFailed(error: unknown): Behavior<C> {
-    this.pendingSideEffects = [];
+    this.pendingSideEffects = NO_SIDE_EFFECTS;
     if (error instanceof PersistRejected) {
       this.setup.signal(this.state, { type: "PersistRejected", error });
       throw error;

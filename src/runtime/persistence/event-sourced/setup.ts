@@ -29,6 +29,7 @@ class ReusedWrite implements EventWrite {
   timestamp = 0;
   manifest: string | readonly string[] = "";
   tags: readonly (readonly string[])[] | undefined = undefined;
+  journalSlot: unknown = undefined;
   constructor(
     readonly persistenceId: string,
     readonly writerUuid: string,
