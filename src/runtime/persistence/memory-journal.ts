@@ -47,8 +47,15 @@ export class InMemoryJournal implements TaggedJournal {
   private readonly logSeqs: number[] = [];
   private readonly tagged = new Map<string, EventEnvelope[]>();
   /** Writes by `appendAcked` this turn, and what each is told (undefined: stored). */
-  private acks: WriteAck[] = [];
+  private acks: (WriteAck | undefined)[] = [];
   private ackErrors: unknown[] = [];
+  private ackCount = 0;
+  /**
+   * The previous turn's two lists, for the next: they are filled by index and never shrunk, so
+   * a turn of writes allocates no list and never regrows one.
+   */
+  private spareAcks: (WriteAck | undefined)[] = [];
+  private spareAckErrors: unknown[] = [];
   private acking: Promise<void> | undefined;
 
   /**
@@ -91,21 +98,26 @@ export class InMemoryJournal implements TaggedJournal {
     } catch (failure) {
       error = failure ?? new Error("journal write failed with no reason given");
     }
-    this.acks.push(ack);
-    this.ackErrors.push(error);
+    const n = this.ackCount++;
+    this.acks[n] = ack;
+    this.ackErrors[n] = error;
     this.acking ??= DONE.then(this.deliverAcks);
     return this.acking;
   }
 
   /** Acknowledges the writes of the turn just ended; a write made meanwhile waits for the next. */
   private readonly deliverAcks = (): void => {
-    const { acks, ackErrors } = this;
-    this.acks = [];
-    this.ackErrors = [];
+    const { acks, ackErrors, ackCount } = this;
+    this.acks = this.spareAcks;
+    this.ackErrors = this.spareAckErrors;
+    this.ackCount = 0;
     this.acking = undefined;
-    for (let i = 0; i < acks.length; i++) {
+    for (let i = 0; i < ackCount; i++) {
       const ack = acks[i] as WriteAck;
       const error = ackErrors[i];
+      // Nothing of a delivered write stays reachable from here.
+      acks[i] = undefined;
+      ackErrors[i] = undefined;
       try {
         if (error === undefined) ack.persisted();
         else ack.failed(error);
@@ -116,6 +128,8 @@ export class InMemoryJournal implements TaggedJournal {
         });
       }
     }
+    this.spareAcks = acks;
+    this.spareAckErrors = ackErrors;
   };
 
   private store(events: AtomicWrite): void {
