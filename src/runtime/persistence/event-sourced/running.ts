@@ -8,7 +8,7 @@ import type { BehaviorSetup } from "./setup";
 import type { HandlerContext } from "./types";
 
 /** Shared by every write that has no side effects left to run: a commit allocates nothing. */
-const NO_SIDE_EFFECTS: readonly SideEffect<never>[] = Object.freeze([]);
+const NO_SIDE_EFFECTS: readonly SideEffect<unknown>[] = Object.freeze([]);
 
 /**
  * Phase 3 and 4, after Akka's `Running`: handling commands, and persisting events.
