@@ -1,5 +1,4 @@
-import { parse } from "sucrase/dist/parser/index.js";
-import { TokenType } from "sucrase/dist/parser/tokenizer/types.js";
+import { sourceTokens, TokenType } from "./source-tokens";
 
 /**
  * SES refuses (or rewrites) any source text that contains `<!--`, `-->` or `import(` (also
@@ -17,13 +16,8 @@ import { TokenType } from "sucrase/dist/parser/tokenizer/types.js";
  * stays SES's to refuse.
  */
 export function sesSafeSource(source: string): string {
-  let tokens: { type: number; start: number; end: number }[];
-  try {
-    tokens = parse(source, false, true, false).tokens;
-  } catch {
-    // The transpile step parses again and reports the syntax error at its line.
-    return source;
-  }
+  const tokens = sourceTokens(source);
+  if (!tokens) return source;
   let out = "";
   let at = 0;
   for (const token of tokens) {
