@@ -39,6 +39,7 @@ describe("learner strings and comments reach SES unchanged in meaning", () => {
         "const n: number = 2;",
         "export const single = 'x --> y <!-- z import(q)';",
         "export const plain = `a --> b`;",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source under test has a template
         "export const mixed = `${n} --> ${n + 1} <!-- import(${n})`;",
         "export const multi = `line one -->\nline two import (x)`;",
       ].join("\n"),

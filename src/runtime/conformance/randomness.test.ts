@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ActorSystem, type Behavior, Behaviors, VirtualScheduler } from "../index";
 import { recipientOf } from "../actor/ref";
+import { ActorSystem, type Behavior, Behaviors, VirtualScheduler } from "../index";
 
 /** Draws once in setup and reports it. */
 const drawer = (out: number[]): Behavior<never> =>

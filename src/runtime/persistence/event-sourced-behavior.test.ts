@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { recipientOf } from "../actor/ref";
 import {
   type ActorRef,
   Effect,
@@ -9,7 +10,6 @@ import {
   ReplaySideEffectError,
   SupervisorStrategy,
 } from "../index";
-import { recipientOf } from "../actor/ref";
 
 type Reply = { ok: true; balance: number } | { ok: false; error: string };
 type Cmd =
