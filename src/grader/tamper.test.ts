@@ -65,6 +65,7 @@ const STOPPED_AT_RUN_TIME: Record<string, RegExp> = {
   "pollute-via-getprototypeof": /Cannot add property asymmetricMatch, object is not extensible/,
   "patch-promise-via-value": /Cannot assign to read only property 'then'/,
   "patch-runtime-instance-prototype": /Cannot assign to read only property 'thenReply'/,
+  "patch-runtime-ref-instance": /Cannot assign to read only property 'tell'/,
   "reflect-constructor-chain": /Function\.prototype\.constructor is not a valid constructor/,
   "async-function-constructor": /Function\.prototype\.constructor is not a valid constructor/,
   "generator-function-constructor": /Function\.prototype\.constructor is not a valid constructor/,

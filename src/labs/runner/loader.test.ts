@@ -1,7 +1,7 @@
 import "./lockdown";
 import { describe, expect, it } from "vitest";
 import { labConfinement } from "./confine";
-import { ModuleLoader } from "./loader";
+import { importSpecifiers, ModuleLoader } from "./loader";
 import { transpile } from "./transpile";
 
 /**
@@ -122,5 +122,36 @@ describe("ModuleLoader: each copy and each check file has module state of its ow
     expect(after).not.toBe(before);
     expect(after.next()).toBe(1);
     expect(before.next()).toBe(3);
+  });
+});
+
+describe("importSpecifiers: the specifiers a file imports, and nothing a string or comment says", () => {
+  it("finds import, export … from, import(), require() and import = require(), each at its line", () => {
+    const source = [
+      'import { a } from "./a";',
+      "import './b';",
+      'export * from "./c";',
+      'const d = import("./d");',
+      'import e = require("./e");',
+      "export { f } from './f';",
+    ].join("\n");
+    expect(importSpecifiers(source)).toEqual([
+      { specifier: "./a", line: 1 },
+      { specifier: "./b", line: 2 },
+      { specifier: "./c", line: 3 },
+      { specifier: "./d", line: 4 },
+      { specifier: "./e", line: 5 },
+      { specifier: "./f", line: 6 },
+    ]);
+  });
+
+  it("ignores import( and from inside strings, templates and comments", () => {
+    const source = [
+      'const help = `no import("x") here`;',
+      "const note = 'taken from \"y\"';",
+      '// import("z") was removed',
+      '/* require("w") */ export const n = 1;',
+    ].join("\n");
+    expect(importSpecifiers(source)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@
  */
 
 import { inlineSourceMap, type LineMap } from "./source-map";
+import { type SourceToken, sourceTokens, TokenType } from "./source-tokens";
 
 /** A stack frame in a lab module, as `load` names them. */
 const LAB_FRAME = /lab:\/\/\/([^\s():]+):(\d+):(\d+)/g;
@@ -310,19 +311,28 @@ export function namedImportsOf(code: string, specifier: string): Set<string> {
   return names;
 }
 
-/** Every module specifier in a source file, from `import`, `export … from`, `import()` and `require()`. */
+/**
+ * Every module specifier in a source file, from `import`, `export … from`, `import()` and
+ * `require()`: string tokens in those places, so a comment or a string that mentions `import("x")`
+ * is not taken for one.
+ */
 export function importSpecifiers(source: string): { specifier: string; line: number }[] {
   const found: { specifier: string; line: number }[] = [];
-  // Comments may mention `import("x")`: blank them out (keeping lines) before looking.
-  source = source.replace(
-    /\/\*[\s\S]*?\*\/|(^|[^:"'`\\])\/\/[^\n]*/g,
-    (comment, before = "") => before + comment.slice(before.length).replace(/[^\n]/g, " "),
-  );
-  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(["'])([^"'\n]+)\1/g;
-  for (const m of source.matchAll(pattern)) {
-    const line = source.slice(0, m.index).split("\n").length;
-    found.push({ specifier: m[2] as string, line });
-  }
+  const tokens = sourceTokens(source) ?? [];
+  const text = (t: SourceToken | undefined) => (t ? source.slice(t.start, t.end) : "");
+  tokens.forEach((token, i) => {
+    if (token.type !== TokenType.string) return;
+    const before = tokens[i - 1];
+    const call = before?.type === TokenType.parenL ? tokens[i - 2] : undefined;
+    const isSpecifier =
+      before?.type === TokenType._import ||
+      (before?.type === TokenType.name && text(before) === "from") ||
+      call?.type === TokenType._import ||
+      (call?.type === TokenType.name && text(call) === "require");
+    if (!isSpecifier) return;
+    const line = source.slice(0, token.start).split("\n").length;
+    found.push({ specifier: text(token).slice(1, -1), line });
+  });
   return found;
 }
 

@@ -1,15 +1,17 @@
 import { transform } from "sucrase";
 import { LabCompileError } from "./loader";
+import { sesSafeSource } from "./ses-safe-source";
 import { withInlineSourceMap } from "./source-map";
 
 /**
  * Strips types and rewrites imports to `require`; errors come back as `file:line:col: …`. The
  * output keeps every line where it was and carries its source map inline, as its last line, so
- * a stack frame's column can be mapped back to the learner's file (./source-map.ts).
+ * a stack frame's column can be mapped back to the learner's file (./source-map.ts). Comments are
+ * dropped and strings escaped first, so SES takes the text as it is (./ses-safe-source.ts).
  */
 export function transpile(path: string, source: string): string {
   try {
-    const { code, sourceMap } = transform(source, {
+    const { code, sourceMap } = transform(sesSafeSource(source), {
       transforms: ["typescript", "imports"],
       filePath: path,
       disableESTransforms: true,

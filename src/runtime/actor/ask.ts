@@ -1,5 +1,5 @@
 import { ActorCell } from "./cell";
-import { ActorRef } from "./ref";
+import { ActorRef, recipientOf } from "./ref";
 import { type ActorSystem, AskTimeoutError } from "./system";
 
 /**
@@ -61,7 +61,7 @@ export function ask<Req, Res>(
     target.tell(request);
     // A request to an actor that has already stopped went to dead letters: no reply can come,
     // so fail now rather than wait out the timeout (as Akka does).
-    const recipient = target.recipient;
+    const recipient = recipientOf(target);
     if (!done && recipient instanceof ActorCell && !recipient.isAlive) {
       done = true;
       timer.cancel();
@@ -73,7 +73,7 @@ export function ask<Req, Res>(
 }
 
 function systemOf(ref: ActorRef<unknown>): ActorSystem<unknown> {
-  const recipient = ref.recipient;
+  const recipient = recipientOf(ref);
   if (recipient instanceof ActorCell) return recipient.system;
   throw new Error(`ask: cannot find the system of ${ref.path}; pass { system } in the options`);
 }

@@ -10,7 +10,7 @@ import {
 } from "./behavior";
 import type { ActorContext, Logger, Outcome } from "./context";
 import { InternalEnvelope, SegmentQueue } from "./mailbox";
-import { ActorRef, type Recipient } from "./ref";
+import { ActorRef, type Recipient, recipientOf } from "./ref";
 import { DeathPactError, PostStop, PreRestart, type Signal } from "./signals";
 import { BoundedStash, type StashBuffer } from "./stash";
 import { backoffDelay, SupervisorStrategy } from "./supervision";
@@ -454,7 +454,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
   }
 
   stop(child: ActorRef<never>): void {
-    const cell = child.recipient;
+    const cell = recipientOf(child);
     if (!(cell instanceof ActorCell) || cell.parent !== (this as ActorCell<unknown>)) {
       throw new Error(`${this.self.path} can only stop its own children, not ${child.path}`);
     }
@@ -470,7 +470,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
   }
 
   private watchInternal(other: ActorRef<never>, custom: unknown): void {
-    const target = other.recipient;
+    const target = recipientOf(other);
     if (!(target instanceof ActorCell)) throw new Error(`cannot watch ${other.path}: not an actor`);
     if (target === (this as ActorCell<unknown>)) return;
     const existing = this.watching.get(target);
@@ -490,7 +490,7 @@ export class ActorCell<T> implements ActorContext<T>, Recipient {
   }
 
   unwatch(other: ActorRef<never>): void {
-    const target = other.recipient;
+    const target = recipientOf(other);
     if (!(target instanceof ActorCell)) return;
     this.watching.delete(target);
     target.watchedBy.delete(this as ActorCell<unknown>);

@@ -17,6 +17,13 @@ export interface Recipient {
   enqueue(message: unknown): void;
 }
 
+let readRecipient: (ref: ActorRef<never>) => Recipient;
+
+/** @internal Where a reference delivers: the runtime's own view, not part of `@runtime`. */
+export function recipientOf(ref: ActorRef<never>): Recipient {
+  return readRecipient(ref);
+}
+
 /**
  * The only way to reach an actor: an address you can `tell`. Holding a reference never gives
  * access to the actor's state.
@@ -33,21 +40,27 @@ export interface Recipient {
  * ```
  */
 export class ActorRef<T> {
-  /** @internal */
-  readonly recipient: Recipient;
+  // A true private field, and a frozen reference: code handed a reference (lab code, in the
+  // grader) can neither reach the actor's cell, and through it the system, nor swap `tell`.
+  readonly #recipient: Recipient;
   /** A readable, unique path such as `shop/user/orders/order-42`. */
   readonly path: string;
+
+  static {
+    readRecipient = (ref) => ref.#recipient;
+  }
 
   /** @internal References are created by the system and contexts, not by user code. */
   constructor(path: string, recipient: Recipient) {
     this.path = path;
-    this.recipient = recipient;
+    this.#recipient = recipient;
+    Object.freeze(this);
   }
 
   /** Sends a message without waiting (fire and forget). Delivery is at most once. */
   tell(message: T): void {
     if (sendGuard.reason !== null) throw new ReplaySideEffectError(this.path, sendGuard.reason);
-    this.recipient.enqueue(message);
+    this.#recipient.enqueue(message);
   }
 
   /** `ActorRef(<path>)`, for logs and error messages. */

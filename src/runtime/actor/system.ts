@@ -6,7 +6,7 @@ import { ActorCell } from "./cell";
 import type { Logger } from "./context";
 import { DeadLetters } from "./dead-letters";
 import { Dispatcher } from "./dispatcher";
-import type { ActorRef } from "./ref";
+import { type ActorRef, recipientOf } from "./ref";
 
 /** Something the runtime did, for traces, demos and tests. */
 export type SystemEvent =
@@ -219,7 +219,7 @@ export class ActorSystem<T> {
     name: string,
   ): ActorCell<U> {
     const ref = parent.spawn(behavior, name);
-    return ref.recipient as ActorCell<U>;
+    return recipientOf(ref) as ActorCell<U>;
   }
 }
 

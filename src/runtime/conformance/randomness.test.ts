@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { recipientOf } from "../actor/ref";
 import { ActorSystem, type Behavior, Behaviors, VirtualScheduler } from "../index";
 
 /** Draws once in setup and reports it. */
@@ -40,7 +41,7 @@ describe("randomness across incarnations (runtime rule, as Akka leaves it to cry
       seed: 3,
     });
     const first = system.systemActorOf(drawer(draws), "entity");
-    (first.recipient as unknown as { stopSelf(): void }).stopSelf();
+    (recipientOf(first) as unknown as { stopSelf(): void }).stopSelf();
     await sim.runUntilIdle();
     system.systemActorOf(drawer(draws), "entity");
     expect(draws[0]).not.toBe(draws[1]);

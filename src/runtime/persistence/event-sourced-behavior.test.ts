@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { recipientOf } from "../actor/ref";
 import {
   type ActorRef,
   Effect,
@@ -139,7 +140,7 @@ describe.each([
       // Restart and, before recovery finishes, send more commands.
       const replies: Reply[] = [];
       const probe = { tell: (r: Reply) => replies.push(r) } as unknown as ActorRef<Reply>;
-      (kit.actor.recipient as unknown as { stopSelf(): void }).stopSelf();
+      (recipientOf(kit.actor) as unknown as { stopSelf(): void }).stopSelf();
       const next = kit.system.systemActorOf(account(), "second");
       for (const amount of [10, 20]) next.tell({ type: "deposit", amount, replyTo: probe });
       next.tell({ type: "withdraw", amount: 1_000, replyTo: probe });

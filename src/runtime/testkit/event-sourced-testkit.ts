@@ -1,5 +1,5 @@
 import { type Behavior, Behaviors } from "../actor/behavior";
-import { ActorRef } from "../actor/ref";
+import { ActorRef, recipientOf } from "../actor/ref";
 import { ActorSystem } from "../actor/system";
 import { inspectState } from "../persistence/event-sourced/protocol";
 import type { EventSourcedBehavior } from "../persistence/event-sourced-behavior";
@@ -179,7 +179,7 @@ export class EventSourcedBehaviorTestKit<C, E, S> {
   private async spawn(): Promise<void> {
     if (this.ref) {
       // The old incarnation stops before the new one starts: one writer at a time.
-      (this.ref.recipient as unknown as { stopSelf(): void }).stopSelf();
+      (recipientOf(this.ref) as unknown as { stopSelf(): void }).stopSelf();
       await this.scheduler.runUntilIdle();
     }
     this.ref = this.system.systemActorOf(this.behavior, `entity-${this.incarnation++}`);

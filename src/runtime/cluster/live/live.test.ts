@@ -2,7 +2,7 @@ import { IDBFactory } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import type { Behavior } from "../../actor/behavior";
-import { ActorRef } from "../../actor/ref";
+import { ActorRef, recipientOf } from "../../actor/ref";
 import { IndexedDBJournal } from "../../persistence/indexeddb-journal";
 import { IndexedDBSnapshotStore } from "../../persistence/indexeddb-snapshot-store";
 import { SeededRandom } from "../../sim/random";
@@ -66,7 +66,7 @@ describe("live wire", () => {
         ? (back.payload as { message: { replyTo: unknown } }).message.replyTo
         : null;
     expect(ref).toBeInstanceOf(ActorRef);
-    const recipient = (ref as ActorRef<unknown>).recipient;
+    const recipient = recipientOf(ref as ActorRef<never>);
     expect(recipient).toBeInstanceOf(ReplyAddress);
     expect([(recipient as ReplyAddress).home, (recipient as ReplyAddress).askId]).toEqual([
       home,

@@ -1,4 +1,4 @@
-import { ActorRef } from "../../actor/ref";
+import { ActorRef, recipientOf } from "../../actor/ref";
 import { VersionVector } from "../ddata/version-vector";
 import { Gossip } from "../membership/gossip";
 import { type Member, nodeKey, type UniqueAddress } from "../membership/member";
@@ -56,7 +56,7 @@ const MAX_DEPTH = 16;
 function encodeValue(value: unknown, where: string, depth: number): unknown {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof ActorRef) {
-    const recipient = value.recipient;
+    const recipient = recipientOf(value);
     if (!(recipient instanceof ReplyAddress))
       throw new TypeError(
         `live wire: ${where} holds the actor reference ${value.path}, which cannot leave its worker; only sharding ask replies can`,

@@ -1,4 +1,4 @@
-import { ActorRef, type Recipient } from "../../actor/ref";
+import { ActorRef, type Recipient, recipientOf } from "../../actor/ref";
 import type { UniqueAddress } from "../membership/member";
 
 /**
@@ -34,8 +34,9 @@ export function localizeReplies(
   const fields = message as Record<string, unknown>;
   for (const key in fields) {
     const value = fields[key];
-    if (!(value instanceof ActorRef) || !(value.recipient instanceof ReplyAddress)) continue;
-    const address = value.recipient;
+    if (!(value instanceof ActorRef)) continue;
+    const address = recipientOf(value);
+    if (!(address instanceof ReplyAddress)) continue;
     if (address.home.uid === self.uid && address.home.address === self.address) continue;
     copy ??= { ...(message as Record<string, unknown>) };
     copy[key] = new ActorRef(value.path, {
