@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import ts from "typescript";
+import { CHECK_COMPILER_OPTIONS } from "../labs/check-compiler-options.mjs";
 
 /**
  * The TypeScript program that the policy and the type check read, over one submission's files:
@@ -18,16 +19,8 @@ import ts from "typescript";
  * afresh each time.
  */
 
-export const COMPILER_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2020,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  strict: true,
-  noEmit: true,
-  skipLibCheck: true,
-  types: [],
-  lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-};
+/** The page resolves Vitest's declarations with the same options (one verdict in both places). */
+export const COMPILER_OPTIONS: ts.CompilerOptions = CHECK_COMPILER_OPTIONS;
 
 /**
  * Library and runtime files parse once per process, not once per submission: in a batch of 100

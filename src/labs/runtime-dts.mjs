@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { CHECK_COMPILER_OPTIONS } from "./check-compiler-options.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const runtimeDir = resolve(root, "src/runtime");
@@ -84,17 +85,7 @@ const VITEST_TYPES = "node_modules/.vitest-types";
  * @returns {Record<string, string>}
  */
 export function vitestDeclarations() {
-  /** @type {import("typescript").CompilerOptions} */
-  const options = {
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-  };
+  const options = CHECK_COMPILER_OPTIONS;
   const resolveFrom = (/** @type {string} */ specifier, /** @type {string} */ importer) =>
     ts.resolveModuleName(specifier, importer, options, ts.sys).resolvedModule?.resolvedFileName;
   const entry = resolveFrom("vitest", resolve(root, "check.ts"));
